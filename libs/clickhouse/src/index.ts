@@ -1,0 +1,5 @@
+export * from './ddl';
+export * from './datetime';
+export * from './migrations';
+export * from './clickhouse.service';
+export * from './clickhouse.module';

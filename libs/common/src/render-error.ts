@@ -1,0 +1,79 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { ApiError, type ErrorDetail, statusOf } from './errors';
+import { type ErrorBody, errorBody } from './error-body';
+
+export interface RenderedError {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+const logger = new Logger('Errors');
+
+/** Fastify's own client errors (bad JSON, body too large, media type) are safe to show. */
+function fastifyClientError(e: unknown): { statusCode: number; code: string; message: string } | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { statusCode, code, message } = e as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+  return { statusCode, code, message };
+}
+
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type',
+};
+
+interface FastifyValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { missingProperty?: string; additionalProperty?: string };
+}
+
+/** `/payload/groups/0` (+ a missing property) → `['payload', 'groups', 0, 'name']`. */
+function toDetail(issue: FastifyValidationIssue): ErrorDetail {
+  const path: (string | number)[] = (issue.instancePath ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const missing = issue.params?.missingProperty;
+  if (missing) path.push(missing);
+  return { path, message: missing ? 'Required' : (issue.message ?? 'Invalid value') };
+}
+
+/**
+ * Maps anything thrown while serving a request to the API's error shape. Unknown errors
+ * become a 500 whose body says nothing about internals; the log keeps the details and the
+ * request id so an operator can find them.
+ */
+export function renderError(exception: unknown, requestId: string): RenderedError {
+  if (exception instanceof ApiError) {
+    const status = statusOf(exception.kind);
+    return { status, body: errorBody(status, exception.message, exception.details), headers: exception.headers };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    let message = exception.message;
+    if (typeof response === 'object' && response !== null && 'message' in response) {
+      const m = (response as { message: unknown }).message;
+      message = Array.isArray(m) ? m.join('; ') : String(m);
+    }
+    if (status >= 500) logger.error({ requestId, err: String(exception.stack ?? exception) });
+    return { status, body: errorBody(status, status >= 500 ? 'Internal server error' : message) };
+  }
+  const fastify = fastifyClientError(exception);
+  const validation = (exception as { validation?: FastifyValidationIssue[] } | null)?.validation;
+  if (fastify && Array.isArray(validation)) {
+    return { status: 400, body: errorBody(400, 'Invalid request', validation.map(toDetail)) };
+  }
+  if (fastify) {
+    const message = FASTIFY_MESSAGES[fastify.code] ?? (/^(JSON|Unexpected|Body)/i.test(fastify.message) ? 'Request body is not valid JSON' : fastify.message);
+    return { status: fastify.statusCode, body: errorBody(fastify.statusCode, message) };
+  }
+  logger.error({ requestId, message: 'unhandled error', err: exception instanceof Error ? exception.stack : String(exception) });
+  return { status: 500, body: errorBody(500, `Internal server error (request ${requestId})`) };
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+
+export interface DatabaseConnection {
+  url: string;
+  poolSize: number;
+}
+
+/** TypeORM migrations live in src/migrations; this path works from sources and from dist. */
+export const MIGRATIONS_GLOB = join(__dirname, '..', '..', '..', 'src', 'migrations', '*.{ts,js}');
+
+/** One options builder for the app and for the TypeORM CLI (ormconfig.ts). */
+export function buildDataSourceOptions(conn: DatabaseConnection): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: conn.url,
+    entities: ENTITIES,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // PGlite has no uuid-ossp; gen_random_uuid() is core since PostgreSQL 13.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    poolSize: conn.poolSize,
+    applicationName: 'openpanel-compatible-api',
+    logging: ['error', 'warn', 'migration'],
+  };
+}

@@ -1,0 +1,15 @@
+import { ClientEntity } from './client.entity';
+import { OrganizationEntity } from './organization.entity';
+import { ProfileEntity } from './profile.entity';
+import { ProjectEntity } from './project.entity';
+import { ReferenceEntity } from './reference.entity';
+import { SaltEntity } from './salt.entity';
+
+export * from './client.entity';
+export * from './organization.entity';
+export * from './profile.entity';
+export * from './project.entity';
+export * from './reference.entity';
+export * from './salt.entity';
+
+export const ENTITIES = [OrganizationEntity, ProjectEntity, ClientEntity, ReferenceEntity, SaltEntity, ProfileEntity];

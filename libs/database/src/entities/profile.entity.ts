@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { ProjectEntity } from './project.entity';
+
+/** The source of truth for profiles; every change is mirrored to ClickHouse `profiles`. */
+@Entity('profiles')
+export class ProfileEntity {
+  @PrimaryColumn({ name: 'project_id', type: 'varchar', length: 128 })
+  projectId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  id: string;
+
+  @ManyToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: ProjectEntity;
+
+  @Column({ name: 'first_name', type: 'varchar', length: 255, nullable: true })
+  firstName: string | null;
+
+  @Column({ name: 'last_name', type: 'varchar', length: 255, nullable: true })
+  lastName: string | null;
+
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  avatar: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  properties: Record<string, unknown>;
+
+  /** true when the id came from the customer (identify), false for device-derived ids. */
+  @Column({ name: 'is_external', type: 'boolean', default: true })
+  isExternal: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

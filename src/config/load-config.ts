@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { AppConfig } from './app-config';
+import { EnvSchema } from './env.schema';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment once, at start. A bad value stops start-up with a
+ * sentence naming the variable; nothing else in the code base reads process.env.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = plainToInstance(EnvSchema, { ...env });
+  const errors = validateSync(e, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map((err) => {
+      const value = err.property.includes('SECRET') ? '(hidden)' : JSON.stringify(env[err.property]);
+      return `${err.property}=${value} ${Object.values(err.constraints ?? {}).join(', ')}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  if (Boolean(e.ROOT_CLIENT_ID) !== Boolean(e.ROOT_CLIENT_SECRET)) {
+    throw new ConfigError('Invalid configuration: ROOT_CLIENT_ID and ROOT_CLIENT_SECRET must be set together');
+  }
+  const dataDir = e.DATA_DIR ?? './data';
+  const windowMs = e.RATE_LIMIT_WINDOW_MS ?? 10_000;
+  return {
+    port: e.PORT ?? 3333,
+    host: e.HOST ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
+    clickhouseUrl: e.CLICKHOUSE_URL,
+    clickhouseDatabase: e.CLICKHOUSE_DATABASE ?? 'openpanel',
+    chdbPath: e.CHDB_PATH ?? resolve(dataDir, 'clickhouse'),
+    clickhouseCluster: e.CLICKHOUSE_CLUSTER,
+    redisUrl: e.REDIS_URL,
+    rootClient: e.ROOT_CLIENT_ID && e.ROOT_CLIENT_SECRET ? { id: e.ROOT_CLIENT_ID.toLowerCase(), secret: e.ROOT_CLIENT_SECRET } : undefined,
+    trustProxy: e.TRUST_PROXY ?? false,
+    authCacheTtlMs: e.AUTH_CACHE_TTL_MS ?? 10_000,
+    rateLimits: {
+      track: { limit: e.TRACK_RATE_LIMIT ?? 1000, windowMs },
+      export: { limit: e.EXPORT_RATE_LIMIT ?? 100, windowMs },
+      manage: { limit: e.MANAGE_RATE_LIMIT ?? 20, windowMs },
+    },
+    logLevel: e.LOG_LEVEL ?? 'log',
+    logJson: (e.LOG_FORMAT ?? 'json') === 'json',
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+  };
+}
