@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ClickhouseModule } from '@app/clickhouse';
+import { DatabaseModule } from '@app/database';
+import { AuthModule } from './auth';
+import { type AppConfig, ConfigModule } from './config';
+import { HealthModule } from './health/health.module';
+import { ExportModule } from './export/export.module';
+import { ManageModule } from './manage/manage.module';
+import { TrackModule } from './track/track.module';
+
+/**
+ * The application. Global gate order (declared in AuthModule): ClientAuthGuard first, then
+ * the rate-limit interceptor, so limits are keyed by the client the guard identified.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        DatabaseModule.forRoot({ url: config.databaseUrl, embeddedDir: join(config.dataDir, 'pg'), poolSize: config.databasePoolSize }),
+        ClickhouseModule.forRoot({
+          url: config.clickhouseUrl,
+          path: config.chdbPath,
+          database: config.clickhouseDatabase,
+          cluster: config.clickhouseCluster,
+        }),
+        AuthModule,
+        HealthModule,
+        TrackModule,
+        ExportModule,
+        ManageModule,
+      ],
+    };
+  }
+}

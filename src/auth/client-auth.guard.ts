@@ -1,0 +1,86 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ApiError, isUuid } from '@app/common';
+import type { ClientMode } from '@app/database';
+import type { AuthContext, AuthScope } from './auth.types';
+import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, PUBLIC_KEY } from './client-modes.decorator';
+import { ClientsService } from './clients.service';
+import { originAllowed } from './origin';
+
+const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage' };
+
+/** Why a client of the wrong mode is refused, in each API's words. */
+const MODE_REFUSAL: Record<AuthScope, string> = {
+  ingest: 'Ingestion: Read-only clients cannot send events',
+  export: 'Export: Client is not allowed to export',
+  manage: 'Manage: Only root clients are allowed to manage resources',
+};
+
+function header(req: FastifyRequest, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const v = req.headers[name];
+    const s = Array.isArray(v) ? v[0] : v;
+    if (s) return s;
+  }
+  return undefined;
+}
+
+function bodyField(req: FastifyRequest, name: string): string | undefined {
+  const body = req.body as Record<string, unknown> | undefined;
+  const v = body && typeof body === 'object' ? body[name] : undefined;
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/**
+ * The one gate of every route. A route declares @Public() or @ClientModes(...); a route
+ * with neither is refused (fail closed). The guard identifies the client, proves it
+ * (secret, allowed origin or public client for ingestion), checks its mode and leaves the
+ * result on `request.auth` for the rate limiter and the handlers.
+ */
+@Injectable()
+export class ClientAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly clients: ClientsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const modes = this.reflector.getAllAndOverride<ClientMode[] | undefined>(CLIENT_MODES_KEY, targets);
+    const scope = this.reflector.getAllAndOverride<AuthScope | undefined>(AUTH_SCOPE_KEY, targets) ?? 'manage';
+    if (!modes) throw ApiError.unauthorized('This route declares no access rule');
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    request.auth = await this.authenticate(request, scope, modes);
+    return true;
+  }
+
+  private async authenticate(req: FastifyRequest, scope: AuthScope, modes: ClientMode[]): Promise<AuthContext> {
+    const prefix = PREFIX[scope];
+    const ingest = scope === 'ingest';
+    const id = header(req, 'openpanel-client-id', 'mixan-client-id') ?? (ingest ? bodyField(req, 'clientId') : undefined);
+    const secret = header(req, 'openpanel-client-secret', 'mixan-client-secret') ?? (ingest ? bodyField(req, 'clientSecret') : undefined);
+    if (!id) throw ApiError.unauthorized(`${prefix}: Missing client id`);
+    if (!isUuid(id)) throw ApiError.unauthorized(`${prefix}: Client id must be a UUID`);
+
+    const client = await this.clients.findForAuth(id.toLowerCase());
+    if (!client) throw ApiError.unauthorized('Invalid client credentials');
+
+    let withSecret = false;
+    if (secret) {
+      if (!(await this.clients.checkSecret(client, secret))) throw ApiError.unauthorized('Invalid client credentials');
+      withSecret = true;
+    } else if (!ingest) {
+      throw ApiError.unauthorized(`${prefix}: Missing client secret`);
+    } else if (!client.public) {
+      const origin = header(req, 'origin');
+      if (!origin) throw ApiError.unauthorized(`${prefix}: Missing client secret`);
+      if (!originAllowed(origin, client.projectCors)) throw ApiError.unauthorized(`${prefix}: Origin ${origin} is not allowed for this client`);
+    }
+
+    if (!modes.includes(client.mode)) throw ApiError.unauthorized(MODE_REFUSAL[scope]);
+    if (ingest && !client.projectId) throw ApiError.unauthorized(`${prefix}: Client has no project to send events to`);
+    return { client, withSecret };
+  }
+}

@@ -1,0 +1,32 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import type { ClientMode } from '@app/database';
+import { ErrorResponseDto } from '@app/common';
+import type { AuthScope } from './auth.types';
+
+export const CLIENT_MODES_KEY = 'auth:modes';
+export const AUTH_SCOPE_KEY = 'auth:scope';
+export const PUBLIC_KEY = 'auth:public';
+
+/** Security requirement names declared in the OpenAPI document. */
+export const CLIENT_ID_SCHEME = 'clientId';
+export const CLIENT_SECRET_SCHEME = 'clientSecret';
+
+/**
+ * Declares which client modes may call a route and documents it: the security schemes
+ * and the 401/403 answers. The global ClientAuthGuard enforces it.
+ */
+export function ClientModes(...modes: ClientMode[]) {
+  return applyDecorators(
+    SetMetadata(CLIENT_MODES_KEY, modes),
+    ApiSecurity({ [CLIENT_ID_SCHEME]: [], [CLIENT_SECRET_SCHEME]: [] }),
+    ApiResponse({ status: 401, description: `Missing or invalid credentials, or a client mode other than ${modes.join(', ')}`, type: ErrorResponseDto }),
+    ApiResponse({ status: 403, description: 'The client may not act on this project', type: ErrorResponseDto }),
+  );
+}
+
+/** The API a controller belongs to; refusals are worded for it (`Export: ...`). */
+export const AuthScopeOf = (scope: AuthScope) => SetMetadata(AUTH_SCOPE_KEY, scope);
+
+/** A route anyone may call (health, docs). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type ClientEntity, type ClientMode, ClientEntity as ClientTable } from '@app/database';
+import { APP_CONFIG, type AppConfig } from '../config';
+import type { AuthClient } from './auth.types';
+import { generateSecret, hashSecret, secretFingerprint, verifySecret } from './secret';
+
+export interface NewClient {
+  name: string;
+  mode: ClientMode;
+  organizationId: string;
+  projectId?: string | null;
+  public?: boolean;
+  /** Fixed id and secret (bootstrap from env); generated when absent. */
+  id?: string;
+  secret?: string;
+}
+
+interface CacheEntry<T> {
+  value: Promise<T>;
+  expires: number;
+}
+
+const MAX_VERIFIED = 10_000;
+
+/**
+ * Client lookup and secret checks for the auth guard. Lookups and verified secrets are
+ * cached for `AUTH_CACHE_TTL_MS` (scrypt is deliberately slow; the hot path must not pay it
+ * per request); concurrent lookups of one id share a single query. Deleting a client
+ * through this service drops it from the cache at once.
+ */
+@Injectable()
+export class ClientsService {
+  private readonly lookups = new Map<string, CacheEntry<AuthClient | null>>();
+  private readonly verified = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  findForAuth(id: string): Promise<AuthClient | null> {
+    const now = Date.now();
+    const hit = this.lookups.get(id);
+    if (hit && hit.expires > now) return hit.value;
+    const value = this.load(id);
+    this.lookups.set(id, { value, expires: now + this.config.authCacheTtlMs });
+    value.catch(() => this.lookups.delete(id));
+    if (this.lookups.size > MAX_VERIFIED) this.prune(this.lookups, now);
+    return value;
+  }
+
+  async checkSecret(client: AuthClient, secret: string): Promise<boolean> {
+    const key = `${client.id}:${secretFingerprint(client.id, secret)}`;
+    const now = Date.now();
+    const until = this.verified.get(key);
+    if (until !== undefined && until > now) return true;
+    const ok = await verifySecret(secret, client.secretHash);
+    if (ok) {
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(key, now + this.config.authCacheTtlMs);
+    }
+    return ok;
+  }
+
+  /** Forget a client (deleted, renamed, its project deleted): the next request reloads it. */
+  invalidate(id?: string): void {
+    if (id === undefined) {
+      this.lookups.clear();
+      this.verified.clear();
+      return;
+    }
+    this.lookups.delete(id);
+    for (const key of this.verified.keys()) if (key.startsWith(`${id}:`)) this.verified.delete(key);
+  }
+
+  async create(input: NewClient): Promise<{ client: ClientEntity; secret: string }> {
+    const secret = input.secret ?? generateSecret();
+    const repo = this.dataSource.getRepository(ClientTable);
+    const entity = repo.create({
+      ...(input.id ? { id: input.id } : {}),
+      name: input.name,
+      mode: input.mode,
+      organizationId: input.organizationId,
+      projectId: input.projectId ?? null,
+      public: input.public ?? false,
+      secretHash: await hashSecret(secret),
+    });
+    const client = await repo.save(entity);
+    this.invalidate(client.id);
+    return { client, secret };
+  }
+
+  private async load(id: string): Promise<AuthClient | null> {
+    const rows: Array<{
+      id: string;
+      name: string;
+      mode: ClientMode;
+      organization_id: string;
+      project_id: string | null;
+      public: boolean;
+      secret_hash: string;
+      cors: string[] | null;
+      delete_at: Date | null;
+    }> = await this.dataSource.query(
+      `SELECT c.id, c.name, c.mode, c.organization_id, c.project_id, c.public, c.secret_hash, p.cors, p.delete_at
+         FROM clients c LEFT JOIN projects p ON p.id = c.project_id
+        WHERE c.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    // A client of a project being deleted stops working at once.
+    if (!row || row.delete_at !== null) return null;
+    return {
+      id: row.id,
+      name: row.name,
+      mode: row.mode,
+      organizationId: row.organization_id,
+      projectId: row.project_id,
+      public: row.public,
+      secretHash: row.secret_hash,
+      projectCors: row.cors ?? [],
+    };
+  }
+
+  private prune<T>(map: Map<string, CacheEntry<T>>, now: number): void {
+    for (const [k, v] of map) if (v.expires <= now) map.delete(k);
+  }
+}

@@ -1,0 +1,75 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import Redis from 'ioredis';
+
+/** A Redis call slower than this is treated as an outage. */
+const REDIS_TIMEOUT_MS = 250;
+
+/**
+ * Counters behind the rate limits: `@nestjs/throttler`'s in-process storage, or its Redis
+ * storage when REDIS_URL is set so that several API nodes share one budget per client.
+ *
+ * A Redis outage fails OPEN: requests are served without a limit (and without the
+ * X-RateLimit headers) rather than refused, because ingestion must keep accepting events
+ * when a cache is down; a warning is logged at most once a minute.
+ */
+export class RateLimitStore implements OnApplicationShutdown {
+  private readonly logger = new Logger('RateLimit');
+  private readonly storage: ThrottlerStorage;
+  private readonly redis?: Redis;
+  private lastWarning = 0;
+
+  constructor(redisUrl?: string) {
+    if (redisUrl) {
+      this.redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+      this.redis.on('error', (e: Error) => this.warn(e));
+      this.storage = new ThrottlerStorageRedisService(this.redis);
+    } else {
+      this.storage = new ThrottlerStorageService();
+    }
+  }
+
+  /** undefined = the store is unavailable (fail open). */
+  async hit(key: string, limit: number, windowMs: number, name: string): Promise<ThrottlerStorageRecord | undefined> {
+    try {
+      const pending = this.storage.increment(key, windowMs, limit, windowMs, name);
+      if (!this.redis) return await pending;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('rate-limit store timed out')), REDIS_TIMEOUT_MS);
+      });
+      try {
+        return await Promise.race([pending, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (e) {
+      this.warn(e as Error);
+      return undefined;
+    }
+  }
+
+  /** For /healthcheck: undefined when no Redis is configured. */
+  async redisStatus(): Promise<boolean | undefined> {
+    if (!this.redis) return undefined;
+    try {
+      return (await Promise.race([this.redis.ping(), new Promise((r) => setTimeout(() => r('timeout'), REDIS_TIMEOUT_MS * 4))])) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  private warn(e: Error): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 60_000) return;
+    this.lastWarning = now;
+    this.logger.warn(`rate-limit store unavailable, serving without limits: ${e.message}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis) this.redis.disconnect();
+    else (this.storage as ThrottlerStorageService).onApplicationShutdown();
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ClientEntity, OrganizationEntity } from '@app/database';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { ClientsService } from './clients.service';
+
+export const DEFAULT_ORGANIZATION_ID = 'default';
+
+/**
+ * First credentials. With ROOT_CLIENT_ID/ROOT_CLIENT_SECRET set, that root client is created
+ * if missing (organisation `default`). Without them, a database with no client at all gets a
+ * generated root client whose id and secret are logged once, so a fresh `npm start` is
+ * usable straight away.
+ */
+@Injectable()
+export class RootClientBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clients: ClientsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const clientRepo = this.dataSource.getRepository(ClientEntity);
+    const wanted = this.config.rootClient;
+    if (wanted ? await clientRepo.existsBy({ id: wanted.id }) : await clientRepo.exists()) return;
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(OrganizationEntity)
+      .values({ id: DEFAULT_ORGANIZATION_ID, name: 'Default organization' })
+      .orIgnore()
+      .execute();
+    const { client, secret } = await this.clients.create({
+      id: wanted?.id,
+      secret: wanted?.secret,
+      name: 'Root client',
+      mode: 'root',
+      organizationId: DEFAULT_ORGANIZATION_ID,
+    });
+    if (wanted) {
+      this.logger.log(`created root client ${client.id} from ROOT_CLIENT_ID`);
+    } else {
+      this.logger.warn(
+        `No API client existed, so a root client was created. Save these now, the secret is not shown again: ` +
+          `openpanel-client-id=${client.id} openpanel-client-secret=${secret}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseModule } from '@app/database';
+import { ClientsService } from '../auth/clients.service';
+import { type AppConfig, ConfigModule } from '../config';
+
+/** Only what the command line needs: PostgreSQL and the clients service (no HTTP, no ClickHouse). */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.register(config),
+        DatabaseModule.forRoot({ url: config.databaseUrl, embeddedDir: join(config.dataDir, 'pg'), poolSize: 2 }),
+      ],
+      providers: [ClientsService],
+    };
+  }
+}

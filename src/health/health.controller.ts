@@ -1,0 +1,44 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth';
+import { HealthcheckResponseDto, LiveResponseDto } from './health-status.response.dto';
+import { HealthService } from './health.service';
+import { LifecycleService } from './lifecycle.service';
+
+@ApiTags('Health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly lifecycle: LifecycleService,
+    private readonly health: HealthService,
+  ) {}
+
+  @Get('healthz/live')
+  @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process answers' })
+  @ApiResponse({ status: 200, type: LiveResponseDto })
+  live(): LiveResponseDto {
+    return { status: 'ok' };
+  }
+
+  @Get('healthz/ready')
+  @ApiOperation({ operationId: 'healthReady', summary: 'Readiness: 503 while starting or shutting down' })
+  @ApiResponse({ status: 200, type: LiveResponseDto })
+  @ApiResponse({ status: 503, type: LiveResponseDto })
+  ready(@Res({ passthrough: true }) reply: FastifyReply): LiveResponseDto {
+    const ready = this.lifecycle.isReady();
+    reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ok' : 'unavailable' };
+  }
+
+  @Get('healthcheck')
+  @ApiOperation({ operationId: 'healthcheck', summary: 'Each dependency (PostgreSQL, ClickHouse, Redis when configured)' })
+  @ApiResponse({ status: 200, type: HealthcheckResponseDto })
+  @ApiResponse({ status: 503, type: HealthcheckResponseDto })
+  async healthcheck(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthcheckResponseDto> {
+    const result = await this.health.check();
+    reply.status(result.status === 'ok' ? 200 : 503);
+    return result;
+  }
+}
