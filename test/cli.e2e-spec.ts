@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createProject } from './setup/fixtures';
+import { authHeaders, disposeEnv, freshEnv, startApp } from './setup/test-app';
+
+const run = promisify(execFile);
+
+/** Runs `npm run cli -- …` from sources (ts-node), as an operator would from the build. */
+function cli(args: string[], env: Record<string, string>) {
+  return run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', './test/setup/register-paths.js', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, ...env },
+    timeout: 90_000,
+  });
+}
+
+describe('CLI: create-client', () => {
+  it('prints a working id and secret once, for root and for a project client', async () => {
+    const env = await freshEnv();
+    try {
+      let t = await startApp(env);
+      const project = await createProject(t, { name: 'Cli' });
+      // The embedded database has one owner process: the server stops while the CLI runs.
+      await t.close();
+
+      const root = JSON.parse((await cli(['create-client', '--mode', 'root', '--name', 'ops'], env)).stdout);
+      expect(root).toMatchObject({ mode: 'root', projectId: null, organizationId: 'default' });
+      expect(root.secret).toMatch(/^sec_[0-9a-f]{40}$/);
+      const reader = JSON.parse((await cli(['create-client', '--mode', 'read', '--project', project.id], env)).stdout);
+      expect(reader.projectId).toBe(project.id);
+      await expect(cli(['create-client', '--mode', 'admin'], env)).rejects.toMatchObject({ code: 2 });
+
+      t = await startApp(env);
+      try {
+        expect((await t.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(root) })).statusCode).toBe(200);
+        expect((await t.app.inject({ method: 'GET', url: '/export/events', headers: authHeaders(reader) })).statusCode).toBe(200);
+        const list = await t.app.inject({ method: 'GET', url: '/manage/clients', headers: authHeaders(root) });
+        expect(list.body).not.toContain(root.secret);
+        expect(list.body).not.toContain('secretHash');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await disposeEnv(env);
+    }
+  });
+});

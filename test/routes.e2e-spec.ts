@@ -1,0 +1,97 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, PUBLIC_KEY } from '../src/auth';
+import { createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+
+/** Who may call each route. A new route must be added here, with its modes, on purpose. */
+const EXPECTED: Record<string, string> = {
+  'GET /healthz/live': 'public',
+  'GET /healthz/ready': 'public',
+  'GET /healthcheck': 'public',
+  'POST /track': 'ingest: write,root',
+  'GET /export/events': 'export: read,root',
+  'GET /manage/projects': 'manage: root',
+  'GET /manage/projects/:id': 'manage: root',
+  'POST /manage/projects': 'manage: root',
+  'GET /manage/clients': 'manage: root',
+  'POST /manage/clients': 'manage: root',
+};
+
+describe('Every route declares who may call it', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+    await disposeEnv(t.env);
+  });
+
+  it('matches the pinned table (no undeclared route, no silent change of modes)', () => {
+    const scanner = new MetadataScanner();
+    const reflector = new Reflector();
+    const found: Record<string, string> = {};
+    const controllers = [...t.app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values()]);
+    for (const wrapper of controllers) {
+      const controller = wrapper.metatype as new (...args: unknown[]) => object;
+      if (!controller || !wrapper.instance) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/|\/$/g, '');
+      for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(wrapper.instance))) {
+        const handler = (wrapper.instance as Record<string, unknown>)[name] as (...a: unknown[]) => unknown;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined) continue;
+        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '').replace(/^\/|\/$/g, '');
+        const path = `/${[base, sub].filter(Boolean).join('/')}`;
+        const targets = [handler, controller];
+        const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
+        const modes = reflector.getAllAndOverride<string[]>(CLIENT_MODES_KEY, targets);
+        const scope = reflector.getAllAndOverride<string>(AUTH_SCOPE_KEY, targets);
+        found[`${RequestMethod[method]} ${path}`] = isPublic ? 'public' : modes ? `${scope}: ${modes.join(',')}` : 'UNDECLARED';
+      }
+    }
+    expect(found).toEqual(EXPECTED);
+  });
+
+  it('/docs-json lists the routes that exist, with the header security schemes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs-json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(listed.sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(doc.components.securitySchemes).toEqual({
+      clientId: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'openpanel-client-id' }),
+      clientSecret: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'openpanel-client-secret' }),
+    });
+    expect(doc.paths['/manage/projects'].get.security).toEqual([{ clientId: [], clientSecret: [] }]);
+    const ui = await t.app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.body).toContain('swagger');
+  });
+
+  it('health: live, ready and each dependency', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/healthz/live' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/healthz/ready' })).statusCode).toBe(200);
+    const health = (await t.app.inject({ method: 'GET', url: '/healthcheck' })).json();
+    expect(health.status).toBe('ok');
+    expect(Object.keys(health.checks).sort()).toEqual(['clickhouse', 'postgres']);
+  });
+
+  it('bad input: invalid JSON, a wrong type and an oversized body get a 4xx in the error shape, and the server keeps serving', async () => {
+    const headers = { 'openpanel-client-id': t.root.id, 'openpanel-client-secret': t.root.secret, 'content-type': 'application/json' };
+    const bad = await t.app.inject({ method: 'POST', url: '/manage/projects', headers, payload: '{"name":' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ status: 400, error: 'Bad Request' });
+    const wrong = await t.app.inject({ method: 'POST', url: '/manage/projects', headers, payload: { name: 42 } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().details[0].path).toEqual(['name']);
+    const big = await t.app.inject({ method: 'POST', url: '/manage/projects', headers, payload: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) }) });
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toEqual({ status: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    const missing = await t.app.inject({ method: 'GET', url: '/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/healthz/live' })).statusCode).toBe(200);
+  });
+});
