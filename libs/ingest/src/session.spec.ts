@@ -1,0 +1,123 @@
+import type { DeviceIds } from './device-id';
+import { assignSession, MemorySessionStore, nextSession, SESSION_TIMEOUT_MS, sessionKey } from './session';
+
+const T0 = Date.UTC(2024, 5, 1, 12);
+const MIN = 60_000;
+
+function ids(...values: string[]): () => string {
+  let i = 0;
+  return () => values[i++] ?? `id-${i}`;
+}
+
+describe('nextSession', () => {
+  it('starts a session for a device without state', () => {
+    expect(nextSession(undefined, T0, ids('s1'))).toEqual({
+      sessionId: 's1',
+      isNew: true,
+      state: { lastSeen: T0, sessionId: 's1' },
+    });
+  });
+
+  it('continues within 30 minutes of inactivity and moves lastSeen forward', () => {
+    const last = { lastSeen: T0, sessionId: 's1' };
+    expect(nextSession(last, T0 + SESSION_TIMEOUT_MS, ids('new'))).toEqual({
+      sessionId: 's1',
+      isNew: false,
+      state: { lastSeen: T0 + SESSION_TIMEOUT_MS, sessionId: 's1' },
+    });
+  });
+
+  it('starts a new session after more than 30 minutes', () => {
+    const last = { lastSeen: T0, sessionId: 's1' };
+    expect(nextSession(last, T0 + SESSION_TIMEOUT_MS + 1, ids('s2'))).toEqual({
+      sessionId: 's2',
+      isNew: true,
+      state: { lastSeen: T0 + SESSION_TIMEOUT_MS + 1, sessionId: 's2' },
+    });
+  });
+
+  it('keeps a slightly older, out-of-order event in the session without moving lastSeen back', () => {
+    const last = { lastSeen: T0, sessionId: 's1' };
+    const decision = nextSession(last, T0 - 5 * MIN, ids('new'));
+    expect(decision).toEqual({ sessionId: 's1', isNew: false, state: last });
+    expect(decision.state).toBe(last);
+  });
+
+  it('gives a much older straggler its own session and leaves the live one alone', () => {
+    const last = { lastSeen: T0, sessionId: 's1' };
+    const decision = nextSession(last, T0 - 31 * MIN, ids('old'));
+    expect(decision).toEqual({ sessionId: 'old', isNew: true, state: last });
+  });
+
+  it('uses random UUIDs by default', () => {
+    expect(nextSession(undefined, T0).sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('assignSession', () => {
+  const device: DeviceIds = { deviceId: 'today', previousDeviceId: 'yesterday', explicit: false };
+
+  it('opens, continues and rotates sessions through the store', async () => {
+    const store = new MemorySessionStore();
+    const newId = ids('s1', 's2');
+    const first = await assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId });
+    const second = await assignSession(store, { projectId: 'p', deviceIds: device, at: T0 + 10 * MIN, newId });
+    const third = await assignSession(store, { projectId: 'p', deviceIds: device, at: T0 + 41 * MIN, newId });
+    expect([first, second, third]).toEqual([
+      { deviceId: 'today', sessionId: 's1', isNew: true },
+      { deviceId: 'today', sessionId: 's1', isNew: false },
+      { deviceId: 'today', sessionId: 's2', isNew: true },
+    ]);
+    expect(await store.get(sessionKey('p', 'today'))).toEqual({ lastSeen: T0 + 41 * MIN, sessionId: 's2' });
+  });
+
+  it('carries on a live session under yesterday’s device id across the salt rotation', async () => {
+    const store = new MemorySessionStore();
+    await store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
+    expect(await assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('x') })).toEqual({
+      deviceId: 'yesterday',
+      sessionId: 'night',
+      isNew: false,
+    });
+    expect(await store.get(sessionKey('p', 'yesterday'))).toEqual({ lastSeen: T0, sessionId: 'night' });
+    expect(await store.get(sessionKey('p', 'today'))).toBeUndefined();
+  });
+
+  it('ignores yesterday’s session once it has expired', async () => {
+    const store = new MemorySessionStore();
+    await store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 31 * MIN, sessionId: 'night' });
+    expect(await assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('fresh') })).toEqual({
+      deviceId: 'today',
+      sessionId: 'fresh',
+      isNew: true,
+    });
+  });
+
+  it('keeps projects apart', async () => {
+    const store = new MemorySessionStore();
+    const a = await assignSession(store, { projectId: 'a', deviceIds: device, at: T0, newId: ids('sa') });
+    const b = await assignSession(store, { projectId: 'b', deviceIds: device, at: T0, newId: ids('sb') });
+    expect([a.sessionId, b.sessionId]).toEqual(['sa', 'sb']);
+  });
+});
+
+describe('MemorySessionStore', () => {
+  it('is bounded, forgetting the least recently used device', async () => {
+    const store = new MemorySessionStore({ maxEntries: 2 });
+    await store.set('a', { lastSeen: 1, sessionId: 'a' });
+    await store.set('b', { lastSeen: 1, sessionId: 'b' });
+    await store.get('a');
+    await store.set('c', { lastSeen: 1, sessionId: 'c' });
+    expect(store.size).toBe(2);
+    expect(await store.get('b')).toBeUndefined();
+    expect(await store.get('a')).toEqual({ lastSeen: 1, sessionId: 'a' });
+  });
+
+  it('expires untouched entries after the TTL', async () => {
+    const store = new MemorySessionStore({ ttlMs: 20 });
+    await store.set('a', { lastSeen: 1, sessionId: 'a' });
+    expect(await store.get('a')).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(await store.get('a')).toBeUndefined();
+  });
+});

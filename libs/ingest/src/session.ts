@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { DeviceIds } from './device-id';
+
+/** A gap in activity longer than this ends a session (the web analytics convention). */
+export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
+
+export interface SessionState {
+  /** Event time (epoch ms) of the device's latest event in this session. */
+  lastSeen: number;
+  sessionId: string;
+}
+
+/** Where session state lives between events; in memory by default, Redis when shared. */
+export interface SessionStore {
+  get(key: string): Promise<SessionState | undefined>;
+  set(key: string, value: SessionState): Promise<void>;
+}
+
+export interface SessionDecision {
+  sessionId: string;
+  isNew: boolean;
+  /** What to store for the device afterwards. */
+  state: SessionState;
+}
+
+/**
+ * The session of an event at time `at` given the device's last state: the same session
+ * when the event is within 30 minutes of the last one (either side: batches arrive out of
+ * order), else a new one. An event far older than the stored state gets a session of its
+ * own and leaves the stored state alone, so a straggler cannot end the live session.
+ */
+export function nextSession(
+  last: SessionState | undefined,
+  at: number,
+  newId: () => string = randomUUID,
+): SessionDecision {
+  if (last && Math.abs(at - last.lastSeen) <= SESSION_TIMEOUT_MS) {
+    const state = at > last.lastSeen ? { lastSeen: at, sessionId: last.sessionId } : last;
+    return { sessionId: last.sessionId, isNew: false, state };
+  }
+  const sessionId = newId();
+  if (last && at < last.lastSeen) return { sessionId, isNew: true, state: last };
+  return { sessionId, isNew: true, state: { lastSeen: at, sessionId } };
+}
+
+export function sessionKey(projectId: string, deviceId: string): string {
+  return `${projectId}:${deviceId}`;
+}
+
+export interface AssignSessionInput {
+  projectId: string;
+  deviceIds: DeviceIds;
+  /** Event time, epoch ms. */
+  at: number;
+  newId?: () => string;
+}
+
+export interface AssignedSession {
+  /** The device id to record: yesterday's when its session is still going on. */
+  deviceId: string;
+  sessionId: string;
+  isNew: boolean;
+}
+
+/**
+ * Reads, decides and writes a device's session. When the device has no state under today's
+ * id but its id under yesterday's salt has a live session, that session and that device id
+ * carry on, so a visit spanning the salt rotation stays one device and one session.
+ *
+ * Two concurrent events of a new device can both see no state and open two sessions; callers
+ * that care serialise events per device (the batch endpoint processes a batch in order).
+ */
+export async function assignSession(store: SessionStore, input: AssignSessionInput): Promise<AssignedSession> {
+  const { projectId, deviceIds, at, newId } = input;
+  let deviceId = deviceIds.deviceId;
+  let last = await store.get(sessionKey(projectId, deviceId));
+  if (!last && deviceIds.previousDeviceId) {
+    const previous = await store.get(sessionKey(projectId, deviceIds.previousDeviceId));
+    if (previous && Math.abs(at - previous.lastSeen) <= SESSION_TIMEOUT_MS) {
+      deviceId = deviceIds.previousDeviceId;
+      last = previous;
+    }
+  }
+  const decision = nextSession(last, at, newId);
+  if (decision.state !== last) await store.set(sessionKey(projectId, deviceId), decision.state);
+  return { deviceId, sessionId: decision.sessionId, isNew: decision.isNew };
+}
+
+export interface MemorySessionStoreOptions {
+  /** Devices remembered; the least recently active are forgotten first. */
+  maxEntries?: number;
+  /** How long an untouched entry is kept, in ms; longer than the session timeout. */
+  ttlMs?: number;
+}
+
+/**
+ * Process-local store: right for a single instance and for tests. Bounded so a flood of
+ * distinct devices costs a fixed amount of memory; forgetting a device only starts a new
+ * session early.
+ */
+export class MemorySessionStore implements SessionStore {
+  private readonly entries: LRUCache<string, SessionState>;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.entries = new LRUCache<string, SessionState>({
+      max: options.maxEntries ?? 100_000,
+      ttl: options.ttlMs ?? 2 * SESSION_TIMEOUT_MS,
+    });
+  }
+
+  get(key: string): Promise<SessionState | undefined> {
+    return Promise.resolve(this.entries.get(key));
+  }
+
+  set(key: string, value: SessionState): Promise<void> {
+    this.entries.set(key, value);
+    return Promise.resolve();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
