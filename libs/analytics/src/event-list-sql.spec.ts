@@ -1,0 +1,102 @@
+import { HOSTILE, sqlIsClean } from '../test/hostile';
+import { invalidPath } from '../test/invalid';
+import { decodeEventCursor, encodeEventCursor, nextEventCursor } from './cursor';
+import { buildEventListSql, buildEventStreamSql, buildProfilesSql, type EventListQuery } from './event-list-sql';
+
+const base: EventListQuery = { projectId: 'p1', timezone: 'Europe/Berlin', filters: [], limit: 50 };
+const whereOf = (sql: string) => sql.slice(sql.indexOf(' WHERE '), sql.search(/ ORDER BY | SETTINGS /));
+
+describe('buildEventListSql', () => {
+  it('pages newest first with the id as tie-breaker, and counts under the same predicate', () => {
+    const { page, count } = buildEventListSql({ ...base, events: ['a', 'b'], profileIds: ['u1'], start: '2024-04-15', end: '2024-04-18', filters: [{ name: 'country', operator: 'is', value: ['DE'] }], offset: 100 }, 'db');
+    expect(page.sql).toContain('ORDER BY e.created_at DESC, toString(e.id) DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}');
+    expect(whereOf(page.sql)).toBe(whereOf(count.sql));
+    expect(whereOf(count.sql)).toBe(
+      " WHERE e.project_id = {projectId:String} AND e.created_at >= {start:DateTime64(3, 'UTC')} AND e.created_at < {end:DateTime64(3, 'UTC')} AND e.name IN ({p0:String}, {p1:String}) AND e.profile_id IN ({p2:String}) AND (e.country = {p3:String})",
+    );
+    // Bare dates cover whole days of the project's calendar, end included.
+    expect(count.params).toMatchObject({ start: '2024-04-14 22:00:00.000', end: '2024-04-18 22:00:00.000', p0: 'a', p3: 'DE' });
+    expect(page.params).toMatchObject({ limit: '50', offset: '100' });
+  });
+
+  it('gives the same count whatever the limit or page (OpenPanel #296)', () => {
+    const a = buildEventListSql({ ...base, limit: 1 }, 'db').count;
+    const b = buildEventListSql({ ...base, limit: 1000, offset: 5000 }, 'db').count;
+    expect(a).toEqual(b);
+  });
+
+  it('seeks by keyset with a cursor; the count ignores the cursor', () => {
+    const cursor = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.000Z', id: 'ffffffff-0000-4000-a000-000000000002' });
+    const { page, count } = buildEventListSql({ ...base, cursor }, 'db');
+    expect(page.sql).toContain("e.created_at <= {c_at:DateTime64(3, 'UTC')} AND (e.created_at < {c_at:DateTime64(3, 'UTC')} OR toString(e.id) < {c_id:String})");
+    expect(page.params).toMatchObject({ c_at: '2024-04-02 08:00:00.000', c_id: 'ffffffff-0000-4000-a000-000000000002', offset: '0' });
+    expect(count).toEqual(buildEventListSql(base, 'db').count);
+  });
+
+  it('joins profiles only for profile filters', () => {
+    expect(buildEventListSql(base, 'db').page.sql).not.toContain('JOIN');
+    const { page, count } = buildEventListSql({ ...base, filters: [{ name: 'profile.email', operator: 'contains', value: ['@'] }] }, 'db');
+    expect(page.sql).toContain('LEFT JOIN');
+    expect(count.sql).toContain('LEFT JOIN');
+  });
+
+  it('keeps hostile input out of all statements', () => {
+    for (const h of HOSTILE) {
+      const q: EventListQuery = { ...base, projectId: h, events: [h], profileIds: [h], filters: [{ name: `properties.${h}`, operator: 'contains', value: [h] }] };
+      const { page, count } = buildEventListSql(q, 'db');
+      const stream = buildEventStreamSql(q, 'db');
+      const profiles = buildProfilesSql(h, [h, h], 'db');
+      for (const s of [page, count, stream, profiles]) {
+        expect(sqlIsClean(s.sql)).toBe(true);
+        expect(Object.values(s.params)).toContain(h);
+      }
+    }
+  });
+
+  it('streams with the same predicate and order, without limit', () => {
+    const stream = buildEventStreamSql(base, 'db');
+    expect(whereOf(stream.sql)).toBe(whereOf(buildEventListSql(base, 'db').count.sql));
+    expect(stream.sql).not.toContain('LIMIT');
+    expect(stream.sql).toContain('SETTINGS max_execution_time = 3600');
+  });
+
+  it.each<[string, Partial<EventListQuery>, (string | number)[]]>([
+    ['limit 0', { limit: 0 }, ['limit']],
+    ['limit 1001', { limit: 1001 }, ['limit']],
+    ['negative offset', { offset: -1 }, ['page']],
+    ['cursor with offset', { cursor: encodeEventCursor({ createdAt: '2024-01-01T00:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }), offset: 50 }, ['cursor']],
+    ['bad start', { start: 'last tuesday' }, ['start']],
+    ['end before start', { start: '2024-04-02', end: '2024-04-01' }, ['end']],
+    ['unknown filter field', { filters: [{ name: 'secret', operator: 'is', value: ['x'] }] }, ['filters', 0, 'name']],
+    ['forged cursor', { cursor: 'eyJoYWNrIjoxfQ' }, ['cursor']],
+    ['no project', { projectId: '' }, ['projectId']],
+  ])('rejects %s', (_title, overrides, path) => {
+    expect(invalidPath(() => buildEventListSql({ ...base, ...overrides }, 'db'))).toEqual(path);
+  });
+
+  it('reads a named range when no bounds are given', () => {
+    const { count } = buildEventListSql({ ...base, range: 'today', now: new Date('2024-04-03T10:00:00Z') }, 'db');
+    expect(count.params).toMatchObject({ start: '2024-04-02 22:00:00.000', end: '2024-04-03 22:00:00.000' });
+  });
+});
+
+describe('event cursor', () => {
+  it('round-trips and is opaque', () => {
+    const token = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.123Z', id: 'ABCDEF00-0000-4000-A000-000000000002' });
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeEventCursor(token)).toEqual({ createdAt: new Date('2024-04-02T08:00:00.123Z'), id: 'abcdef00-0000-4000-a000-000000000002' });
+  });
+
+  it.each(['', '!!!', 'x'.repeat(500), Buffer.from('[1, "not-a-uuid"]').toString('base64url'), Buffer.from('[-1, "00000000-0000-4000-a000-000000000001"]').toString('base64url'), Buffer.from("[1, \"') OR 1=1 --\"]").toString('base64url')])(
+    'rejects %j',
+    (token) => {
+      expect(invalidPath(() => decodeEventCursor(token))).toEqual(['cursor']);
+    },
+  );
+
+  it('offers a next cursor only after a full page', () => {
+    const rows = [{ createdAt: '2024-04-02T08:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }];
+    expect(nextEventCursor(rows, 2)).toBeNull();
+    expect(decodeEventCursor(nextEventCursor(rows, 1)!).id).toBe(rows[0].id);
+  });
+});

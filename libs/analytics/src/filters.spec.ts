@@ -1,0 +1,101 @@
+import { HOSTILE, sqlIsClean } from '../test/hostile';
+import { invalidDetails as details } from '../test/invalid';
+import { knownFieldNames, resolveField } from './fields';
+import { compileFilter, compileFilters } from './filters';
+import { ParamBag } from './params';
+import type { Filter, FilterOperator } from './types';
+
+describe('resolveField', () => {
+  it('maps whitelisted columns in both spellings', () => {
+    const bag = new ParamBag();
+    expect(resolveField('referrerName', bag, []).sql).toBe('e.referrer_name');
+    expect(resolveField('referrer_name', bag, []).sql).toBe('e.referrer_name');
+    expect(resolveField('os_version', bag, []).sql).toBe('e.os_version');
+    expect(resolveField('osVersion', bag, []).sql).toBe('e.os_version');
+    expect(resolveField('profile.firstName', bag, []).sql).toBe('p.first_name');
+    expect(resolveField('revenue', bag, []).kind).toBe('number');
+    expect(knownFieldNames()).toEqual(expect.arrayContaining(['country', 'sdkName', 'profile.email', 'profile.lastName']));
+  });
+
+  it('binds property keys as parameters, dots included', () => {
+    const bag = new ParamBag();
+    expect(resolveField('properties.__query.utm_source', bag, []).sql).toBe('e.properties[{k0:String}]');
+    expect(resolveField('profile.properties.plan.tier', bag, []).sql).toBe('p.properties[{k1:String}]');
+    expect(bag.params).toEqual({ k0: '__query.utm_source', k1: 'plan.tier' });
+  });
+
+  it.each(['Country', 'project_id', 'projectId', 'e.country', 'country; DROP', 'profile.password', 'profile.properties.', 'properties.', '', 'groups'])(
+    'rejects %j with its path',
+    (name) => {
+      expect(details(() => resolveField(name, new ParamBag(), ['events', 0, 'filters', 2, 'name']))).toEqual([
+        { path: ['events', 0, 'filters', 2, 'name'], message: expect.any(String) },
+      ]);
+    },
+  );
+});
+
+describe('compileFilter', () => {
+  const compile = (f: Filter) => {
+    const bag = new ParamBag();
+    const c = compileFilter(f, bag, ['filters', 0]);
+    return { sql: c?.sql ?? null, params: bag.params };
+  };
+
+  it.each<[FilterOperator, string[], string]>([
+    ['is', ['a'], 'e.country = {p0:String}'],
+    ['is', ['a', 'b'], 'e.country IN ({p0:String}, {p1:String})'],
+    ['isNot', ['a', 'b'], 'e.country NOT IN ({p0:String}, {p1:String})'],
+    ['contains', ['a', 'b'], '(position(e.country, {p0:String}) > 0 OR position(e.country, {p1:String}) > 0)'],
+    ['doesNotContain', ['a', 'b'], '(position(e.country, {p0:String}) = 0 AND position(e.country, {p1:String}) = 0)'],
+    ['startsWith', ['a'], 'startsWith(e.country, {p0:String})'],
+    ['endsWith', ['a'], 'endsWith(e.country, {p0:String})'],
+    ['regex', ['^a+$'], 'match(e.country, {p0:String})'],
+    ['isNull', [], "e.country = ''"],
+    ['isNotNull', [], "NOT (e.country = '')"],
+    ['gt', ['1.5'], 'toFloat64OrNull(e.country) > {p0:Float64}'],
+    ['lte', ['-2e3'], 'toFloat64OrNull(e.country) <= {p0:Float64}'],
+  ])('%s %j', (operator, value, sql) => {
+    expect(compile({ name: 'country', operator, value }).sql).toBe(sql);
+  });
+
+  it('tests emptiness by storage type', () => {
+    expect(compile({ name: 'revenue', operator: 'isNull', value: [] }).sql).toBe('e.revenue = 0');
+    expect(compile({ name: 'latitude', operator: 'isNotNull', value: [] }).sql).toBe('NOT (isNull(e.latitude))');
+    expect(compile({ name: 'duration', operator: 'is', value: ['5'] }).sql).toBe('toString(e.duration) = {p0:String}');
+    expect(compile({ name: 'duration', operator: 'gte', value: ['5'] }).sql).toBe('toFloat64(e.duration) >= {p0:Float64}');
+  });
+
+  it('ignores a value operator without values, as OpenPanel does', () => {
+    expect(compile({ name: 'country', operator: 'is', value: [] }).sql).toBeNull();
+  });
+
+  it.each(HOSTILE.map((h) => [h.slice(0, 20)] as [string]))('keeps hostile value %j out of the SQL', (prefix) => {
+    const hostile = HOSTILE.find((h) => h.startsWith(prefix))!;
+    for (const operator of ['is', 'isNot', 'contains', 'doesNotContain', 'startsWith', 'endsWith'] as FilterOperator[]) {
+      const { sql, params } = compile({ name: `properties.${hostile}`, operator, value: [hostile, hostile] });
+      expect(sqlIsClean(sql!)).toBe(true);
+      expect(Object.values(params)).toContain(hostile);
+      expect(Object.values(params).filter((v) => v === hostile)).toHaveLength(3);
+    }
+  });
+
+  it('caps regex length and checks numbers', () => {
+    expect(details(() => compile({ name: 'path', operator: 'regex', value: ['ok', 'a'.repeat(1001)] }))?.[0].path).toEqual(['filters', 0, 'value', 1]);
+    expect(details(() => compile({ name: 'path', operator: 'gt', value: ['1; DROP'] }))?.[0].path).toEqual(['filters', 0, 'value', 0]);
+    expect(details(() => compile({ name: 'path', operator: 'gt', value: ['1e999'] }))?.[0].path).toEqual(['filters', 0, 'value', 0]);
+    expect(details(() => compile({ name: 'path', operator: 'like' as FilterOperator, value: ['x'] }))?.[0].path).toEqual(['filters', 0, 'operator']);
+  });
+
+  it('ANDs a list and reports whether it needs the profile join', () => {
+    const bag = new ParamBag();
+    const c = compileFilters(
+      [
+        { name: 'country', operator: 'is', value: ['DE'] },
+        { name: 'profile.email', operator: 'isNotNull', value: [] },
+      ],
+      bag,
+      ['filters'],
+    );
+    expect(c).toEqual({ sql: "(e.country = {p0:String}) AND (NOT (p.email = ''))", profile: true });
+  });
+});

@@ -1,0 +1,106 @@
+import { invalid, type Path } from './errors';
+import { emptyTest, numberOf, resolveField, textOf } from './fields';
+import type { ParamBag } from './params';
+import { CHART_LIMITS, type Filter, FILTER_OPERATORS, type FilterOperator } from './types';
+
+export interface CompiledFilter {
+  sql: string;
+  /** The predicate reads the profiles join. */
+  profile: boolean;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const COMPARE: Record<'gt' | 'lt' | 'gte' | 'lte', string> = { gt: '>', lt: '<', gte: '>=', lte: '<=' };
+
+function isOperator(op: unknown): op is FilterOperator {
+  return typeof op === 'string' && (FILTER_OPERATORS as readonly string[]).includes(op);
+}
+
+function values(raw: unknown, path: Path): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw invalid(path, 'Expected an array');
+  if (raw.length > CHART_LIMITS.maxFilterValues) throw invalid(path, `At most ${CHART_LIMITS.maxFilterValues} values`);
+  return raw.map((v, i) => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw invalid([...path, i], 'Expected a string');
+  });
+}
+
+function any(parts: string[]): string {
+  return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+}
+
+function all(parts: string[]): string {
+  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+}
+
+/**
+ * One filter as a predicate. Several values mean "any of them", except for the negative
+ * operators (`isNot`, `doesNotContain`) where they mean "none of them". A value operator with
+ * an empty value list filters nothing and yields null, as OpenPanel's own dashboards send
+ * half-edited filters that way. Substring operators use position(), not LIKE, so `%` and `_`
+ * in a value are plain characters.
+ */
+export function compileFilter(filter: Filter, bag: ParamBag, path: Path): CompiledFilter | null {
+  if (typeof filter !== 'object' || filter === null) throw invalid(path, 'Expected an object');
+  if (!isOperator(filter.operator)) throw invalid([...path, 'operator'], `Unknown operator ${JSON.stringify(filter.operator)}`);
+  const field = resolveField(filter.name, bag, [...path, 'name']);
+  const op = filter.operator;
+  const vals = values(filter.value, [...path, 'value']);
+  const wrap = (sql: string): CompiledFilter => ({ sql, profile: field.profile });
+  if (op === 'isNull') return wrap(emptyTest(field));
+  if (op === 'isNotNull') return wrap(`NOT (${emptyTest(field)})`);
+  if (vals.length === 0) return null;
+  const text = textOf(field);
+  const p = (v: string) => bag.value(v);
+  switch (op) {
+    case 'is':
+      return wrap(vals.length === 1 ? `${text} = ${p(vals[0])}` : `${text} IN (${vals.map(p).join(', ')})`);
+    case 'isNot':
+      return wrap(vals.length === 1 ? `${text} != ${p(vals[0])}` : `${text} NOT IN (${vals.map(p).join(', ')})`);
+    case 'contains':
+      return wrap(any(vals.map((v) => `position(${text}, ${p(v)}) > 0`)));
+    case 'doesNotContain':
+      return wrap(all(vals.map((v) => `position(${text}, ${p(v)}) = 0`)));
+    case 'startsWith':
+      return wrap(any(vals.map((v) => `startsWith(${text}, ${p(v)})`)));
+    case 'endsWith':
+      return wrap(any(vals.map((v) => `endsWith(${text}, ${p(v)})`)));
+    case 'regex':
+      vals.forEach((v, i) => {
+        if (v.length > CHART_LIMITS.maxRegexLength) throw invalid([...path, 'value', i], `A pattern may have at most ${CHART_LIMITS.maxRegexLength} characters`);
+      });
+      // match() is RE2: linear time, no backtracking blow-up, whatever the pattern.
+      return wrap(any(vals.map((v) => `match(${text}, ${p(v)})`)));
+    case 'gt':
+    case 'lt':
+    case 'gte':
+    case 'lte': {
+      const num = numberOf(field);
+      return wrap(
+        any(
+          vals.map((v, i) => {
+            const n = Number(v.trim());
+            if (!NUMBER.test(v.trim()) || !Number.isFinite(n)) throw invalid([...path, 'value', i], 'Expected a number');
+            return `${num} ${COMPARE[op]} ${bag.value(String(n), 'Float64')}`;
+          }),
+        ),
+      );
+    }
+    default: {
+      const unknown: never = op;
+      throw invalid([...path, 'operator'], `Unknown operator ${String(unknown)}`);
+    }
+  }
+}
+
+/** All filters of a list, ANDed; null when none applies. */
+export function compileFilters(filters: Filter[] | undefined, bag: ParamBag, path: Path): CompiledFilter | null {
+  const list = filters ?? [];
+  if (!Array.isArray(list)) throw invalid(path, 'Expected an array');
+  if (list.length > CHART_LIMITS.maxFilters) throw invalid(path, `At most ${CHART_LIMITS.maxFilters} filters`);
+  const compiled = list.map((f, i) => compileFilter(f, bag, [...path, i])).filter((c): c is CompiledFilter => c !== null);
+  if (compiled.length === 0) return null;
+  return { sql: compiled.map((c) => `(${c.sql})`).join(' AND '), profile: compiled.some((c) => c.profile) };
+}

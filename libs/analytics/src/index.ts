@@ -1,0 +1,14 @@
+export * from './types';
+export * from './errors';
+export { canonicalTimezone, formatZonedIso, zonedInstant } from './timezone';
+export { resolveRange, previousRange, parseDateBound, isRangeName, type ResolvedRange } from './range';
+export { bucketStart, nextBucket, listBuckets } from './buckets';
+export { resolveField, knownFieldNames, type ResolvedField, type FieldKind } from './fields';
+export { compileFilter, compileFilters, type CompiledFilter } from './filters';
+export { ParamBag } from './params';
+export * from './settings';
+export { planChart, type ChartPlan } from './chart-plan';
+export { buildChartSql, type ChartStatement, type ChartRow, type ChartSqlOptions } from './chart-sql';
+export * from './chart-response';
+export * from './cursor';
+export * from './event-list-sql';

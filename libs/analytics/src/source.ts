@@ -1,0 +1,36 @@
+import { toClickhouseDateTime } from '@app/clickhouse';
+
+/** Placeholder type of instants: the events table stores DateTime64(3, 'UTC'). */
+export const DATETIME_PARAM = "DateTime64(3, 'UTC')";
+
+/** Who did it: the profile when identified, else the device (anonymous visitors). */
+export const ACTOR_SQL = "if(e.profile_id != '', e.profile_id, e.device_id)";
+
+/** The tie-breaker of event order: UUIDs compare by their text so clients can reproduce it. */
+export const EVENT_ORDER_SQL = 'e.created_at DESC, toString(e.id) DESC';
+
+const DATABASE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The database comes from configuration, never a request, but it is still spliced: check it. */
+export function checkDatabase(database: string): string {
+  if (!DATABASE.test(database)) throw new Error(`invalid ClickHouse database name: ${database}`);
+  return database;
+}
+
+/**
+ * Events, joined to the latest version of each profile of the same project when a predicate,
+ * breakdown or property reads `p.`. FINAL collapses ReplacingMergeTree versions at read time;
+ * the join's own project constraint keeps it from ever meeting another project's profiles.
+ */
+export function fromClause(database: string, withProfile: boolean): string {
+  const events = `${checkDatabase(database)}.events AS e`;
+  if (!withProfile) return `FROM ${events}`;
+  return (
+    `FROM ${events} LEFT JOIN (SELECT id, first_name, last_name, email, avatar, properties, is_external ` +
+    `FROM ${database}.profiles FINAL WHERE project_id = {projectId:String}) AS p ON p.id = e.profile_id`
+  );
+}
+
+export function dateTimeParam(date: Date): string {
+  return toClickhouseDateTime(date);
+}
