@@ -5,6 +5,7 @@ import { DatabaseModule } from '@app/database';
 import { AuthModule } from './auth';
 import { type AppConfig, ConfigModule } from './config';
 import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest';
 import { ExportModule } from './export/export.module';
 import { ManageModule } from './manage/manage.module';
 import { TrackModule } from './track/track.module';
@@ -29,6 +30,7 @@ export class AppModule {
         }),
         AuthModule,
         HealthModule,
+        IngestModule,
         TrackModule,
         ExportModule,
         ManageModule,

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup';
 import { type AppConfig, loadConfig } from '../../src/config';
+import { IngestService } from '../../src/ingest';
 
 export interface Credentials {
   id: string;
@@ -104,4 +105,13 @@ export async function disposeEnv(env: Record<string, string>): Promise<void> {
 
 export function authHeaders(c: Credentials): Record<string, string> {
   return { 'openpanel-client-id': c.id, 'openpanel-client-secret': c.secret };
+}
+
+/**
+ * Waits until every event the app has acknowledged is visible to queries. Ingestion answers
+ * once an event is durable; with the local write-ahead log it reaches ClickHouse a moment
+ * later, so a test that reads right after writing calls this first.
+ */
+export async function drainEvents(t: TestApp): Promise<void> {
+  await t.app.get(IngestService).drain();
 }

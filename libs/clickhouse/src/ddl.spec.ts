@@ -25,6 +25,19 @@ describe('renderDdl', () => {
     expect(profiles[0]).toContain('ENGINE = ReplicatedReplacingMergeTree(version)');
   });
 
+  it('ALTERs reach the local table and, on a cluster, the Distributed table too', () => {
+    const sql = readFileSync(listClickhouseMigrations().find((m) => m.version === 3)!.file, 'utf8');
+    expect(renderDdl(sql, { database: 'db' })).toEqual([
+      'ALTER TABLE db.profiles ADD COLUMN IF NOT EXISTS groups Array(String) AFTER properties',
+      'ALTER TABLE db.events MODIFY SETTING non_replicated_deduplication_window = 10000',
+    ]);
+    expect(renderDdl(sql, { database: 'db', cluster: 'c' })).toEqual([
+      "ALTER TABLE db.profiles_local ON CLUSTER 'c' ADD COLUMN IF NOT EXISTS groups Array(String) AFTER properties",
+      "ALTER TABLE db.profiles ON CLUSTER 'c' ADD COLUMN IF NOT EXISTS groups Array(String) AFTER properties",
+      "ALTER TABLE db.events_local ON CLUSTER 'c' MODIFY SETTING non_replicated_deduplication_window = 10000",
+    ]);
+  });
+
   it('refuses names that are not identifiers and unknown placeholders', () => {
     expect(() => renderDdl('SELECT 1 FROM {{db}}.x', { database: 'a; DROP' })).toThrow(/invalid ClickHouse database/);
     expect(() => renderDdl('{{nope}}', { database: 'db' })).toThrow(/unknown placeholder/);

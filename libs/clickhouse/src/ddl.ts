@@ -16,7 +16,8 @@ function ident(kind: string, value: string): string {
  * Placeholders: `{{db}}`, `{{on_cluster}}`, `{{local:T}}` (the table that holds rows:
  * `T_local` on a cluster), `{{engine:E(args)}}` (`ReplicatedE(args)` on a cluster, using the
  * server's default replica path) and `{{distributed:T:shardKey}}` (a Distributed table `T`
- * over `T_local` on a cluster, nothing on a single node). Only configuration values, never
+ * over `T_local` on a cluster, nothing on a single node) and `{{alter_distributed:T:clause}}`
+ * (the same ALTER on that Distributed table, so its columns follow the local table's). Only configuration values, never
  * user input, reach these statements, and they are checked as identifiers.
  */
 export function renderDdl(sql: string, target: DdlTarget): string[] {
@@ -29,6 +30,9 @@ export function renderDdl(sql: string, target: DdlTarget): string[] {
       cluster
         ? `CREATE TABLE IF NOT EXISTS ${db}.${table} ${onCluster} AS ${db}.${table}_local ENGINE = Distributed('${cluster}', '${db}', '${table}_local', ${key});`
         : '',
+    )
+    .replace(/\{\{alter_distributed:(\w+):([^}]+)\}\}/g, (_m, table: string, clause: string) =>
+      cluster ? `ALTER TABLE ${db}.${table} ${onCluster} ${clause};` : '',
     )
     .replace(/\{\{local:(\w+)\}\}/g, (_m, table: string) => (cluster ? `${table}_local` : table))
     .replace(/\{\{engine:(\w+)\(([^)]*)\)\}\}/g, (_m, engine: string, args: string) => `${cluster ? 'Replicated' : ''}${engine}(${args})`)

@@ -29,6 +29,10 @@ export class ProfileEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   properties: Record<string, unknown>;
 
+  /** Ids of the groups the profile was assigned to (`assign_group`). */
+  @Column({ type: 'varchar', length: 255, array: true, default: () => "'{}'" })
+  groups: string[];
+
   /** true when the id came from the customer (identify), false for device-derived ids. */
   @Column({ name: 'is_external', type: 'boolean', default: true })
   isExternal: boolean;

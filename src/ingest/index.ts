@@ -1,0 +1,3 @@
+export * from './ingest.module';
+export * from './ingest.service';
+export * from './ingest.types';
