@@ -3,3 +3,4 @@ export * from './datetime';
 export * from './migrations';
 export * from './clickhouse.service';
 export * from './clickhouse.module';
+export * from './table-writer';

@@ -1,0 +1,145 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ClickhouseService } from './clickhouse.service';
+import { TableWriter, type TableWriterOptions, WriterFullError } from './table-writer';
+
+// The real engine (chDB), in the process's directory shared with the other specs.
+let ch: ClickhouseService;
+let walRoot: string;
+
+beforeAll(async () => {
+  ch = new ClickhouseService({
+    path: join(tmpdir(), `op-test-chdb-${process.pid}`),
+    database: `w_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`,
+  });
+  await ch.migrate();
+  await ch.client.command({
+    query: `CREATE TABLE ${ch.table('t')} (id String, n UInt32) ENGINE = MergeTree ORDER BY id SETTINGS non_replicated_deduplication_window = 1000`,
+  });
+  walRoot = mkdtempSync(join(tmpdir(), 'op-wal-'));
+});
+
+afterAll(async () => {
+  await ch.client.command({ query: `DROP DATABASE IF EXISTS ${ch.database}` });
+  await ch.close();
+  rmSync(walRoot, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await ch.client.command({ query: `TRUNCATE TABLE ${ch.table('t')}` });
+});
+
+function writer(overrides: Partial<TableWriterOptions> = {}): TableWriter {
+  return new TableWriter({
+    client: ch.client,
+    table: ch.table('t'),
+    walDir: join(walRoot, randomUUID()),
+    flushRows: 100,
+    flushMs: 20,
+    bufferRows: 10_000,
+    ...overrides,
+  });
+}
+
+const rows = (from: number, count: number) => Array.from({ length: count }, (_, i) => JSON.stringify({ id: `r${from + i}`, n: from + i }));
+
+async function stored(): Promise<{ count: number; distinct: number }> {
+  const rs = await ch.client.query({ query: `SELECT count() AS count, uniqExact(id) AS distinct FROM ${ch.table('t')}`, format: 'JSONEachRow' });
+  const [r] = await rs.json<{ count: string; distinct: string }>();
+  return { count: Number(r.count), distinct: Number(r.distinct) };
+}
+
+describe('TableWriter with a write-ahead log', () => {
+  it('acknowledges concurrent writers and lands every row once, in batches of at most flushRows', async () => {
+    const w = writer();
+    await w.start();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => w.write(rows(i * 7, 7))));
+    await w.drain();
+    expect(await stored()).toEqual({ count: 350, distinct: 350 });
+    await w.close();
+  });
+
+  it('replays what a crashed process acknowledged, without duplicates, and drops a torn last line', async () => {
+    const walDir = join(walRoot, randomUUID());
+    // flushMs of an hour: nothing reaches ClickHouse before the "crash" (the writer is abandoned).
+    const crashed = writer({ walDir, flushMs: 3_600_000, flushRows: 1_000_000 });
+    await crashed.start();
+    await Promise.all([crashed.write(rows(0, 40)), crashed.write(rows(40, 60))]);
+    expect(await stored()).toEqual({ count: 0, distinct: 0 });
+    const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
+    appendFileSync(join(walDir, log), '{"id":"torn","n":'); // an append cut short by the crash
+
+    const restarted = writer({ walDir });
+    await restarted.start();
+    await restarted.drain();
+    expect(await stored()).toEqual({ count: 100, distinct: 100 });
+    await restarted.close();
+    expect(readdirSync(walDir)).toEqual([]);
+  });
+
+  it('an insert that landed just before a crash is not stored twice on replay', async () => {
+    const walDir = join(walRoot, randomUUID());
+    const crashed = writer({ walDir, flushMs: 3_600_000, flushRows: 1_000_000 });
+    await crashed.start();
+    await crashed.write(rows(0, 30));
+    const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
+    const name = log.slice(0, -4);
+    // The crash happened after the insert of lines 0..20 returned, before the checkpoint moved.
+    writeFileSync(join(walDir, `${name}.ckpt`), JSON.stringify({ shipped: 0, inflight: [0, 20] }));
+    await ch.client.exec({
+      query: `INSERT INTO ${ch.table('t')} FORMAT JSONEachRow`,
+      values: Readable.from([`${rows(0, 20).join('\n')}\n`]),
+      clickhouse_settings: { insert_deduplication_token: `${name}:0:20` },
+    });
+
+    const restarted = writer({ walDir });
+    await restarted.start();
+    await restarted.drain();
+    expect(await stored()).toEqual({ count: 30, distinct: 30 });
+    await restarted.close();
+  });
+
+  it('refuses with WriterFullError instead of growing past bufferRows, and accepts again once drained', async () => {
+    const w = writer({ bufferRows: 100, flushMs: 3_600_000, flushRows: 1_000_000 });
+    await w.start();
+    await w.write(rows(0, 90));
+    await expect(w.write(rows(90, 20))).rejects.toBeInstanceOf(WriterFullError);
+    await w.drain();
+    await w.write(rows(90, 20));
+    await w.close();
+    expect(await stored()).toEqual({ count: 110, distinct: 110 });
+  });
+
+  it('keeps rows of a failed insert in the log and retries them', async () => {
+    const w = writer({ table: ch.table('missing_then_created'), flushMs: 0 });
+    await w.start();
+    await w.write(rows(0, 10)); // acknowledged: durable in the log although the table is missing
+    await new Promise((r) => setTimeout(r, 100));
+    await ch.client.command({ query: `CREATE TABLE ${ch.table('missing_then_created')} AS ${ch.table('t')}` });
+    await w.drain();
+    const rs = await ch.client.query({ query: `SELECT count() AS c FROM ${ch.table('missing_then_created')}`, format: 'JSONEachRow' });
+    expect(Number((await rs.json<{ c: string }>())[0].c)).toBe(10);
+    await w.close();
+  });
+});
+
+describe('TableWriter without a log (direct group commit)', () => {
+  it('resolves each write once its insert returned', async () => {
+    const w = writer({ walDir: undefined, flushMs: 0 });
+    await w.start();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => w.write(rows(i * 5, 5))));
+    expect(await stored()).toEqual({ count: 100, distinct: 100 });
+    await w.close();
+  });
+
+  it('fails the writes of a failed insert (the client retries) and keeps serving', async () => {
+    const w = writer({ walDir: undefined, table: ch.table('nope'), flushMs: 0 });
+    await expect(w.write(rows(0, 3))).rejects.toThrow();
+    expect(w.bufferedRows).toBe(0);
+    await w.close();
+    expect(existsSync(walRoot)).toBe(true);
+  });
+});
