@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ClickhouseModule } from '@app/clickhouse';
 import { DatabaseModule } from '@app/database';
 import { AuthModule } from './auth';
+import { CaptureModule } from './capture/capture.module';
 import { type AppConfig, ConfigModule } from './config';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest';
@@ -32,6 +33,7 @@ export class AppModule {
         HealthModule,
         IngestModule,
         TrackModule,
+        CaptureModule,
         ExportModule,
         ManageModule,
       ],

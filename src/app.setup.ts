@@ -1,16 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationPipe } from '@nestjs/common';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, ApiExceptionFilter, renderError, validationDetails } from '@app/common';
+import { ApiExceptionFilter, ApiValidationPipe, renderError } from '@app/common';
 import type { AppConfig } from './config';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/openapi';
 
 /** Default cap on JSON bodies; routes that take more (batches, capture) raise their own. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/**
+ * Route config key for a route's own body cap: `@RouteConfig({ [BODY_LIMIT]: bytes })`.
+ * Fastify takes `bodyLimit` per route but Nest has no decorator for it, so an `onRoute` hook
+ * copies it from the route config before the route is built; the cap is enforced while the
+ * body streams in, so a larger body is never buffered.
+ */
+export const BODY_LIMIT = 'bodyLimit';
+
+/**
+ * JSON bodies are checked as sent: Fastify's default validator coerces types (`5` would pass
+ * as the string "5"), which is right for query strings and wrong for a JSON API.
+ */
+const JSON_BODIES = addFormats(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
+const PARAMETERS = addFormats(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
@@ -19,18 +35,17 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
     logger: false,
   });
+  adapter.getInstance().addHook('onRoute', (route) => {
+    const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT];
+    if (typeof limit === 'number') route.bodyLimit = limit;
+    if (route.schema?.body) route.validatorCompiler = ({ schema, httpPart }) => (httpPart === 'body' ? JSON_BODIES : PARAMETERS).compile(schema);
+  });
+  return adapter;
 }
 
 /** Everything both main.ts and the tests apply to the app: pipes, errors, body parsing, docs. */
 export function configureApp(app: NestFastifyApplication): void {
-  app.useGlobalPipes(
-    new ValidationPipe({
-      transform: true,
-      whitelist: true,
-      forbidUnknownValues: true,
-      exceptionFactory: (errors) => ApiError.badRequest('Invalid request', validationDetails(errors)),
-    }),
-  );
+  app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
 
   const fastify = app.getHttpAdapter().getInstance();

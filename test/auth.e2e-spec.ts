@@ -141,7 +141,9 @@ describe('Auth: who may call what (spec/auth.md)', () => {
   });
 
   describe('ingestion without a secret', () => {
-    const noSecret = (c: Credentials, origin?: string) => ({ 'openpanel-client-id': c.id, ...(origin ? { origin } : {}) });
+    // A browser's user agent: without a secret, a bot's (inject's default) would get 202.
+    const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+    const noSecret = (c: Credentials, origin?: string) => ({ 'openpanel-client-id': c.id, 'user-agent': BROWSER, ...(origin ? { origin } : {}) });
 
     it.each(['https://example.com', 'http://www.example.com/', 'https://EXAMPLE.com', 'https://app.trusted.dev', 'https://a.b.trusted.dev'])(
       'allowed origin %s → 200',

@@ -1,5 +1,5 @@
 import { createProject } from './setup/fixtures';
-import { authHeaders, disposeEnv, freshEnv, startApp } from './setup/test-app';
+import { authHeaders, disposeEnv, drainEvents, freshEnv, startApp } from './setup/test-app';
 
 describe('Restart keeps data (PostgreSQL and ClickHouse)', () => {
   it('a project, its client and its events survive closing and reopening the stores', async () => {
@@ -31,6 +31,7 @@ describe('Restart keeps data (PostgreSQL and ClickHouse)', () => {
           payload: { type: 'track', payload: { name: 'kept', properties: { i: 3 } } },
         });
         expect(more.statusCode).toBe(200);
+        await drainEvents(second);
         const events = await second.app.inject({ method: 'GET', url: `/export/events?projectId=${project.id}`, headers: authHeaders(second.root) });
         const body = events.json();
         expect(body.meta.totalCount).toBe(4);

@@ -1,12 +1,13 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { type CanActivate, type ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, isUuid } from '@app/common';
 import type { ClientMode } from '@app/database';
-import type { AuthContext, AuthScope } from './auth.types';
-import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, PUBLIC_KEY } from './client-modes.decorator';
+import type { AuthContext, AuthScope, CredentialsReader, IngestCredentials } from './auth.types';
+import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, CREDENTIALS_FROM_KEY, PUBLIC_KEY } from './client-modes.decorator';
 import { ClientsService } from './clients.service';
 import { originAllowed } from './origin';
+import { firstHeader } from './headers';
 
 const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage' };
 
@@ -16,15 +17,6 @@ const MODE_REFUSAL: Record<AuthScope, string> = {
   export: 'Export: Client is not allowed to export',
   manage: 'Manage: Only root clients are allowed to manage resources',
 };
-
-function header(req: FastifyRequest, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const v = req.headers[name];
-    const s = Array.isArray(v) ? v[0] : v;
-    if (s) return s;
-  }
-  return undefined;
-}
 
 function bodyField(req: FastifyRequest, name: string): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;
@@ -40,9 +32,13 @@ function bodyField(req: FastifyRequest, name: string): string | undefined {
  */
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
+  /** @CredentialsFrom readers, resolved once. */
+  private readonly readers = new Map<Type<CredentialsReader>, CredentialsReader>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly clients: ClientsService,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -52,15 +48,25 @@ export class ClientAuthGuard implements CanActivate {
     const scope = this.reflector.getAllAndOverride<AuthScope | undefined>(AUTH_SCOPE_KEY, targets) ?? 'manage';
     if (!modes) throw ApiError.unauthorized('This route declares no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    request.auth = await this.authenticate(request, scope, modes);
+    const reader = this.reflector.getAllAndOverride<Type<CredentialsReader> | undefined>(CREDENTIALS_FROM_KEY, targets);
+    const given = reader ? await this.reader(reader).read(request) : undefined;
+    request.auth = await this.authenticate(request, scope, modes, given);
     return true;
   }
 
-  private async authenticate(req: FastifyRequest, scope: AuthScope, modes: ClientMode[]): Promise<AuthContext> {
+  private reader(type: Type<CredentialsReader>): CredentialsReader {
+    const reader = this.readers.get(type) ?? this.moduleRef.get(type, { strict: false });
+    if (!reader) throw new Error(`${type.name} is not a provider`);
+    this.readers.set(type, reader);
+    return reader;
+  }
+
+  /** `given`: credentials a @CredentialsFrom reader found in the wire format, instead of the headers. */
+  private async authenticate(req: FastifyRequest, scope: AuthScope, modes: ClientMode[], given?: IngestCredentials): Promise<AuthContext> {
     const prefix = PREFIX[scope];
     const ingest = scope === 'ingest';
-    const id = header(req, 'openpanel-client-id', 'mixan-client-id') ?? (ingest ? bodyField(req, 'clientId') : undefined);
-    const secret = header(req, 'openpanel-client-secret', 'mixan-client-secret') ?? (ingest ? bodyField(req, 'clientSecret') : undefined);
+    const id = given ? given.id : firstHeader(req, 'openpanel-client-id', 'mixan-client-id') ?? (ingest ? bodyField(req, 'clientId') : undefined);
+    const secret = given ? given.secret : firstHeader(req, 'openpanel-client-secret', 'mixan-client-secret') ?? (ingest ? bodyField(req, 'clientSecret') : undefined);
     if (!id) throw ApiError.unauthorized(`${prefix}: Missing client id`);
     if (!isUuid(id)) throw ApiError.unauthorized(`${prefix}: Client id must be a UUID`);
 
@@ -74,7 +80,7 @@ export class ClientAuthGuard implements CanActivate {
     } else if (!ingest) {
       throw ApiError.unauthorized(`${prefix}: Missing client secret`);
     } else if (!client.public) {
-      const origin = header(req, 'origin');
+      const origin = firstHeader(req, 'origin');
       if (!origin) throw ApiError.unauthorized(`${prefix}: Missing client secret`);
       if (!originAllowed(origin, client.projectCors)) throw ApiError.unauthorized(`${prefix}: Origin ${origin} is not allowed for this client`);
     }

@@ -1,12 +1,13 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
 import { ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import type { ClientMode } from '@app/database';
 import { ErrorResponseDto } from '@app/common';
-import type { AuthScope } from './auth.types';
+import type { AuthScope, CredentialsReader } from './auth.types';
 
 export const CLIENT_MODES_KEY = 'auth:modes';
 export const AUTH_SCOPE_KEY = 'auth:scope';
 export const PUBLIC_KEY = 'auth:public';
+export const CREDENTIALS_FROM_KEY = 'auth:credentials-from';
 
 /** Security requirement names declared in the OpenAPI document. */
 export const CLIENT_ID_SCHEME = 'clientId';
@@ -30,3 +31,10 @@ export const AuthScopeOf = (scope: AuthScope) => SetMetadata(AUTH_SCOPE_KEY, sco
 
 /** A route anyone may call (health, docs). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * The route's credentials travel in its wire format (a PostHog `api_key`, a Segment write
+ * key): the guard asks `reader` (a provider) for them instead of reading the OpenPanel
+ * headers, then checks them exactly as it checks those.
+ */
+export const CredentialsFrom = (reader: Type<CredentialsReader>) => SetMetadata(CREDENTIALS_FROM_KEY, reader);

@@ -22,6 +22,7 @@ interface CacheEntry<T> {
 }
 
 const MAX_VERIFIED = 10_000;
+const VERIFIED_TTL_MS = 60 * 60 * 1000;
 
 /**
  * Client lookup and secret checks for the auth guard. Lookups and verified secrets are
@@ -33,6 +34,7 @@ const MAX_VERIFIED = 10_000;
 export class ClientsService {
   private readonly lookups = new Map<string, CacheEntry<AuthClient | null>>();
   private readonly verified = new Map<string, number>();
+  private readonly verifying = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,17 +52,38 @@ export class ClientsService {
     return value;
   }
 
-  async checkSecret(client: AuthClient, secret: string): Promise<boolean> {
-    const key = `${client.id}:${secretFingerprint(client.id, secret)}`;
+  /**
+   * Whether `secret` is the client's. A verified pair is remembered for an hour, keyed by
+   * the stored hash too, so a changed or deleted client never matches an old entry (and the
+   * client itself is reloaded every AUTH_CACHE_TTL_MS). Concurrent checks of one pair share
+   * one scrypt run: without that, a burst of requests from a new (or expired) client queues
+   * hundreds of scrypt runs on libuv's small thread pool, which the write-ahead log's fsyncs
+   * also need.
+   */
+  checkSecret(client: AuthClient, secret: string): Promise<boolean> {
+    const key = `${client.id}:${client.secretHash}:${secretFingerprint(client.id, secret)}`;
     const now = Date.now();
     const until = this.verified.get(key);
-    if (until !== undefined && until > now) return true;
-    const ok = await verifySecret(secret, client.secretHash);
-    if (ok) {
-      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
-      this.verified.set(key, now + this.config.authCacheTtlMs);
+    if (until !== undefined && until > now) return Promise.resolve(true);
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = verifySecret(secret, client.secretHash).then(
+        (ok) => {
+          this.verifying.delete(key);
+          if (ok) {
+            if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+            this.verified.set(key, Date.now() + VERIFIED_TTL_MS);
+          }
+          return ok;
+        },
+        (error: unknown) => {
+          this.verifying.delete(key);
+          throw error;
+        },
+      );
+      this.verifying.set(key, pending);
     }
-    return ok;
+    return pending;
   }
 
   /** Forget a client (deleted, renamed, its project deleted): the next request reloads it. */

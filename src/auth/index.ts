@@ -5,5 +5,6 @@ export * from './rate-limit.decorator';
 export * from './clients.service';
 export * from './project-access.service';
 export * from './client-ip';
+export * from './headers';
 export * from './origin';
 export { DEFAULT_ORGANIZATION_ID } from './root-client.bootstrap';

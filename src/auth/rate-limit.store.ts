@@ -1,14 +1,15 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import Redis from 'ioredis';
+import { WindowCounterStorage } from './window-counter.storage';
 
 /** A Redis call slower than this is treated as an outage. */
 const REDIS_TIMEOUT_MS = 250;
 
 /**
- * Counters behind the rate limits: `@nestjs/throttler`'s in-process storage, or its Redis
+ * Counters behind the rate limits: fixed windows in process (WindowCounterStorage), or the Redis
  * storage when REDIS_URL is set so that several API nodes share one budget per client.
  *
  * A Redis outage fails OPEN: requests are served without a limit (and without the
@@ -27,7 +28,7 @@ export class RateLimitStore implements OnApplicationShutdown {
       this.redis.on('error', (e: Error) => this.warn(e));
       this.storage = new ThrottlerStorageRedisService(this.redis);
     } else {
-      this.storage = new ThrottlerStorageService();
+      this.storage = new WindowCounterStorage();
     }
   }
 
@@ -69,7 +70,6 @@ export class RateLimitStore implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis) this.redis.disconnect();
-    else (this.storage as ThrottlerStorageService).onApplicationShutdown();
+    this.redis?.disconnect();
   }
 }

@@ -29,6 +29,26 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   shutdownTimeoutMs: number;
+  /** A MaxMind-format city database (GeoLite2/GeoIP2/DB-IP); undefined = the shipped DB-IP lite. */
+  geoDbPath?: string;
+  ingest: IngestConfig;
+}
+
+export interface IngestConfig {
+  /**
+   * true: an event is acknowledged once it is fsync'ed to the local write-ahead log in
+   * `${dataDir}/wal` and reaches ClickHouse in large background inserts (replayed at start
+   * after a crash). false: acknowledged once its group-commit insert into ClickHouse returns.
+   */
+  wal: boolean;
+  /** Rows per ClickHouse insert at most; an insert starts once this many are waiting. */
+  flushRows: number;
+  /** How long the oldest waiting row may wait before an insert starts anyway. */
+  flushMs: number;
+  /** Rows accepted but not yet in ClickHouse at most; beyond it, ingestion answers 503. */
+  bufferRows: number;
+  /** How long a client-supplied event id (idempotency key, uuid) is remembered. */
+  idempotencyTtlMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -75,4 +75,22 @@ export class EnvSchema {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(1)
+  GEO_DB_PATH?: string;
+
+  @IsOptional() @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  INGEST_WAL?: boolean;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  INGEST_FLUSH_ROWS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  INGEST_FLUSH_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  INGEST_BUFFER_ROWS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  IDEMPOTENCY_TTL_MS?: number;
 }

@@ -1,59 +1,84 @@
 import { Injectable } from '@nestjs/common';
-import { ClickhouseService, fromClickhouseDateTime } from '@app/clickhouse';
+import { DataSource, In } from 'typeorm';
+import { buildEventListSql, splitEventPage } from '@app/analytics';
+import { EventMetaEntity, ProfileAliasEntity, ProfileEntity, type ProjectEntity } from '@app/database';
+import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
+import type { EventMetaInfoDto, EventProfileDto, ExportedEventDto, ExportEventsResponseDto } from './dto/export-events.response.dto';
+import { EngineQueryService } from './engine-query.service';
+import { EventQueryService } from './event-query.service';
 
-interface Row {
-  id: string;
-  name: string;
-  device_id: string;
-  profile_id: string;
-  project_id: string;
-  session_id: string;
-  properties: Record<string, string>;
-  created_at: string;
-  path: string;
-  origin: string;
-}
+export const DEFAULT_PAGE_SIZE = 50;
 
-/**
- * First slice of the events export (issue 3 builds the full query): newest first, ties by
- * id, and the total from the same predicate as the page.
- */
+/** A page of events: newest first, ties by id, the total under the page's own predicate. */
 @Injectable()
 export class ExportEventsService {
-  constructor(private readonly clickhouse: ClickhouseService) {}
+  constructor(
+    private readonly engine: EngineQueryService,
+    private readonly eventQuery: EventQueryService,
+    private readonly dataSource: DataSource,
+  ) {}
 
-  async list(projectId: string, page: number, limit: number) {
-    const table = this.clickhouse.table('events');
-    const params = { projectId, limit, offset: (page - 1) * limit };
-    const where = 'project_id = {projectId:String}';
-    const [rows, total] = await Promise.all([
-      this.clickhouse.client
-        .query({
-          query: `SELECT id, name, device_id, profile_id, project_id, session_id, properties, created_at, path, origin
-                    FROM ${table} WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-          query_params: params,
-          format: 'JSONEachRow',
-        })
-        .then((r) => r.json<Row>()),
-      this.clickhouse.client
-        .query({ query: `SELECT count() AS c FROM ${table} WHERE ${where}`, query_params: params, format: 'JSONEachRow' })
-        .then((r) => r.json<{ c: string }>()),
+  async list(project: ProjectEntity, q: ExportEventsQueryDto): Promise<ExportEventsResponseDto> {
+    const { query, regexes } = await this.eventQuery.build(project, q);
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const page = q.page ?? 1;
+    const sql = buildEventListSql({ ...query, limit, offset: (page - 1) * limit, cursor: q.cursor }, this.engine.database);
+    const [rows, count] = await Promise.all([
+      this.engine.rows<ExportedEventDto>(sql.page, regexes),
+      this.engine.rows<{ total: string | number }>(sql.count, regexes),
     ]);
-    const totalCount = Number(total[0]?.c ?? 0);
-    return {
-      meta: { count: rows.length, totalCount, pages: Math.ceil(totalCount / limit), current: page },
-      data: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        deviceId: r.device_id,
-        profileId: r.profile_id,
-        projectId: r.project_id,
-        sessionId: r.session_id,
-        properties: r.properties,
-        createdAt: fromClickhouseDateTime(r.created_at).toISOString(),
-        path: r.path,
-        origin: r.origin,
-      })),
-    };
+    const current = q.cursor === undefined ? page : sql.cursorPage;
+    const { rows: data, nextCursor } = splitEventPage(rows, limit, current);
+    const includes = new Set(q.includes ?? []);
+    const [profiles, metas] = await Promise.all([
+      includes.has('profile') ? this.profilesOf(project.id, data) : undefined,
+      includes.has('meta') ? this.metaOf(project.id, data) : undefined,
+    ]);
+    if (profiles) for (const e of data) e.profile = e.profileId ? (profiles.get(e.profileId) ?? null) : null;
+    if (metas) for (const e of data) e.meta = metas.get(e.name) ?? null;
+    const totalCount = Number(count[0]?.total ?? 0);
+    return { meta: { count: data.length, totalCount, pages: Math.ceil(totalCount / limit), current, cursor: nextCursor }, data };
   }
+
+  /**
+   * The stored profile of each profile id of the page. An event recorded under an alias
+   * shows the profile the alias stands for.
+   */
+  private async profilesOf(projectId: string, events: ExportedEventDto[]): Promise<Map<string, EventProfileDto>> {
+    const ids = [...new Set(events.map((e) => e.profileId).filter((id) => id !== ''))];
+    const out = new Map<string, EventProfileDto>();
+    if (ids.length === 0) return out;
+    const aliases = await this.dataSource.getRepository(ProfileAliasEntity).find({ where: { projectId, alias: In(ids) } });
+    const target = new Map(ids.map((id) => [id, id]));
+    for (const a of aliases) target.set(a.alias, a.profileId);
+    const profiles = await this.dataSource.getRepository(ProfileEntity).find({ where: { projectId, id: In([...new Set([...ids, ...target.values()])]) } });
+    const byId = new Map(profiles.map((p) => [p.id, p]));
+    for (const [id, profileId] of target) {
+      // A stored profile under the id itself wins over an alias of the same text.
+      const p = byId.get(id) ?? byId.get(profileId);
+      if (p) out.set(id, profileDto(p));
+    }
+    return out;
+  }
+
+  private async metaOf(projectId: string, events: ExportedEventDto[]): Promise<Map<string, EventMetaInfoDto>> {
+    const names = [...new Set(events.map((e) => e.name))];
+    if (names.length === 0) return new Map();
+    const metas = await this.dataSource.getRepository(EventMetaEntity).find({ where: { projectId, name: In(names) } });
+    return new Map(metas.map((m) => [m.name, { name: m.name, description: m.description, conversion: m.conversion }]));
+  }
+}
+
+function profileDto(p: ProfileEntity): EventProfileDto {
+  return {
+    id: p.id,
+    email: p.email,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    avatar: p.avatar,
+    isExternal: p.isExternal,
+    properties: p.properties,
+    groups: p.groups,
+    createdAt: p.createdAt.toISOString(),
+  };
 }

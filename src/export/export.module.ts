@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
-import { ExportController } from './export.controller';
+import { EngineQueryService } from './engine-query.service';
+import { EventQueryService } from './event-query.service';
+import { ExportChartsController } from './export-charts.controller';
+import { ExportChartsService } from './export-charts.service';
+import { ExportEventsController } from './export-events.controller';
 import { ExportEventsService } from './export-events.service';
+import { ExportStreamService } from './export-stream.service';
 
-@Module({ controllers: [ExportController], providers: [ExportEventsService] })
+@Module({
+  controllers: [ExportEventsController, ExportChartsController],
+  providers: [EngineQueryService, EventQueryService, ExportEventsService, ExportStreamService, ExportChartsService],
+})
 export class ExportModule {}

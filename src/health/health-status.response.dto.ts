@@ -1,8 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 export class LiveResponseDto {
-  @ApiProperty({ example: 'ok' })
-  status: string;
+  @ApiProperty({ enum: ['ok', 'unavailable'], example: 'ok' })
+  status: 'ok' | 'unavailable';
 }
 
 export class DependencyCheckDto {
@@ -19,10 +19,15 @@ export class DependencyCheckDto {
   mode?: string;
 }
 
+@ApiExtraModels(DependencyCheckDto)
 export class HealthcheckResponseDto {
   @ApiProperty({ enum: ['ok', 'error'] })
   status: 'ok' | 'error';
 
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/DependencyCheckDto' } })
+  @ApiProperty({
+    type: 'object',
+    description: 'One entry per dependency: `postgres`, `clickhouse`, and `redis` when configured',
+    additionalProperties: { $ref: getSchemaPath(DependencyCheckDto) },
+  })
   checks: Record<string, DependencyCheckDto>;
 }

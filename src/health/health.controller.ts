@@ -16,16 +16,16 @@ export class HealthController {
   ) {}
 
   @Get('healthz/live')
-  @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process answers' })
-  @ApiResponse({ status: 200, type: LiveResponseDto })
+  @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process answers', security: [] })
+  @ApiResponse({ status: 200, type: LiveResponseDto, description: 'The process answers' })
   live(): LiveResponseDto {
     return { status: 'ok' };
   }
 
   @Get('healthz/ready')
-  @ApiOperation({ operationId: 'healthReady', summary: 'Readiness: 503 while starting or shutting down' })
-  @ApiResponse({ status: 200, type: LiveResponseDto })
-  @ApiResponse({ status: 503, type: LiveResponseDto })
+  @ApiOperation({ operationId: 'healthReady', summary: 'Readiness: 503 while starting or shutting down', security: [] })
+  @ApiResponse({ status: 200, type: LiveResponseDto, description: 'Ready to serve' })
+  @ApiResponse({ status: 503, type: LiveResponseDto, description: 'Starting or shutting down' })
   ready(@Res({ passthrough: true }) reply: FastifyReply): LiveResponseDto {
     const ready = this.lifecycle.isReady();
     reply.status(ready ? 200 : 503);
@@ -33,9 +33,9 @@ export class HealthController {
   }
 
   @Get('healthcheck')
-  @ApiOperation({ operationId: 'healthcheck', summary: 'Each dependency (PostgreSQL, ClickHouse, Redis when configured)' })
-  @ApiResponse({ status: 200, type: HealthcheckResponseDto })
-  @ApiResponse({ status: 503, type: HealthcheckResponseDto })
+  @ApiOperation({ operationId: 'healthcheck', summary: 'Each dependency (PostgreSQL, ClickHouse, Redis when configured)', security: [] })
+  @ApiResponse({ status: 200, type: HealthcheckResponseDto, description: 'Every dependency answers' })
+  @ApiResponse({ status: 503, type: HealthcheckResponseDto, description: 'At least one dependency failed its check' })
   async healthcheck(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthcheckResponseDto> {
     const result = await this.health.check();
     reply.status(result.status === 'ok' ? 200 : 503);

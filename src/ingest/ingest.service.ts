@@ -1,45 +1,203 @@
-import { Injectable } from '@nestjs/common';
-import type { IncomingEvent } from '@app/ingest';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { DataSource } from 'typeorm';
+import {
+  applyUserAgentOverrides,
+  assignSession,
+  detectBot,
+  type EventRow,
+  eventIdFromClient,
+  GeoLookup,
+  type IncomingEvent,
+  MemorySessionStore,
+  parseUserAgent,
+  readSpecialProperties,
+  resolveDeviceId,
+  resolveTimestamp,
+  type SpecialProperties,
+  toEventRow,
+} from '@app/ingest';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { EventSinkService } from './event-sink.service';
+import { IdempotencyCache } from './idempotency';
 import type { EventOutcome, GroupUpdate, IngestSource, ProfileUpdate } from './ingest.types';
+import { ProfilesService } from './profiles.service';
+import { SaltsService } from './salts.service';
 
-function pending(what: string): never {
-  throw new Error(`IngestService.${what} is being built (issue 7)`);
+const PROJECT_TTL_MS = 10_000;
+
+interface Prepared {
+  index: number;
+  row: EventRow;
+  /** Set when the client named the event (uuid, idempotency key, `__id`). */
+  key?: string;
 }
 
 /**
  * The one ingestion pipeline every source uses (OpenPanel /track, PostHog, Segment,
- * Commanders Act): enrichment, device and session ids, the event writer and profiles.
+ * Commanders Act): bots, device ids from the daily salt, sessions, geo, user agent, the
+ * event row, then the durable writer. Profiles go to PostgreSQL and are mirrored.
  */
 @Injectable()
-export class IngestService {
+export class IngestService implements OnModuleInit {
+  private readonly geo: GeoLookup;
+  private readonly sessions = new MemorySessionStore();
+  private readonly idempotency: IdempotencyCache;
+  private readonly projects = new LRUCache<string, Promise<{ allowUnsafeRevenue: boolean }>>({ max: 10_000, ttl: PROJECT_TTL_MS });
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly sink: EventSinkService,
+    private readonly salts: SaltsService,
+    private readonly profiles: ProfilesService,
+  ) {
+    this.geo = new GeoLookup({ dbPath: config.geoDbPath });
+    this.idempotency = new IdempotencyCache(config.ingest.idempotencyTtlMs);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.geo.open();
+  }
+
   /** Enriches and stores events; resolves once each is durable. 503 when the buffer is full. */
-  async ingestEvents(_source: IngestSource, _events: IncomingEvent[]): Promise<EventOutcome[]> {
-    pending('ingestEvents');
+  async ingestEvents(source: IngestSource, events: IncomingEvent[]): Promise<EventOutcome[]> {
+    const outcomes = new Array<EventOutcome>(events.length);
+    const prepared: Prepared[] = [];
+    await this.profiles.preload(source.projectId, events.map((e) => e.profileId));
+    // Events of one call are prepared in order, so a batch's sessions follow its timeline.
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      const special = readSpecialProperties(event.properties);
+      const userAgent = special.userAgent ?? event.context.userAgent;
+      if (!source.trusted) {
+        const bot = detectBot(userAgent);
+        if (bot) {
+          outcomes[i] = { status: 'bot', bot: { name: bot.name, type: bot.type } };
+          continue;
+        }
+      }
+      const p = await this.prepare(source, event, i, special, userAgent);
+      prepared.push(p);
+      outcomes[i] = { status: 'stored', eventId: p.row.id, deviceId: p.row.device_id, sessionId: p.row.session_id };
+    }
+
+    // Rows with an id seen before (or twice in this call) wait for the write that carries
+    // that id instead of being written again; everything else goes in one durable write.
+    const fresh: Prepared[] = [];
+    const freshKeys: string[] = [];
+    const repeats: { p: Prepared; earlier?: Promise<void> }[] = [];
+    const inCall = new Set<string>();
+    for (const p of prepared) {
+      if (!p.key) {
+        fresh.push(p);
+        continue;
+      }
+      const earlier = this.idempotency.lookup(p.key);
+      if (earlier || inCall.has(p.key)) {
+        repeats.push({ p, earlier });
+        continue;
+      }
+      inCall.add(p.key);
+      fresh.push(p);
+      freshKeys.push(p.key);
+    }
+    const write = fresh.length > 0 ? this.sink.write(this.sink.events, fresh.map((p) => p.row)) : Promise.resolve();
+    this.idempotency.remember(freshKeys, write);
+    const settled = await Promise.allSettled([write, ...repeats.map((r) => this.settleRepeat(r.p, r.earlier ?? write, outcomes))]);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return outcomes;
+  }
+
+  /** A repeated id: a duplicate once the earlier write succeeds; written anew if it failed. */
+  private async settleRepeat(p: Prepared, earlier: Promise<void>, outcomes: EventOutcome[]): Promise<void> {
+    try {
+      await earlier;
+    } catch {
+      const again = this.idempotency.lookup(p.key!);
+      if (again && again !== earlier) return this.settleRepeat(p, again, outcomes);
+      const write = this.sink.write(this.sink.events, [p.row]);
+      this.idempotency.remember([p.key!], write);
+      await write;
+      return;
+    }
+    const o = outcomes[p.index];
+    if (o.status === 'stored') outcomes[p.index] = { ...o, status: 'duplicate' };
+  }
+
+  private async prepare(source: IngestSource, event: IncomingEvent, index: number, special: SpecialProperties, userAgent: string): Promise<Prepared> {
+    const projectId = source.projectId;
+    const ip = special.ip ?? event.context.ip;
+    const { createdAt, fromPast } = resolveTimestamp(event.clientTimestamp ?? special.timestamp, event.receivedAt);
+    const ua = applyUserAgentOverrides(parseUserAgent(userAgent), event.properties);
+    const deviceIds = resolveDeviceId({
+      projectId,
+      ip,
+      userAgent,
+      salts: await this.salts.forDate(event.receivedAt),
+      explicit: event.deviceId ?? special.deviceId,
+    });
+    let deviceId = deviceIds.deviceId;
+    let sessionId = '';
+    if (!fromPast && !ua.isServer) {
+      const session = await assignSession(this.sessions, { projectId, deviceIds, at: createdAt.getTime() });
+      deviceId = session.deviceId;
+      sessionId = session.sessionId;
+    }
+    const profileId = event.profileId ? await this.profiles.resolve(projectId, event.profileId) : undefined;
+    const revenueAllowed = source.trusted || (await this.projectFlags(projectId)).allowUnsafeRevenue;
+    const id = eventIdFromClient(projectId, event.id ?? special.id);
+    const row = toEventRow(
+      { ...event, projectId, profileId, context: { ...event.context, ip, userAgent }, ...(revenueAllowed ? {} : { revenue: 0 }) },
+      { deviceId, sessionId, createdAt, geo: this.geo.lookup(ip), userAgent: ua, fallbackId: id },
+    );
+    return { index, row, key: id ? `${projectId}:${id}` : undefined };
+  }
+
+  private projectFlags(projectId: string): Promise<{ allowUnsafeRevenue: boolean }> {
+    let hit = this.projects.get(projectId);
+    if (!hit) {
+      hit = this.dataSource
+        .query(`SELECT allow_unsafe_revenue FROM projects WHERE id = $1`, [projectId])
+        .then((rows: { allow_unsafe_revenue: boolean }[]) => ({ allowUnsafeRevenue: rows[0]?.allow_unsafe_revenue === true }));
+      this.projects.set(projectId, hit);
+      hit.catch(() => this.projects.delete(projectId));
+    }
+    return hit;
+  }
+
+  /** The device id a request stands for (identify and friends answer it too). */
+  async deviceIdFor(source: IngestSource, ip: string, userAgent: string, explicit?: string): Promise<string> {
+    return resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts: await this.salts.forDate(new Date()), explicit }).deviceId;
   }
 
   /** identify: upsert of the profile (PostgreSQL), mirrored to ClickHouse. */
-  async identify(_source: IngestSource, _update: ProfileUpdate): Promise<void> {
-    pending('identify');
+  async identify(source: IngestSource, update: ProfileUpdate): Promise<void> {
+    await this.profiles.identify(source.projectId, { ...update, profileId: await this.profiles.resolve(source.projectId, update.profileId) });
   }
 
   /** increment (delta > 0) / decrement (delta < 0) of a numeric profile property, atomically. */
-  async increment(_source: IngestSource, _profileId: string, _property: string, _delta: number): Promise<void> {
-    pending('increment');
+  async increment(source: IngestSource, profileId: string, property: string, delta: number): Promise<void> {
+    await this.profiles.increment(source.projectId, await this.profiles.resolve(source.projectId, profileId), property, delta);
   }
 
   /** Later events sent under `alias` are attributed to `profileId`. */
-  async alias(_source: IngestSource, _profileId: string, _alias: string): Promise<void> {
-    pending('alias');
+  async alias(source: IngestSource, profileId: string, alias: string): Promise<void> {
+    await this.profiles.alias(source.projectId, profileId, alias);
   }
 
-  async upsertGroup(_source: IngestSource, _group: GroupUpdate): Promise<void> {
-    pending('upsertGroup');
+  async upsertGroup(source: IngestSource, group: GroupUpdate): Promise<void> {
+    await this.profiles.upsertGroup(source.projectId, group);
   }
 
-  async assignGroups(_source: IngestSource, _profileId: string, _groupIds: string[]): Promise<void> {
-    pending('assignGroups');
+  /** Adds groups to a profile; `isExternal` false when the id is a device id. */
+  async assignGroups(source: IngestSource, profileId: string, groupIds: string[], isExternal = true): Promise<void> {
+    await this.profiles.assignGroups(source.projectId, await this.profiles.resolve(source.projectId, profileId), groupIds, isExternal);
   }
 
   /** Resolves once every acknowledged event is visible to queries. */
-  async drain(): Promise<void> {}
+  async drain(): Promise<void> {
+    await this.sink.drain();
+  }
 }

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { ClientsController } from './clients/clients.controller';
 import { ManageClientsService } from './clients/manage-clients.service';
+import { EventMetaController } from './event-meta/event-meta.controller';
+import { EventMetaService } from './event-meta/event-meta.service';
+import { ProjectPurgeService } from './projects/project-purge.service';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
+import { ReferencesController } from './references/references.controller';
+import { ReferencesService } from './references/references.service';
 
 @Module({
-  controllers: [ProjectsController, ClientsController],
-  providers: [ProjectsService, ManageClientsService],
+  controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
+  providers: [ProjectsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
   exports: [ProjectsService],
 })
 export class ManageModule {}

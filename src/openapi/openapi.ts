@@ -1,15 +1,70 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { CLIENT_ID_SCHEME, CLIENT_SECRET_SCHEME } from '../auth';
+import { DocumentBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, SwaggerModule } from '@nestjs/swagger';
+import { trackOpenApiComponents } from '../track/track.schema';
+import { SECURITY_SCHEMES } from './security-schemes';
 
-const DESCRIPTION = `Self-hostable product analytics, wire-compatible with OpenPanel's public API.
+/** The API's version (info.version); a test keeps it equal to package.json's. */
+export const API_VERSION = '0.1.0';
 
-**Quick start**: click *Authorize*, paste a client id and secret (a root client is printed
-in the server log on first start, or create one with \`npm run cli -- create-client --mode root\`),
-then use *Try it out* on any route.
+/**
+ * 3.1: its schemas are JSON Schema, so the schemas Fastify validates with (const, if/then)
+ * are published as they are, and Nest converts `nullable` to `type: [..., 'null']` itself.
+ */
+export const OPENAPI_VERSION = '3.1.0';
 
-Client modes: \`write\` sends events, \`read\` exports its project's data, \`root\` manages its
-organisation. Errors have the shape \`{ status, error, message, details? }\`.`;
+const DESCRIPTION = `Self-hostable product analytics, wire-compatible with OpenPanel's public API (Track,
+Export, Manage) and with the capture APIs of PostHog, Segment and Commanders Act.
+
+## Quick start
+
+1. **Get a root client.** On first start, when no API client exists yet, the server log prints
+   one, once: \`openpanel-client-id=… openpanel-client-secret=sec_…\`. To choose it yourself,
+   start the server with \`ROOT_CLIENT_ID\` (a UUID) and \`ROOT_CLIENT_SECRET\`. More clients:
+   \`npm run cli -- create-client --mode root|read|write [--project ID]\`.
+2. **Authorize.** Click *Authorize*, paste the id into \`clientId\` and the secret into
+   \`clientSecret\`. This page keeps them across reloads (in this browser) until you log out.
+3. **Create a project**: \`POST /manage/projects\` with *Try it out*. The answer holds a write
+   client for the project; its secret is shown this once.
+4. **Send an event** with that write client (\`$HOST\` is this server, e.g. \`http://localhost:3333\`):
+   \`\`\`
+   curl -X POST $HOST/track -H 'openpanel-client-id: WRITE_ID' -H 'openpanel-client-secret: WRITE_SECRET' \\
+     -H 'content-type: application/json' -d '{"type":"track","payload":{"name":"signup"}}'
+   \`\`\`
+5. **Read it back** with the root (or a read) client:
+   \`\`\`
+   curl "$HOST/export/events?projectId=PROJECT_ID" -H 'openpanel-client-id: ROOT_ID' -H 'openpanel-client-secret: ROOT_SECRET'
+   \`\`\`
+
+## Clients and modes
+
+\`write\` sends events, \`read\` exports its project's data, \`root\` manages its organisation and
+exports any of its projects. Secrets are shown once, on creation.
+
+## Errors and limits
+
+Errors have the shape \`{ status, error, message, details? }\`; a 400 lists each invalid field in
+\`details\`. Requests are limited per client (else per IP); a 429 carries \`Retry-After\` and
+\`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`, \`X-RateLimit-Reset\`. Capture routes answer
+in the wire format of the product they imitate.
+
+## Generated clients
+
+This document is served at \`/docs-json\`: \`npx openapi-typescript $HOST/docs-json -o schema.d.ts\`
+gives the types for \`openapi-fetch\`; any OpenAPI 3.1 generator works too.`;
+
+/** Tags in the order Swagger UI shows them. A tag an operation uses must be described here. */
+export const TAGS: { name: string; description: string }[] = [
+  { name: 'Track', description: 'OpenPanel Track API: events, profiles (identify, increment, decrement, alias) and groups. A 200 means the event is stored.' },
+  { name: 'Export', description: 'OpenPanel Export API: raw events and charts of a project, for read and root clients.' },
+  { name: 'Manage: projects', description: 'Projects of your organisation (root clients).' },
+  { name: 'Manage: clients', description: 'API clients and their modes (root clients). Secrets are shown once.' },
+  { name: 'Manage: references', description: 'Dated annotations shown on charts (root clients).' },
+  { name: 'Manage: event meta', description: 'Names, descriptions and conversion flags of event names (root clients).' },
+  { name: 'Capture: PostHog', description: 'Compatible with PostHog capture: point a PostHog SDK at this server with a client id as the project API key.' },
+  { name: 'Capture: Segment', description: 'Compatible with the Segment HTTP Tracking API (and RudderStack): a client id as the write key.' },
+  { name: 'Capture: Commanders Act', description: 'Compatible with the Commanders Act HTTP Tracking API (v1 and v2 bodies): a client id as the source key.' },
+  { name: 'Health', description: 'Liveness, readiness and each dependency, for load balancers and orchestrators. No credentials.' },
+];
 
 function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
@@ -23,25 +78,85 @@ function sortKeys<T>(value: T): T {
   return value;
 }
 
-/** The one place the OpenAPI document is built (served at /docs-json, written by `npm run openapi`). */
-export function buildOpenApiDocument(app: INestApplication, version = '0.1.0'): OpenAPIObject {
+function operations(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((item) => Object.values(item).filter((op): op is OperationObject => typeof op === 'object' && 'responses' in op));
+}
+
+/** Lists the tags and security schemes the operations use, and only those. */
+function declareUsed(document: OpenAPIObject): void {
+  const ops = operations(document);
+  const usedTags = new Set(ops.flatMap((op) => op.tags ?? []));
+  const known = TAGS.filter((t) => usedTags.has(t.name));
+  const unknown = [...usedTags].filter((name) => !TAGS.some((t) => t.name === name)).sort().map((name) => ({ name }));
+  document.tags = [...known, ...unknown];
+
+  const usedSchemes = new Set(ops.flatMap((op) => (op.security ?? []).flatMap((requirement) => Object.keys(requirement))));
+  const schemes = Object.entries(SECURITY_SCHEMES).filter(([name]) => usedSchemes.has(name));
+  document.components = { ...document.components, securitySchemes: Object.fromEntries(schemes) };
+}
+
+/**
+ * A parameter described by `content` (JSON in the query string, from an explicit
+ * `@ApiQuery({ content })`) keeps only that: Nest also merges in the schema it infers from the
+ * query DTO's TypeScript type, and OpenAPI allows a parameter one or the other, not both.
+ */
+function preferExplicitContent(document: OpenAPIObject): void {
+  for (const op of operations(document)) {
+    for (const parameter of (op.parameters ?? []) as ParameterObject[]) {
+      if (parameter.content && parameter.schema) delete parameter.schema;
+    }
+  }
+}
+
+/** Drops component schemas nothing refers to any more (e.g. an inferred schema replaced above). */
+function dropUnusedSchemas(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  for (;;) {
+    const { schemas: _ignored, ...rest } = document.components ?? {};
+    const text = JSON.stringify([document.paths, rest, ...Object.values(schemas)]);
+    const unused = Object.keys(schemas).filter((name) => !text.includes(`"#/components/schemas/${name}"`));
+    if (unused.length === 0) return;
+    for (const name of unused) delete schemas[name];
+  }
+}
+
+/**
+ * The one place the OpenAPI document is built: served at /docs-json, written to openapi.json
+ * by `npm run openapi`. Keys are sorted so the committed file only changes when the API does.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
+    .setOpenAPIVersion(OPENAPI_VERSION)
     .setTitle('Analytics API (OpenPanel-compatible)')
     .setDescription(DESCRIPTION)
-    .setVersion(version)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'openpanel-client-id', description: 'Client id (UUID)' }, CLIENT_ID_SCHEME)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'openpanel-client-secret', description: 'Client secret (sec_...)' }, CLIENT_SECRET_SCHEME)
+    .setVersion(API_VERSION)
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'The server that serves this document')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
+    // Explicit operationIds are required (a test checks); this fallback makes a missing one visible.
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  // Request schemas written as JSON Schema (validated by Fastify) rather than DTO classes.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...trackOpenApiComponents() } };
+  preferExplicitContent(document);
+  dropUnusedSchemas(document);
+  declareUsed(document);
   return sortKeys(document);
 }
 
 export function setupSwaggerUi(app: INestApplication, document: OpenAPIObject): void {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
-    customSiteTitle: 'Analytics API',
-    swaggerOptions: { persistAuthorization: true, displayOperationId: true, tryItOutEnabled: true },
+    customSiteTitle: 'Analytics API docs',
+    swaggerOptions: {
+      // The Authorize dialog's client id and secret survive reloads (kept in localStorage).
+      persistAuthorization: true,
+      tryItOutEnabled: true,
+      displayOperationId: true,
+      displayRequestDuration: true,
+      filter: true,
+      docExpansion: 'list',
+    },
   });
 }

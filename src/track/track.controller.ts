@@ -1,16 +1,24 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '@app/common';
+import { BODY_LIMIT } from '../app.setup';
 import { AuthScopeOf, ClientModes, RateLimit } from '../auth';
-import { TRACK_BODY_SCHEMA } from './track.schema';
-import { type TrackBody, TrackService } from './track.service';
+import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
+import { TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, trackOpenApiBody } from './track.schema';
+import { type BatchAnswer, type TrackAnswer, type TrackItem, TrackService } from './track.service';
+
+const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 
 @ApiTags('Track')
 @AuthScopeOf('ingest')
 @RateLimit('track')
 @ClientModes('write', 'root')
+@ApiExtraModels(TrackResponseDto, BotResponseDto)
+@ApiResponse({ status: 400, description: 'Invalid body; `details` names each bad field', type: ErrorResponseDto })
+@ApiResponse({ status: 413, description: 'Body too large', type: ErrorResponseDto })
+@ApiResponse({ status: 503, description: 'Ingestion saturated or shutting down; retry after `Retry-After` seconds', type: ErrorResponseDto })
 @Controller('track')
 export class TrackController {
   constructor(private readonly track: TrackService) {}
@@ -18,11 +26,39 @@ export class TrackController {
   @Post()
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BODY_SCHEMA })
-  @ApiOperation({ operationId: 'trackEvent', summary: 'Track an event', description: 'Answers 200 once the event is stored.' })
-  @ApiBody({ schema: TRACK_BODY_SCHEMA as object })
-  @ApiResponse({ status: 200, description: 'Stored' })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  async trackEvent(@Req() req: FastifyRequest, @Body() body: TrackBody): Promise<{ deviceId: string; sessionId: string }> {
-    return this.track.handle(req, body);
+  @ApiOperation({
+    operationId: 'trackEvent',
+    summary: 'Track an event or change a profile',
+    description:
+      'One of: `track` (an event), `identify` (create or update a profile), `increment` / `decrement` (a numeric profile property, atomically), `alias` (another id of a profile), `group`, `assign_group`. Answers 200 once the event is durably stored. An optional `idempotency-key` header makes a retried event count once.',
+  })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: 'A retried request with the same key is not counted twice' })
+  @ApiBody({ schema: trackOpenApiBody() })
+  @ApiResponse({ status: 200, description: 'Stored', type: TrackResponseDto })
+  @ApiResponse({ status: 202, description: 'Known bot and no secret: not counted', type: BotResponseDto })
+  @ApiResponse({ status: 404, description: '`Profile not found` (increment or decrement of an unknown profile)', type: ErrorResponseDto })
+  async trackEvent(@Req() req: FastifyRequest, @Body() body: TrackItem, @Res({ passthrough: true }) reply: FastifyReply): Promise<TrackAnswer | BotResponseDto> {
+    const outcome = await this.track.track(req, body);
+    if (outcome.kind === 'bot') {
+      void reply.status(202);
+      return { bot: outcome.bot };
+    }
+    return outcome.answer;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @RouteSchema({ body: TRACK_BATCH_SCHEMA })
+  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT })
+  @ApiOperation({
+    operationId: 'trackBatch',
+    summary: 'Track up to 2000 items at once',
+    description:
+      'Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 2000, items: trackOpenApiBody() } } } })
+  @ApiResponse({ status: 200, description: 'Accepted and rejected items', type: TrackBatchResponseDto })
+  async trackBatch(@Req() req: FastifyRequest, @Body() body: { items: unknown[] }): Promise<BatchAnswer> {
+    return this.track.batch(req, body.items);
   }
 }

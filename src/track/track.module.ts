@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { IngestModule } from '../ingest';
 import { TrackController } from './track.controller';
 import { TrackService } from './track.service';
 
-@Module({ controllers: [TrackController], providers: [TrackService] })
+@Module({ imports: [IngestModule], controllers: [TrackController], providers: [TrackService] })
 export class TrackModule {}

@@ -5,6 +5,15 @@ export interface EventCursor {
   /** ISO 8601 instant with milliseconds, as the listing returns `createdAt`. */
   createdAt: string;
   id: string;
+  /** The number of the page the cursor opens, so `meta.current` stays meaningful while seeking. */
+  page?: number;
+}
+
+export interface DecodedEventCursor {
+  createdAt: Date;
+  id: string;
+  /** Null for a token that carries no page number. */
+  page: number | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -17,10 +26,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function encodeEventCursor(cursor: EventCursor): string {
   const ms = new Date(cursor.createdAt).getTime();
   if (!Number.isFinite(ms)) throw new Error(`cannot encode cursor at ${cursor.createdAt}`);
-  return Buffer.from(JSON.stringify([ms, cursor.id.toLowerCase()]), 'utf8').toString('base64url');
+  const fields: (number | string)[] = [ms, cursor.id.toLowerCase()];
+  if (cursor.page !== undefined) fields.push(cursor.page);
+  return Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url');
 }
 
-export function decodeEventCursor(token: string): { createdAt: Date; id: string } {
+export function decodeEventCursor(token: string): DecodedEventCursor {
   const bad = () => invalid(['cursor'], 'Invalid cursor');
   if (typeof token !== 'string' || token.length === 0 || token.length > 200 || !/^[A-Za-z0-9_-]+$/.test(token)) throw bad();
   let decoded: unknown;
@@ -29,15 +40,22 @@ export function decodeEventCursor(token: string): { createdAt: Date; id: string 
   } catch {
     throw bad();
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw bad();
-  const [ms, id] = decoded as unknown[];
+  if (!Array.isArray(decoded) || decoded.length < 2 || decoded.length > 3) throw bad();
+  const [ms, id, page] = decoded as unknown[];
   if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || typeof id !== 'string' || !UUID.test(id)) throw bad();
-  return { createdAt: new Date(ms), id };
+  if (page !== undefined && (typeof page !== 'number' || !Number.isSafeInteger(page) || page < 2)) throw bad();
+  return { createdAt: new Date(ms), id, page: page ?? null };
 }
 
-/** The token for the page after `rows`, or null when this page was the last. */
-export function nextEventCursor(rows: readonly EventCursor[], limit: number): string | null {
-  if (rows.length < limit || rows.length === 0) return null;
-  const last = rows[rows.length - 1];
-  return encodeEventCursor({ createdAt: last.createdAt, id: last.id });
+/**
+ * Splits what a page statement returned (it asks for one row more than `limit`) into the
+ * page itself and the token of the next page: a token only when that extra row exists, so
+ * the last page never points at an empty one. `page` is the number of the page in hand (null
+ * when unknown, and then so is the next one's).
+ */
+export function splitEventPage<T extends EventCursor>(rows: readonly T[], limit: number, page: number | null): { rows: T[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows: [...rows], nextCursor: null };
+  const kept = rows.slice(0, limit);
+  const last = kept[kept.length - 1];
+  return { rows: kept, nextCursor: encodeEventCursor({ createdAt: last.createdAt, id: last.id, page: page === null ? undefined : page + 1 }) };
 }

@@ -1,6 +1,6 @@
 import { HOSTILE, sqlIsClean } from '../test/hostile';
 import { invalidPath } from '../test/invalid';
-import { decodeEventCursor, encodeEventCursor, nextEventCursor } from './cursor';
+import { decodeEventCursor, encodeEventCursor, splitEventPage } from './cursor';
 import { buildEventListSql, buildEventStreamSql, buildProfilesSql, type EventListQuery } from './event-list-sql';
 
 const base: EventListQuery = { projectId: 'p1', timezone: 'Europe/Berlin', filters: [], limit: 50 };
@@ -16,7 +16,8 @@ describe('buildEventListSql', () => {
     );
     // Bare dates cover whole days of the project's calendar, end included.
     expect(count.params).toMatchObject({ start: '2024-04-14 22:00:00.000', end: '2024-04-18 22:00:00.000', p0: 'a', p3: 'DE' });
-    expect(page.params).toMatchObject({ limit: '50', offset: '100' });
+    // One row past the limit says whether another page follows.
+    expect(page.params).toMatchObject({ limit: '51', offset: '100' });
   });
 
   it('gives the same count whatever the limit or page (OpenPanel #296)', () => {
@@ -53,11 +54,14 @@ describe('buildEventListSql', () => {
     }
   });
 
-  it('streams with the same predicate and order, without limit', () => {
-    const stream = buildEventStreamSql(base, 'db');
-    expect(whereOf(stream.sql)).toBe(whereOf(buildEventListSql(base, 'db').count.sql));
-    expect(stream.sql).not.toContain('LIMIT');
-    expect(stream.sql).toContain('SETTINGS max_execution_time = 3600');
+  it('streams with the same predicate and order, in keyset steps', () => {
+    const first = buildEventStreamSql(base, 'db');
+    expect(whereOf(first.sql)).toBe(whereOf(buildEventListSql(base, 'db').count.sql));
+    expect(first.sql).toContain('ORDER BY e.created_at DESC, toString(e.id) DESC LIMIT {limit:UInt32} SETTINGS max_execution_time = 60');
+    expect(first.params.limit).toBe('5000');
+    const next = buildEventStreamSql(base, 'db', { createdAt: '2024-04-02T08:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }, 10);
+    expect(next.sql).toContain("e.created_at <= {c_at:DateTime64(3, 'UTC')} AND (e.created_at < {c_at:DateTime64(3, 'UTC')} OR toString(e.id) < {c_id:String})");
+    expect(next.params).toMatchObject({ c_at: '2024-04-02 08:00:00.000', limit: '10' });
   });
 
   it.each<[string, Partial<EventListQuery>, (string | number)[]]>([
@@ -84,19 +88,28 @@ describe('event cursor', () => {
   it('round-trips and is opaque', () => {
     const token = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.123Z', id: 'ABCDEF00-0000-4000-A000-000000000002' });
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeEventCursor(token)).toEqual({ createdAt: new Date('2024-04-02T08:00:00.123Z'), id: 'abcdef00-0000-4000-a000-000000000002' });
+    expect(decodeEventCursor(token)).toEqual({ createdAt: new Date('2024-04-02T08:00:00.123Z'), id: 'abcdef00-0000-4000-a000-000000000002', page: null });
+    const paged = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.123Z', id: 'abcdef00-0000-4000-a000-000000000002', page: 7 });
+    expect(decodeEventCursor(paged).page).toBe(7);
+    expect(buildEventListSql({ ...base, cursor: paged }, 'db').cursorPage).toBe(7);
   });
 
-  it.each(['', '!!!', 'x'.repeat(500), Buffer.from('[1, "not-a-uuid"]').toString('base64url'), Buffer.from('[-1, "00000000-0000-4000-a000-000000000001"]').toString('base64url'), Buffer.from("[1, \"') OR 1=1 --\"]").toString('base64url')])(
+  it.each(['', '!!!', 'x'.repeat(500), Buffer.from('[1, "not-a-uuid"]').toString('base64url'), Buffer.from('[-1, "00000000-0000-4000-a000-000000000001"]').toString('base64url'), Buffer.from("[1, \"') OR 1=1 --\"]").toString('base64url'), Buffer.from('[1, "00000000-0000-4000-a000-000000000001", 0]').toString('base64url'), Buffer.from('[1, "00000000-0000-4000-a000-000000000001", "2"]').toString('base64url')])(
     'rejects %j',
     (token) => {
       expect(invalidPath(() => decodeEventCursor(token))).toEqual(['cursor']);
     },
   );
 
-  it('offers a next cursor only after a full page', () => {
-    const rows = [{ createdAt: '2024-04-02T08:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }];
-    expect(nextEventCursor(rows, 2)).toBeNull();
-    expect(decodeEventCursor(nextEventCursor(rows, 1)!).id).toBe(rows[0].id);
+  it('offers a next cursor only when a row past the limit came back', () => {
+    const rows = [
+      { createdAt: '2024-04-02T08:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' },
+      { createdAt: '2024-04-02T07:00:00.000Z', id: '00000000-0000-4000-a000-000000000002' },
+    ];
+    expect(splitEventPage(rows, 2, 1)).toEqual({ rows, nextCursor: null });
+    expect(splitEventPage(rows.slice(0, 1), 1, 1).nextCursor).toBeNull();
+    const split = splitEventPage(rows, 1, 3);
+    expect(split.rows).toEqual(rows.slice(0, 1));
+    expect(decodeEventCursor(split.nextCursor!)).toEqual({ createdAt: new Date(rows[0].createdAt), id: rows[0].id, page: 4 });
   });
 });

@@ -10,6 +10,10 @@ import type { Filter, RangeName, SqlStatement } from './types';
 
 export const MAX_EVENT_PAGE_SIZE = 1000;
 const MAX_LIST_VALUES = 100;
+/** A profile and its aliases: generous, since aliases pile up over a profile's life. */
+const MAX_PROFILE_IDS = 1000;
+/** Rows per statement of a bulk export: bounds the memory of one step, not the export. */
+export const EVENT_STREAM_CHUNK = 5000;
 
 export interface EventListQuery {
   projectId: string;
@@ -27,14 +31,23 @@ export interface EventListQuery {
   filters?: Filter[];
   limit: number;
   offset?: number;
-  /** From `nextEventCursor`; excludes `offset`. */
+  /** From `splitEventPage`; excludes `offset`. */
   cursor?: string;
 }
 
 export interface EventListSql {
+  /** Asks for `limit + 1` rows: the extra one only tells whether a next page exists (`splitEventPage`). */
   page: SqlStatement;
   /** Same FROM and WHERE as `page` minus the cursor: the size of the whole result, not what is left. */
   count: SqlStatement;
+  /** The page number the cursor carried, or null (no cursor, or a token without one). */
+  cursorPage: number | null;
+}
+
+/** Where a bulk export resumes: the last row it sent. */
+export interface EventStreamPosition {
+  createdAt: string;
+  id: string;
 }
 
 /** Response-shaped columns; `createdAt` in the same ISO form as JavaScript's toISOString(). */
@@ -74,12 +87,15 @@ const EVENT_COLUMNS: [string, string][] = [
   ['importedAt', "concat(replaceOne(toString(e.imported_at), ' ', 'T'), 'Z')"],
 ];
 
+/** The fields of a listed event, in column order (the header of a CSV export). */
+export const EVENT_FIELDS: readonly string[] = EVENT_COLUMNS.map(([alias]) => alias);
+
 const SELECT_EVENTS = EVENT_COLUMNS.map(([alias, sql]) => `${sql} AS ${alias}`).join(', ');
 
-function stringList(values: string[] | undefined, field: string): string[] {
+function stringList(values: string[] | undefined, field: string, max = MAX_LIST_VALUES): string[] {
   if (values === undefined) return [];
   if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw invalid([field], 'Expected a list of strings');
-  if (values.length > MAX_LIST_VALUES) throw invalid([field], `At most ${MAX_LIST_VALUES} values`);
+  if (values.length > max) throw invalid([field], `At most ${max} values`);
   return values;
 }
 
@@ -110,7 +126,7 @@ function predicate(q: EventListQuery, database: string): Predicate {
 
   const events = stringList(q.events, 'event');
   if (events.length > 0) where.push(`e.name IN (${events.map((v) => bag.value(v)).join(', ')})`);
-  const profiles = stringList(q.profileIds, 'profileId');
+  const profiles = stringList(q.profileIds, 'profileId', MAX_PROFILE_IDS);
   if (profiles.length > 0) where.push(`e.profile_id IN (${profiles.map((v) => bag.value(v)).join(', ')})`);
 
   const filters = compileFilters(q.filters, bag, ['filters']);
@@ -122,6 +138,16 @@ function checkPaging(q: EventListQuery): void {
   if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_EVENT_PAGE_SIZE) throw invalid(['limit'], `Expected an integer from 1 to ${MAX_EVENT_PAGE_SIZE}`);
   if (q.offset !== undefined && (!Number.isSafeInteger(q.offset) || q.offset < 0)) throw invalid(['page'], 'Expected a positive integer');
   if (q.cursor !== undefined && (q.offset ?? 0) > 0) throw invalid(['cursor'], 'A cursor cannot be combined with a page other than the first');
+}
+
+/**
+ * Rows strictly after `(createdAt, id)` in list order. The plain bound lets ClickHouse skip
+ * parts by the sort key; the OR does the tie-break on the id.
+ */
+function seekAfter(bag: ParamBag, createdAt: Date, id: string): string[] {
+  const at = bag.named('c_at', dateTimeParam(createdAt), DATETIME_PARAM);
+  const idParam = bag.named('c_id', id, 'String');
+  return [`e.created_at <= ${at}`, `(e.created_at < ${at} OR toString(e.id) < ${idParam})`];
 }
 
 /**
@@ -137,27 +163,39 @@ export function buildEventListSql(q: EventListQuery, database: string): EventLis
     params: bag.params,
   };
   const pageWhere = [...where];
+  let cursorPage: number | null = null;
   if (q.cursor !== undefined) {
     const c = decodeEventCursor(q.cursor);
-    const at = bag.named('c_at', dateTimeParam(c.createdAt), DATETIME_PARAM);
-    const id = bag.named('c_id', c.id, 'String');
-    // The plain bound lets ClickHouse skip parts by the sort key; the OR does the tie-break.
-    pageWhere.push(`e.created_at <= ${at}`, `(e.created_at < ${at} OR toString(e.id) < ${id})`);
+    cursorPage = c.page;
+    pageWhere.push(...seekAfter(bag, c.createdAt, c.id));
   }
-  const limit = bag.named('limit', String(q.limit), 'UInt32');
+  const limit = bag.named('limit', String(q.limit + 1), 'UInt32');
   const offset = bag.named('offset', String(q.cursor === undefined ? (q.offset ?? 0) : 0), 'UInt64');
   const page: SqlStatement = {
     sql: `SELECT ${SELECT_EVENTS} ${from} WHERE ${pageWhere.join(' AND ')} ORDER BY ${EVENT_ORDER_SQL} LIMIT ${limit} OFFSET ${offset} ${settingsClause(EVENT_LIST_SETTINGS)}`,
     params: bag.params,
   };
-  return { page, count };
+  return { page, count, cursorPage };
 }
 
-/** Every matching event in page order, for NDJSON/CSV streaming: no limit, no offset. */
-export function buildEventStreamSql(q: Omit<EventListQuery, 'limit' | 'offset' | 'cursor'>, database: string): SqlStatement {
+/**
+ * One step of a bulk export: the next `chunk` matching events after `after` (from the start
+ * when absent), in page order. An export is a walk of such keyset steps, each a bounded query,
+ * so memory stays flat however many rows the export holds, on a server as on the embedded
+ * engine (whose client materialises each result), and nothing is read faster than it is sent.
+ */
+export function buildEventStreamSql(
+  q: Omit<EventListQuery, 'limit' | 'offset' | 'cursor'>,
+  database: string,
+  after?: EventStreamPosition,
+  chunk = EVENT_STREAM_CHUNK,
+): SqlStatement {
+  if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > EVENT_STREAM_SETTINGS.max_result_rows) throw new Error(`invalid chunk size ${chunk}`);
   const { bag, from, where } = predicate({ ...q, limit: 1 }, database);
+  if (after) where.push(...seekAfter(bag, new Date(after.createdAt), after.id));
+  const limit = bag.named('limit', String(chunk), 'UInt32');
   return {
-    sql: `SELECT ${SELECT_EVENTS} ${from} WHERE ${where.join(' AND ')} ORDER BY ${EVENT_ORDER_SQL} ${settingsClause(EVENT_STREAM_SETTINGS)}`,
+    sql: `SELECT ${SELECT_EVENTS} ${from} WHERE ${where.join(' AND ')} ORDER BY ${EVENT_ORDER_SQL} LIMIT ${limit} ${settingsClause(EVENT_STREAM_SETTINGS)}`,
     params: bag.params,
   };
 }

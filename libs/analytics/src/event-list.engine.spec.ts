@@ -1,7 +1,7 @@
 import type { ClickhouseService } from '@app/clickhouse';
 import { openEngine, runSql } from '../test/engine';
 import { eventRows, type FixtureEvent, localDay, makeEvents, makeProfiles, PROJECT, profileRows } from '../test/fixture';
-import { nextEventCursor } from './cursor';
+import { splitEventPage } from './cursor';
 import { buildEventListSql, buildEventStreamSql, buildProfilesSql, type EventListQuery } from './event-list-sql';
 
 const TZ = 'Europe/Berlin';
@@ -51,7 +51,7 @@ describe('event list SQL on the embedded engine', () => {
     const seen: string[] = [];
     for (let offset = 0; offset < all.length; offset += 17) {
       const rows = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 17, offset }, ch.database).page);
-      seen.push(...rows.map((r) => r.id));
+      seen.push(...splitEventPage(rows, 17, offset / 17 + 1).rows.map((r) => r.id));
     }
     expect(seen).toEqual(all);
     expect(await total({ ...base, limit: 1 })).toBe(all.length);
@@ -62,14 +62,18 @@ describe('event list SQL on the embedded engine', () => {
     const all = expected();
     const seen: string[] = [];
     let cursor: string | undefined;
-    for (let guard = 0; guard < 100; guard++) {
+    let pages = 0;
+    for (let guard = 0; guard < 200; guard++) {
       const rows = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 3, cursor }, ch.database).page);
-      seen.push(...rows.map((r) => r.id));
-      const next = nextEventCursor(rows, 3);
-      if (!next) break;
-      cursor = next;
+      const split = splitEventPage(rows, 3, pages + 1);
+      pages++;
+      seen.push(...split.rows.map((r) => r.id));
+      if (!split.nextCursor) break;
+      cursor = split.nextCursor;
     }
     expect(seen).toEqual(all);
+    // The last page is the one that holds the last event: no empty page after it.
+    expect(pages).toBe(Math.ceil(all.length / 3));
     expect(all.filter((id) => events.find((e) => e.id === id)!.created_at.toISOString() === '2024-04-02T08:00:00.000Z').length).toBeGreaterThanOrEqual(4);
   });
 
@@ -109,9 +113,41 @@ describe('event list SQL on the embedded engine', () => {
     expect(rows.map((r) => r.id)).toEqual(want);
   });
 
-  it('streams everything in page order', async () => {
-    const rows = await runSql<Row>(ch, buildEventStreamSql({ projectId: PROJECT, timezone: TZ, filters: [] }, ch.database));
-    expect(rows.map((r) => r.id)).toEqual(expected());
+  it('streams everything in page order, step by step', async () => {
+    const seen: string[] = [];
+    let after: Row | undefined;
+    for (let guard = 0; guard < 100; guard++) {
+      const rows = await runSql<Row>(ch, buildEventStreamSql({ projectId: PROJECT, timezone: TZ, filters: [] }, ch.database, after, 7));
+      seen.push(...rows.map((r) => r.id));
+      if (rows.length < 7) break;
+      after = rows[rows.length - 1];
+    }
+    expect(seen).toEqual(expected());
+  });
+
+  it('filters on createdAt as instants and on groups by element', async () => {
+    const at = '2024-04-02T08:00:00.000Z';
+    const rows = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'createdAt', operator: 'is', value: [at] }] }, ch.database).page);
+    expect(rows.map((r) => r.id)).toEqual(expected((e) => e.created_at.toISOString() === at));
+    const later = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'createdAt', operator: 'gte', value: ['2024-04-02T10:00:00+02:00'] }] }, ch.database).page);
+    expect(later.map((r) => r.id)).toEqual(expected((e) => e.created_at.getTime() >= Date.parse('2024-04-02T08:00:00Z')));
+    const day = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'created_at', operator: 'startsWith', value: ['2024-03-31'] }] }, ch.database).page);
+    expect(day.map((r) => r.id)).toEqual(expected((e) => e.created_at.toISOString().startsWith('2024-03-31')));
+    const none = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'groups', operator: 'isNull', value: [] }] }, ch.database).page);
+    expect(none.map((r) => r.id)).toEqual(expected());
+    const grouped = [
+      { ...events[0], id: '22222222-0000-4000-a000-000000000001', project_id: 'proj_groups', groups: ['g1', 'team-a'] },
+      { ...events[0], id: '22222222-0000-4000-a000-000000000002', project_id: 'proj_groups', groups: ['g2'] },
+      { ...events[0], id: '22222222-0000-4000-a000-000000000003', project_id: 'proj_groups', groups: [] },
+    ];
+    await ch.client.insert({ table: ch.table('events'), values: eventRows(grouped).map((r, i) => ({ ...r, groups: grouped[i].groups })), format: 'JSONEachRow' });
+    const ids = async (filters: EventListQuery['filters']) =>
+      (await runSql<Row>(ch, buildEventListSql({ ...base, projectId: 'proj_groups', limit: 1000, filters }, ch.database).page)).map((r) => r.id.slice(-1)).sort();
+    expect(await ids([{ name: 'groups', operator: 'is', value: ['g1'] }])).toEqual(['1']);
+    expect(await ids([{ name: 'groups', operator: 'isNot', value: ['g1'] }])).toEqual(['2', '3']);
+    expect(await ids([{ name: 'groups', operator: 'startsWith', value: ['team'] }])).toEqual(['1']);
+    expect(await ids([{ name: 'groups', operator: 'doesNotContain', value: ['g'] }])).toEqual(['3']);
+    expect(await ids([{ name: 'groups', operator: 'isNotNull', value: [] }])).toEqual(['1', '2']);
   });
 
   it('loads the newest version of profiles of this project only', async () => {

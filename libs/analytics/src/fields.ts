@@ -1,8 +1,11 @@
 import { invalid, type Path } from './errors';
 import type { ParamBag } from './params';
 
-/** How a column stores its value: decides its text view, numeric view and "empty" test. */
-export type FieldKind = 'string' | 'number' | 'nullableNumber';
+/**
+ * How a column stores its value: decides its text view, numeric view and "empty" test.
+ * `datetime` compares with instants, `array` (groups) matches when any element does.
+ */
+export type FieldKind = 'string' | 'number' | 'nullableNumber' | 'datetime' | 'array';
 
 export interface ResolvedField {
   /** SQL of the value as stored; built only from whitelisted columns and placeholders. */
@@ -40,6 +43,8 @@ const EVENT_COLUMNS: Record<string, FieldKind> = {
   duration: 'number',
   longitude: 'nullableNumber',
   latitude: 'nullableNumber',
+  created_at: 'datetime',
+  groups: 'array',
 };
 
 /** Profile columns behind `profile.<field>`; `properties` is reached as `profile.properties.<key>`. */
@@ -103,7 +108,10 @@ function propertyKey(name: string, prefix: string, path: Path): string {
   return key;
 }
 
-/** The field as text: what string operators and breakdown labels see. */
+/**
+ * The field as text: what string operators and breakdown labels see. An instant reads as the
+ * listing prints it (ISO, UTC); groups as their sorted, comma-joined ids.
+ */
 export function textOf(field: ResolvedField): string {
   switch (field.kind) {
     case 'string':
@@ -112,12 +120,25 @@ export function textOf(field: ResolvedField): string {
       return `toString(${field.sql})`;
     case 'nullableNumber':
       return `ifNull(toString(${field.sql}), '')`;
+    case 'datetime':
+      return `concat(replaceOne(toString(${field.sql}), ' ', 'T'), 'Z')`;
+    case 'array':
+      return `arrayStringConcat(arraySort(${field.sql}), ',')`;
   }
 }
 
 /** The field as Nullable(Float64): NULL when the text is not a number, so comparisons skip it. */
 export function numberOf(field: ResolvedField): string {
-  return field.kind === 'string' ? `toFloat64OrNull(${field.sql})` : `toFloat64(${field.sql})`;
+  switch (field.kind) {
+    case 'string':
+      return `toFloat64OrNull(${field.sql})`;
+    case 'datetime':
+      return `toFloat64(toUnixTimestamp64Milli(${field.sql}))`;
+    case 'array':
+      return `toFloat64OrNull(${textOf(field)})`;
+    default:
+      return `toFloat64(${field.sql})`;
+  }
 }
 
 /** "Null or empty": a missing map key reads as '', a missing number as 0 or NULL. */
@@ -129,6 +150,11 @@ export function emptyTest(field: ResolvedField): string {
       return `${field.sql} = 0`;
     case 'nullableNumber':
       return `isNull(${field.sql})`;
+    case 'datetime':
+      // Every event has a time.
+      return '0';
+    case 'array':
+      return `empty(${field.sql})`;
   }
 }
 

@@ -24,7 +24,7 @@ describe('resolveField', () => {
     expect(bag.params).toEqual({ k0: '__query.utm_source', k1: 'plan.tier' });
   });
 
-  it.each(['Country', 'project_id', 'projectId', 'e.country', 'country; DROP', 'profile.password', 'profile.properties.', 'properties.', '', 'groups'])(
+  it.each(['Country', 'project_id', 'projectId', 'e.country', 'country; DROP', 'profile.password', 'profile.properties.', 'properties.', '', 'group'])(
     'rejects %j with its path',
     (name) => {
       expect(details(() => resolveField(name, new ParamBag(), ['events', 0, 'filters', 2, 'name']))).toEqual([
@@ -63,6 +63,19 @@ describe('compileFilter', () => {
     expect(compile({ name: 'latitude', operator: 'isNotNull', value: [] }).sql).toBe('NOT (isNull(e.latitude))');
     expect(compile({ name: 'duration', operator: 'is', value: ['5'] }).sql).toBe('toString(e.duration) = {p0:String}');
     expect(compile({ name: 'duration', operator: 'gte', value: ['5'] }).sql).toBe('toFloat64(e.duration) >= {p0:Float64}');
+  });
+
+  it('compares createdAt as an instant and matches groups element by element', () => {
+    expect(compile({ name: 'createdAt', operator: 'gte', value: ['2024-04-01T10:00:00+02:00'] })).toEqual({
+      sql: "e.created_at >= {p0:DateTime64(3, 'UTC')}",
+      params: { p0: '2024-04-01 08:00:00.000' },
+    });
+    expect(compile({ name: 'created_at', operator: 'is', value: ['2024-04-01'] }).params).toEqual({ p0: '2024-04-01 00:00:00.000' });
+    expect(compile({ name: 'createdAt', operator: 'startsWith', value: ['2024-04'] }).sql).toBe("startsWith(concat(replaceOne(toString(e.created_at), ' ', 'T'), 'Z'), {p0:String})");
+    expect(details(() => compile({ name: 'createdAt', operator: 'lt', value: ['yesterday'] }))?.[0].path).toEqual(['filters', 0, 'value', 0]);
+    expect(compile({ name: 'groups', operator: 'is', value: ['a', 'b'] }).sql).toBe('arrayExists(_g -> _g IN ({p0:String}, {p1:String}), e.groups)');
+    expect(compile({ name: 'groups', operator: 'isNot', value: ['a'] }).sql).toBe('NOT arrayExists(_g -> _g = {p0:String}, e.groups)');
+    expect(compile({ name: 'groups', operator: 'isNull', value: [] }).sql).toBe('empty(e.groups)');
   });
 
   it('ignores a value operator without values, as OpenPanel does', () => {

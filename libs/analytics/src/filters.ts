@@ -1,6 +1,7 @@
 import { invalid, type Path } from './errors';
-import { emptyTest, numberOf, resolveField, textOf } from './fields';
+import { emptyTest, numberOf, resolveField, type ResolvedField, textOf } from './fields';
 import type { ParamBag } from './params';
+import { DATETIME_PARAM, dateTimeParam } from './source';
 import { CHART_LIMITS, type Filter, FILTER_OPERATORS, type FilterOperator } from './types';
 
 export interface CompiledFilter {
@@ -35,12 +36,34 @@ function all(parts: string[]): string {
   return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
 }
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** A `createdAt` bound: a date (UTC midnight) or an ISO date-time, UTC unless it says otherwise. */
+function instantParam(v: string, bag: ParamBag, path: Path): string {
+  const text = v.trim();
+  const zoned = text.length > 10 && !/(?:Z|[+-]\d{2}:\d{2})$/.test(text) ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T');
+  const ms = INSTANT.test(text) ? Date.parse(zoned) : Number.NaN;
+  if (!Number.isFinite(ms)) throw invalid(path, 'Expected a date or an ISO 8601 date-time');
+  return bag.value(dateTimeParam(new Date(ms)), DATETIME_PARAM);
+}
+
+function numberParam(v: string, bag: ParamBag, path: Path): string {
+  const n = Number(v.trim());
+  if (!NUMBER.test(v.trim()) || !Number.isFinite(n)) throw invalid(path, 'Expected a number');
+  return bag.value(String(n), 'Float64');
+}
+
+/** What `isNot` and `doesNotContain` negate when applied to each element of an array. */
+const POSITIVE_OF: Partial<Record<FilterOperator, FilterOperator>> = { isNot: 'is', doesNotContain: 'contains' };
+
 /**
  * One filter as a predicate. Several values mean "any of them", except for the negative
  * operators (`isNot`, `doesNotContain`) where they mean "none of them". A value operator with
  * an empty value list filters nothing and yields null, as OpenPanel's own dashboards send
  * half-edited filters that way. Substring operators use position(), not LIKE, so `%` and `_`
- * in a value are plain characters.
+ * in a value are plain characters. On `groups` a filter holds when some group matches (the
+ * negative operators: when none does); on `createdAt`, `is`, `isNot` and the comparisons take
+ * instants, the substring operators its ISO text.
  */
 export function compileFilter(filter: Filter, bag: ParamBag, path: Path): CompiledFilter | null {
   if (typeof filter !== 'object' || filter === null) throw invalid(path, 'Expected an object');
@@ -52,42 +75,52 @@ export function compileFilter(filter: Filter, bag: ParamBag, path: Path): Compil
   if (op === 'isNull') return wrap(emptyTest(field));
   if (op === 'isNotNull') return wrap(`NOT (${emptyTest(field)})`);
   if (vals.length === 0) return null;
+  if (field.kind === 'array') {
+    // `_g` is a lambda argument, the only name a predicate on one element refers to.
+    const element: ResolvedField = { sql: '_g', kind: 'string', profile: field.profile };
+    const positive = POSITIVE_OF[op];
+    if (positive) return wrap(`NOT arrayExists(_g -> ${predicate(element, positive, vals, bag, path)}, ${field.sql})`);
+    return wrap(`arrayExists(_g -> ${predicate(element, op, vals, bag, path)}, ${field.sql})`);
+  }
+  return wrap(predicate(field, op, vals, bag, path));
+}
+
+function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag: ParamBag, path: Path): string {
   const text = textOf(field);
   const p = (v: string) => bag.value(v);
+  const instants = field.kind === 'datetime';
   switch (op) {
     case 'is':
-      return wrap(vals.length === 1 ? `${text} = ${p(vals[0])}` : `${text} IN (${vals.map(p).join(', ')})`);
+      if (instants) return any(vals.map((v, i) => `${field.sql} = ${instantParam(v, bag, [...path, 'value', i])}`));
+      return vals.length === 1 ? `${text} = ${p(vals[0])}` : `${text} IN (${vals.map(p).join(', ')})`;
     case 'isNot':
-      return wrap(vals.length === 1 ? `${text} != ${p(vals[0])}` : `${text} NOT IN (${vals.map(p).join(', ')})`);
+      if (instants) return all(vals.map((v, i) => `${field.sql} != ${instantParam(v, bag, [...path, 'value', i])}`));
+      return vals.length === 1 ? `${text} != ${p(vals[0])}` : `${text} NOT IN (${vals.map(p).join(', ')})`;
     case 'contains':
-      return wrap(any(vals.map((v) => `position(${text}, ${p(v)}) > 0`)));
+      return any(vals.map((v) => `position(${text}, ${p(v)}) > 0`));
     case 'doesNotContain':
-      return wrap(all(vals.map((v) => `position(${text}, ${p(v)}) = 0`)));
+      return all(vals.map((v) => `position(${text}, ${p(v)}) = 0`));
     case 'startsWith':
-      return wrap(any(vals.map((v) => `startsWith(${text}, ${p(v)})`)));
+      return any(vals.map((v) => `startsWith(${text}, ${p(v)})`));
     case 'endsWith':
-      return wrap(any(vals.map((v) => `endsWith(${text}, ${p(v)})`)));
+      return any(vals.map((v) => `endsWith(${text}, ${p(v)})`));
     case 'regex':
       vals.forEach((v, i) => {
         if (v.length > CHART_LIMITS.maxRegexLength) throw invalid([...path, 'value', i], `A pattern may have at most ${CHART_LIMITS.maxRegexLength} characters`);
       });
       // match() is RE2: linear time, no backtracking blow-up, whatever the pattern.
-      return wrap(any(vals.map((v) => `match(${text}, ${p(v)})`)));
+      return any(vals.map((v) => `match(${text}, ${p(v)})`));
     case 'gt':
     case 'lt':
     case 'gte':
     case 'lte': {
-      const num = numberOf(field);
-      return wrap(
-        any(
-          vals.map((v, i) => {
-            const n = Number(v.trim());
-            if (!NUMBER.test(v.trim()) || !Number.isFinite(n)) throw invalid([...path, 'value', i], 'Expected a number');
-            return `${num} ${COMPARE[op]} ${bag.value(String(n), 'Float64')}`;
-          }),
-        ),
-      );
+      const lhs = instants ? field.sql : numberOf(field);
+      const bound = instants ? instantParam : numberParam;
+      return any(vals.map((v, i) => `${lhs} ${COMPARE[op]} ${bound(v, bag, [...path, 'value', i])}`));
     }
+    case 'isNull':
+    case 'isNotNull':
+      throw new Error('emptiness tests take no values');
     default: {
       const unknown: never = op;
       throw invalid([...path, 'operator'], `Unknown operator ${String(unknown)}`);

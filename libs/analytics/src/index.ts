@@ -12,3 +12,4 @@ export { buildChartSql, type ChartStatement, type ChartRow, type ChartSqlOptions
 export * from './chart-response';
 export * from './cursor';
 export * from './event-list-sql';
+export { apiErrorFromEngine, regexCandidates, type RegexCandidate } from './engine-errors';

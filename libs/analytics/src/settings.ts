@@ -23,10 +23,15 @@ export const EVENT_LIST_SETTINGS = {
   result_overflow_mode: 'throw',
 } as const;
 
-/** Bulk export streams without a row cap; only time and memory are bounded. */
+/**
+ * One step of a bulk export (EVENT_STREAM_CHUNK rows): the export as a whole has no row cap
+ * and no deadline, each of its statements has both.
+ */
 export const EVENT_STREAM_SETTINGS = {
-  max_execution_time: 3_600,
+  max_execution_time: 60,
   max_memory_usage: 2_000_000_000,
+  max_result_rows: 100_000,
+  result_overflow_mode: 'throw',
 } as const;
 
 export type QuerySettings = Readonly<Record<string, string | number>>;

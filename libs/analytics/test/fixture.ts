@@ -1,7 +1,7 @@
 import { toClickhouseDateTime } from '@app/clickhouse';
 
 /** A deterministic PRNG, so a failing figure can be reproduced from the seed. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

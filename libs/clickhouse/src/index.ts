@@ -1,5 +1,5 @@
 export * from './ddl';
-export * from './datetime';
+export { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
 export * from './migrations';
 export * from './clickhouse.service';
 export * from './clickhouse.module';

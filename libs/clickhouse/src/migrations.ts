@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type DdlTarget, renderDdl } from './ddl';
-import { toClickhouseDateTime } from './datetime';
+import { toClickhouseDateTime } from '@app/common';
 
 export interface ClickhouseMigration {
   version: number;

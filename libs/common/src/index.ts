@@ -5,3 +5,4 @@ export * from './uuid';
 export * from './render-error';
 export * from './api-exception.filter';
 export * from './error-response.dto';
+export * from './clickhouse-datetime';

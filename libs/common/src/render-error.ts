@@ -1,4 +1,5 @@
 import { HttpException, Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiError, type ErrorDetail, statusOf } from './errors';
 import { type ErrorBody, errorBody } from './error-body';
 
@@ -76,4 +77,27 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
   }
   logger.error({ requestId, message: 'unhandled error', err: exception instanceof Error ? exception.stack : String(exception) });
   return { status: 500, body: errorBody(500, `Internal server error (request ${requestId})`) };
+}
+
+/** An error answer in a wire format other than OpenPanel's (the capture APIs). */
+export interface WireError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Re-renders the OpenPanel-shaped answer in a route's own wire format. */
+export type ErrorFormat = (error: RenderedError) => WireError;
+
+/**
+ * Key of the Fastify route config (`@RouteConfig({ [ERROR_FORMAT_CONFIG]: format })`) by which
+ * a route answers errors in its own wire format; routes without it use the OpenPanel shape.
+ */
+export const ERROR_FORMAT_CONFIG = 'errorFormat';
+
+/** `renderError`, then the route's own wire format when its config names one. */
+export function renderRequestError(exception: unknown, request: FastifyRequest): WireError {
+  const rendered = renderError(exception, request.id);
+  const format = (request.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[ERROR_FORMAT_CONFIG];
+  return typeof format === 'function' ? (format as ErrorFormat)(rendered) : rendered;
 }

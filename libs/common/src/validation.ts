@@ -1,14 +1,58 @@
+import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import type { ErrorDetail } from './errors';
+import { ApiError, type ErrorDetail } from './errors';
 
-/** Flattens class-validator's error tree into `{ path, message }` entries, one per failed rule. */
+/** Rules about a value's type: when one fails, the rules about its content say nothing more. */
+const TYPE_RULES = new Set(['isString', 'isBoolean', 'isArray', 'isInt', 'isNumber', 'isObject']);
+
+/**
+ * Flattens class-validator's error tree into `{ path, message }` entries, one per failed rule.
+ * A field that is simply missing gets one `Required` entry, and a value of the wrong type
+ * only its type error, instead of one entry per rule it fails.
+ */
 export function validationDetails(errors: ValidationError[], prefix: (string | number)[] = []): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const error of errors) {
     const key = /^\d+$/.test(error.property) ? Number(error.property) : error.property;
     const path = [...prefix, key];
-    for (const message of Object.values(error.constraints ?? {})) out.push({ path, message });
+    const constraints = Object.entries(error.constraints ?? {});
+    const typeErrors = constraints.filter(([rule]) => TYPE_RULES.has(rule));
+    const messages = (typeErrors.length > 0 ? typeErrors : constraints).map(([, message]) => message);
+    if (messages.length > 0 && error.value === undefined) out.push({ path, message: 'Required' });
+    else for (const message of messages) out.push({ path, message });
     if (error.children?.length) out.push(...validationDetails(error.children, path));
   }
   return out;
+}
+
+/** The wording of OpenPanel's 400s says which part of the request was wrong. */
+const WHERE: Record<ArgumentMetadata['type'], string> = {
+  body: 'Invalid request body',
+  query: 'Invalid query parameters',
+  param: 'Invalid path parameters',
+  custom: 'Invalid request',
+};
+
+/**
+ * The global validation pipe: DTOs are transformed and whitelisted, and a failure is a 400
+ * whose `details` name each invalid field and whose `message` names the part of the request.
+ */
+export class ApiValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidUnknownValues: true,
+      exceptionFactory: (errors) => ApiError.badRequest('Invalid request', validationDetails(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (e) {
+      if (e instanceof ApiError && e.kind === 'bad_request') throw ApiError.badRequest(WHERE[metadata.type], e.details);
+      throw e;
+    }
+  }
 }

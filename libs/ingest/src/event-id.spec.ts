@@ -1,4 +1,5 @@
-import { eventIdFromClient, isUuid, stableEventId } from './event-id';
+import { isUuid } from '@app/common';
+import { eventIdFromClient, stableEventId } from './event-id';
 
 describe('stableEventId', () => {
   it('is a deterministic version 5 UUID per project and key', () => {

@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@app/common';
 
 /** Fixed namespace of this project's name-based event ids (a random v4, chosen once). */
 const EVENT_ID_NAMESPACE = Buffer.from('214b66546e0748cf93f61fcb5bbad82a', 'hex');
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
 
 /**
  * A name-based (RFC 9562 version 5) UUID for a client key that is not a UUID itself, such as

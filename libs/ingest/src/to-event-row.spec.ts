@@ -1,6 +1,7 @@
 import { EVENT_ROW_COLUMNS, type IncomingEvent } from './incoming-event';
 import { stableEventId } from './event-id';
-import { toClickhouseTime, toEventRow, type Enrichment } from './to-event-row';
+import { toClickhouseDateTime } from '@app/common';
+import { toEventRow, type Enrichment } from './to-event-row';
 import { parseUserAgent } from './user-agent';
 
 const CHROME_MAC =
@@ -200,8 +201,8 @@ describe('toEventRow', () => {
   });
 });
 
-describe('toClickhouseTime', () => {
+describe('toClickhouseDateTime', () => {
   it('formats in UTC with milliseconds', () => {
-    expect(toClickhouseTime(new Date('2024-02-29T23:59:59.007+01:00'))).toBe('2024-02-29 22:59:59.007');
+    expect(toClickhouseDateTime(new Date('2024-02-29T23:59:59.007+01:00'))).toBe('2024-02-29 22:59:59.007');
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toClickhouseDateTime } from '@app/common';
 import { eventIdFromClient } from './event-id';
 import { FLATTEN_DEFAULTS, flattenProperties } from './flatten-properties';
 import type { GeoInfo } from './geo';
@@ -36,11 +37,6 @@ const NO_GEO: Readonly<GeoInfo> = Object.freeze({
 const CONSUMED_WITH_URL: ReadonlySet<string> = new Set([...CONSUMED_PROPERTY_KEYS, '__query', '__hash']);
 const MAX_GROUPS = 100;
 const MAX_GROUP_LENGTH = 256;
-
-/** `YYYY-MM-DD hh:mm:ss.sss` in UTC, the text form DateTime64(3, 'UTC') columns accept. */
-export function toClickhouseTime(date: Date): string {
-  return date.toISOString().slice(0, 23).replace('T', ' ');
-}
 
 function nonNegativeInteger(value: unknown): number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
@@ -112,7 +108,7 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
       typeof event.duration === 'number' && event.duration > 0 ? Math.round(event.duration) : 0,
     ),
     properties,
-    created_at: toClickhouseTime(enrichment.createdAt),
+    created_at: toClickhouseDateTime(enrichment.createdAt),
     country: geo.country,
     country_code: geo.country_code,
     city: geo.city,
@@ -129,6 +125,6 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
     sdk_name: event.context.sdkName ?? '',
     sdk_version: event.context.sdkVersion ?? '',
     imported_at:
-      event.importedAt && !Number.isNaN(event.importedAt.getTime()) ? toClickhouseTime(event.importedAt) : null,
+      event.importedAt && !Number.isNaN(event.importedAt.getTime()) ? toClickhouseDateTime(event.importedAt) : null,
   };
 }

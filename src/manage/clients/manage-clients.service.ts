@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ApiError } from '@app/common';
 import { ClientEntity } from '@app/database';
 import { ClientsService } from '../../auth';
 import { ProjectsService } from '../projects/projects.service';
@@ -13,22 +14,54 @@ export class ManageClientsService {
     private readonly projects: ProjectsService,
   ) {}
 
+  /** The organisation's clients, newest first; those of a project scheduled for deletion are hidden with it. */
   async list(organizationId: string, projectId?: string): Promise<ClientEntity[]> {
     if (projectId) await this.projects.get(organizationId, projectId);
-    return this.dataSource.getRepository(ClientEntity).find({
-      where: { organizationId, ...(projectId ? { projectId } : {}) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
+    const query = this.visible(organizationId).orderBy('c.createdAt', 'DESC').addOrderBy('c.id', 'ASC');
+    if (projectId) query.andWhere('c.projectId = :projectId', { projectId });
+    return query.getMany();
+  }
+
+  async get(organizationId: string, id: string): Promise<ClientEntity> {
+    const client = await this.visible(organizationId).andWhere('c.id = :id', { id }).getOne();
+    if (!client) throw ApiError.notFound('Client not found');
+    return client;
   }
 
   async create(organizationId: string, input: CreateClientRequestDto): Promise<{ client: ClientEntity; secret: string }> {
     if (input.projectId) await this.projects.get(organizationId, input.projectId);
     return this.clients.create({
       name: input.name,
-      mode: input.mode,
+      mode: input.mode ?? input.type ?? 'write',
       organizationId,
       projectId: input.projectId ?? null,
       public: input.public ?? false,
     });
+  }
+
+  async rename(organizationId: string, id: string, name: string): Promise<ClientEntity> {
+    const client = await this.get(organizationId, id);
+    await this.dataSource.getRepository(ClientEntity).update({ id: client.id }, { name });
+    this.clients.invalidate(client.id);
+    return this.get(organizationId, id);
+  }
+
+  /** Hard delete, effective at once: the auth cache forgets the client in the same call. */
+  async remove(organizationId: string, id: string, callerId: string): Promise<void> {
+    const client = await this.get(organizationId, id);
+    if (client.id === callerId) {
+      throw new ApiError('conflict', 'A client cannot delete itself: use another root client, so that the organisation keeps one');
+    }
+    await this.dataSource.getRepository(ClientEntity).delete({ id: client.id });
+    this.clients.invalidate(client.id);
+  }
+
+  private visible(organizationId: string) {
+    return this.dataSource
+      .getRepository(ClientEntity)
+      .createQueryBuilder('c')
+      .leftJoin('c.project', 'p')
+      .where('c.organizationId = :organizationId', { organizationId })
+      .andWhere('(c.projectId IS NULL OR p.deleteAt IS NULL)');
   }
 }

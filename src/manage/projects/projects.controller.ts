@@ -1,11 +1,15 @@
-import { Body, Controller, Get, Param, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '@app/common';
 import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { SuccessResponseDto } from '../dto/success.response.dto';
 import { CreateProjectRequestDto } from './dto/create-project.request.dto';
 import { CreatedProjectResponseDto, ProjectDto, ProjectListResponseDto, ProjectResponseDto } from './dto/project.response.dto';
+import { UpdateProjectRequestDto } from './dto/update-project.request.dto';
 import { ProjectsService } from './projects.service';
+
+const ID_PARAM = { name: 'id', description: 'Project id (a slug of its name)', example: 'my-website' };
 
 @ApiTags('Manage: projects')
 @AuthScopeOf('manage')
@@ -24,11 +28,12 @@ export class ProjectsController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getProject', summary: 'Get a project' })
+  @ApiOperation({ operationId: 'getProject', summary: 'Get a project', description: 'A project scheduled for deletion is still shown, with its `deleteAt`, until then.' })
+  @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
   async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<ProjectResponseDto> {
-    return { data: ProjectDto.from(await this.projects.get(req.auth!.client.organizationId, id)) };
+    return { data: ProjectDto.from(await this.projects.getManaged(req.auth!.client.organizationId, id)) };
   }
 
   @Post()
@@ -42,5 +47,35 @@ export class ProjectsController {
   async create(@Req() req: FastifyRequest, @Body() body: CreateProjectRequestDto): Promise<CreatedProjectResponseDto> {
     const { project, client } = await this.projects.create(req.auth!.client.organizationId, body);
     return { data: { ...ProjectDto.from(project), client } };
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    operationId: 'updateProject',
+    summary: 'Update a project',
+    description: 'Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiResponse({ status: 200, type: ProjectResponseDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() body: UpdateProjectRequestDto): Promise<ProjectResponseDto> {
+    return { data: ProjectDto.from(await this.projects.update(req.auth!.client.organizationId, id, body)) };
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    operationId: 'deleteProject',
+    summary: 'Delete a project',
+    description:
+      'The project leaves the lists and its clients stop working at once; its data is removed after 24 hours. ' +
+      'Until then an update of the project cancels the deletion.',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiResponse({ status: 200, type: SuccessResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  async remove(@Req() req: FastifyRequest, @Param('id') id: string): Promise<SuccessResponseDto> {
+    await this.projects.scheduleDeletion(req.auth!.client.organizationId, id);
+    return { success: true };
   }
 }

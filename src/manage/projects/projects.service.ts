@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
 import { ApiError } from '@app/common';
-import { ProjectEntity } from '@app/database';
+import { ClientEntity, ProjectEntity } from '@app/database';
 import { ClientsService } from '../../auth';
 import type { CreateProjectRequestDto } from './dto/create-project.request.dto';
+import type { UpdateProjectRequestDto } from './dto/update-project.request.dto';
 import { cleanCors, slugify, suffixed } from './project-slug';
 
 const SLUG_ATTEMPTS = 20;
+
+/** How long a deleted project can still be restored by an update. */
+export const PROJECT_DELETION_GRACE_MS = 24 * 60 * 60 * 1000;
 
 @Injectable()
 export class ProjectsService {
@@ -15,22 +19,37 @@ export class ProjectsService {
     private readonly clients: ClientsService,
   ) {}
 
-  list(organizationId: string): Promise<ProjectEntity[]> {
-    return this.dataSource.getRepository(ProjectEntity).find({
-      where: { organizationId, deleteAt: IsNull() },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
+  private get repo() {
+    return this.dataSource.getRepository(ProjectEntity);
   }
 
+  list(organizationId: string): Promise<ProjectEntity[]> {
+    return this.repo.find({ where: { organizationId, deleteAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  /** A live project of the organisation; anything else (another organisation's, scheduled for deletion) is 404. */
   async get(organizationId: string, id: string): Promise<ProjectEntity> {
-    const project = await this.dataSource.getRepository(ProjectEntity).findOneBy({ id, organizationId, deleteAt: IsNull() });
+    const project = await this.repo.findOneBy({ id, organizationId, deleteAt: IsNull() });
+    if (!project) throw ApiError.notFound('Project not found');
+    return project;
+  }
+
+  /**
+   * A project as its administrators see it: live, or scheduled for deletion and still
+   * restorable (the answer then shows `deleteAt`). Past its deletion time it is gone.
+   */
+  async getManaged(organizationId: string, id: string): Promise<ProjectEntity> {
+    const project = await this.repo.findOneBy([
+      { id, organizationId, deleteAt: IsNull() },
+      { id, organizationId, deleteAt: MoreThan(new Date()) },
+    ]);
     if (!project) throw ApiError.notFound('Project not found');
     return project;
   }
 
   /** Creates the project and its first write client; the client's secret is returned once. */
   async create(organizationId: string, input: CreateProjectRequestDto): Promise<{ project: ProjectEntity; client: { id: string; secret: string } }> {
-    const repo = this.dataSource.getRepository(ProjectEntity);
+    const repo = this.repo;
     const base = slugify(input.name);
     for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
       const id = attempt === 0 ? base : suffixed(base);
@@ -42,7 +61,7 @@ export class ProjectsService {
           organizationId,
           name: input.name,
           domain: input.domain || null,
-          cors: cleanCors(input.cors),
+          cors: cleanCors(input.cors ?? undefined),
           crossDomain: input.crossDomain ?? false,
           types: input.types ?? [],
           timezone: input.timezone ?? null,
@@ -55,5 +74,38 @@ export class ProjectsService {
       return { project: await repo.findOneByOrFail({ id }), client: { id: client.id, secret } };
     }
     throw new ApiError('conflict', `Could not find a free id for project "${input.name}"`);
+  }
+
+  /** Changes the given fields; any update of a project scheduled for deletion cancels the deletion. */
+  async update(organizationId: string, id: string, input: UpdateProjectRequestDto): Promise<ProjectEntity> {
+    const project = await this.getManaged(organizationId, id);
+    const changes: Partial<ProjectEntity> = { deleteAt: null };
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.domain !== undefined) changes.domain = input.domain || null;
+    if (input.cors !== undefined) changes.cors = cleanCors(input.cors ?? undefined);
+    if (input.crossDomain !== undefined) changes.crossDomain = input.crossDomain ?? false;
+    if (input.types !== undefined) changes.types = input.types ?? [];
+    if (input.timezone !== undefined) changes.timezone = input.timezone;
+    await this.repo.update({ id: project.id }, changes);
+    // The auth cache holds each client's project CORS list and whether the project is live.
+    await this.forgetClientsOf(project.id);
+    return this.repo.findOneByOrFail({ id: project.id });
+  }
+
+  /**
+   * Soft delete: hidden from lists and its clients refused at once, restorable by an update
+   * for 24 hours, then purged (ProjectPurgeService). Deleting again keeps the first deadline.
+   */
+  async scheduleDeletion(organizationId: string, id: string): Promise<void> {
+    const project = await this.getManaged(organizationId, id);
+    if (!project.deleteAt) {
+      await this.repo.update({ id: project.id, deleteAt: IsNull() }, { deleteAt: new Date(Date.now() + PROJECT_DELETION_GRACE_MS) });
+    }
+    await this.forgetClientsOf(project.id);
+  }
+
+  private async forgetClientsOf(projectId: string): Promise<void> {
+    const clients = await this.dataSource.getRepository(ClientEntity).find({ select: { id: true }, where: { projectId } });
+    for (const c of clients) this.clients.invalidate(c.id);
   }
 }

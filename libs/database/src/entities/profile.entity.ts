@@ -33,6 +33,14 @@ export class ProfileEntity {
   @Column({ type: 'varchar', length: 255, array: true, default: () => "'{}'" })
   groups: string[];
 
+  /**
+   * Bumped by every change in the same statement, so the ClickHouse mirror (a
+   * ReplacingMergeTree on this version) always keeps the latest state, even when two API
+   * nodes change one profile at once. bigint arrives as a string from the driver.
+   */
+  @Column({ type: 'bigint', default: '0' })
+  version: string;
+
   /** true when the id came from the customer (identify), false for device-derived ids. */
   @Column({ name: 'is_external', type: 'boolean', default: true })
   isExternal: boolean;

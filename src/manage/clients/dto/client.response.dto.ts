@@ -46,6 +46,11 @@ export class ClientListResponseDto {
   data: ClientDto[];
 }
 
+export class ClientResponseDto {
+  @ApiProperty({ type: ClientDto })
+  data: ClientDto;
+}
+
 export class CreatedClientDto extends ClientDto {
   @ApiProperty({ example: 'sec_0123456789abcdef', description: 'Shown once; store it now' })
   secret: string;

@@ -1,44 +1,48 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsTimeZone, IsUrl, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXPECTED_BOOLEAN, EXPECTED_STRING, TOO_LONG, TOO_SHORT } from '../../dto/messages';
 
 export const PROJECT_TYPES = ['website', 'app', 'backend'] as const;
 
 export class CreateProjectRequestDto {
-  @ApiProperty({ example: 'My website', minLength: 1, maxLength: 255 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @ApiProperty({ example: 'My website', minLength: 1, maxLength: 255, description: 'Also gives the project its id: a slug of the name' })
+  @IsString(EXPECTED_STRING)
+  @MinLength(1, TOO_SHORT)
+  @MaxLength(255, TOO_LONG)
   name: string;
 
-  @ApiPropertyOptional({ example: 'https://example.com', nullable: true, description: 'URL of the site; empty or null for none' })
+  @ApiPropertyOptional({ example: 'https://example.com', nullable: true, type: String, description: 'URL of the site; empty or null for none' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null && v !== '')
-  @IsUrl({ require_tld: false, require_protocol: true })
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'Invalid url' })
   domain?: string | null;
 
-  @ApiPropertyOptional({ example: ['https://example.com', '*.example.com'], description: 'Origins that may send events without a secret' })
+  @ApiPropertyOptional({
+    example: ['https://example.com', '*.example.com'],
+    description: 'Origins that may send events without a secret. Entries are trimmed, trailing slashes and duplicates dropped; `*.example.com` admits subdomains, `*` any origin.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(2048, { each: true })
-  cors?: string[];
+  @IsString({ each: true, ...EXPECTED_STRING })
+  @MaxLength(2048, { each: true, ...TOO_LONG })
+  cors?: string[] | null;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, description: 'Cross-domain tracking for this project' })
   @IsOptional()
-  @IsBoolean()
-  crossDomain?: boolean;
+  @IsBoolean(EXPECTED_BOOLEAN)
+  crossDomain?: boolean | null;
 
   @ApiPropertyOptional({ enum: PROJECT_TYPES, isArray: true, example: ['website'] })
   @IsOptional()
   @IsArray()
-  @IsIn(PROJECT_TYPES, { each: true })
-  types?: (typeof PROJECT_TYPES)[number][];
+  @IsIn(PROJECT_TYPES, { each: true, message: `Expected one of ${PROJECT_TYPES.join(', ')}` })
+  types?: (typeof PROJECT_TYPES)[number][] | null;
 
-  @ApiPropertyOptional({ example: 'Europe/Stockholm', description: 'IANA time zone used for charts' })
+  @ApiPropertyOptional({ example: 'Europe/Stockholm', nullable: true, type: String, description: 'IANA time zone used for charts; empty or null for UTC' })
   @IsOptional()
-  @Transform(({ value }) => (value === '' ? undefined : value))
-  @IsTimeZone()
-  timezone?: string;
+  @Transform(({ value }) => (value === '' ? null : value))
+  @IsTimeZone({ message: 'Invalid time zone' })
+  timezone?: string | null;
 }

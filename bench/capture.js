@@ -1,0 +1,164 @@
+/* eslint-disable no-console */
+// Capture benchmark (issue 5). Run: npm run build && node bench/capture.js [seconds]
+// On the real server (embedded default: PGlite + chDB), with autocannon (BENCH_CONNECTIONS, 20):
+//   1. POST /track/batch, 100 events per request (the reference),
+//   2. POST /batch (PostHog), the same 100 events gzipped with Content-Encoding, no uuid:
+//      the same work plus PostHog decoding, so the ratio to 1 shows what decoding costs,
+//   3. POST /batch, gzipped, every event with its own uuid as posthog-node sends them
+//      (retry dedupe on), from a pool of distinct bodies.
+// Prints events/s per run and the ratio PostHog : /track/batch (target ≥ 0.8, and ≥ 50,000
+// events/s), then counts the rows in ClickHouse to check that every acknowledged event is stored.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { randomUUID } = require('node:crypto');
+const { createServer } = require('node:net');
+const { gzipSync } = require('node:zlib');
+const autocannon = require('autocannon');
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const PER_BATCH = 100;
+let BASE = '';
+const ROOT = join(__dirname, '..');
+
+function props(i) {
+  return { $current_url: 'https://shop.example.com/cart?utm_source=bench', $lib: 'posthog-node', $lib_version: '5.70.0', plan: 'pro', i, nested: { a: 1, b: 'x' } };
+}
+
+const posthogEvent = (i, uuid) => ({ event: 'bench_capture', distinct_id: `user-${i % 50}`, ...(uuid ? { uuid: randomUUID() } : {}), properties: props(i) });
+const trackItem = (i) => ({ type: 'track', payload: { name: 'bench_track', profileId: `user-${i % 50}`, properties: { __path: props(i).$current_url, ...props(i) } } });
+
+function posthogBody(key, uuid) {
+  const sentAt = new Date().toISOString();
+  return gzipSync(JSON.stringify({ api_key: key, sent_at: sentAt, batch: Array.from({ length: PER_BATCH }, (_, i) => posthogEvent(i, uuid)) }));
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function summary(label, r) {
+  return {
+    label,
+    'req/s': Math.round(r.requests.average),
+    'events/s': Math.round((r['2xx'] * PER_BATCH) / SECONDS),
+    'p50 ms': r.latency.p50,
+    'p99 ms': r.latency.p99,
+    '2xx': r['2xx'],
+    errors: r.errors + r.non2xx,
+  };
+}
+
+async function count(root, projectId, name) {
+  const res = await (await fetch(`${BASE}/export/events?projectId=${projectId}&event=${name}&limit=1`, { headers: root })).json();
+  return res.meta.totalCount;
+}
+
+/** A port nobody listens on (other benchmarks may be running on this machine). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+async function main() {
+  const port = await freePort();
+  BASE = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-capture-'));
+  const rootId = randomUUID();
+  const rootSecret = `sec_${randomUUID()}`;
+  const server = spawn(process.execPath, ['dist/src/main'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ROOT_CLIENT_ID: rootId,
+      ROOT_CLIENT_SECRET: rootSecret,
+      LOG_LEVEL: 'warn',
+      TRACK_RATE_LIMIT: '100000000',
+      DATABASE_URL: '',
+      CLICKHOUSE_URL: '',
+      REDIS_URL: '',
+    },
+  });
+  try {
+    server.once('exit', (code) => {
+      if (code !== 0 && code !== null) console.error(`the server exited with ${code}`);
+    });
+    await waitReady(`${BASE}/healthz/ready`);
+    const root = { 'openpanel-client-id': rootId, 'openpanel-client-secret': rootSecret, 'content-type': 'application/json' };
+    const createdProject = await (await fetch(`${BASE}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'Bench capture' }) })).json();
+    if (!createdProject.data) throw new Error(`creating the project: ${JSON.stringify(createdProject)}`);
+    const project = createdProject.data;
+    const client = (
+      await (await fetch(`${BASE}/manage/clients`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'posthog', mode: 'write', projectId: project.id, public: true }) })).json()
+    ).data;
+    const trackHeaders = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'x-client-ip': '8.8.8.8' };
+    const posthogHeaders = { 'content-type': 'application/json', 'content-encoding': 'gzip', 'user-agent': 'posthog-node/5.70.0', 'x-client-ip': '8.8.8.8' };
+    const trackBatch = JSON.stringify({ items: Array.from({ length: PER_BATCH }, (_, i) => trackItem(i)) });
+    const plain = posthogBody(client.id, false);
+    // Distinct uuids in every request, as a real sender's: enough bodies for the whole run.
+    const pool = Array.from({ length: SECONDS * 1500 }, () => posthogBody(client.id, true));
+    let next = 0;
+
+    // Warm-up (JIT, salts, geo pages, first inserts).
+    await run({ url: `${BASE}/track/batch`, method: 'POST', headers: trackHeaders, body: trackBatch, duration: 2 });
+    await run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain, duration: 2 });
+
+    const track = await run({ url: `${BASE}/track/batch`, method: 'POST', headers: trackHeaders, body: trackBatch });
+    const posthog = await run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain });
+    const withIds = await run({
+      url: `${BASE}/batch/`,
+      method: 'POST',
+      headers: posthogHeaders,
+      requests: [{ setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }) }],
+    });
+    console.table([
+      summary('POST /track/batch (100 events)', track),
+      summary('POST /batch PostHog, gzip (100 events)', posthog),
+      summary('POST /batch PostHog, gzip, uuids (100 events)', withIds),
+    ]);
+    const ratio = posthog['2xx'] / Math.max(1, track['2xx']);
+    console.log(`ratio PostHog /batch : /track/batch (events/s) = ${ratio.toFixed(3)} (target ≥ 0.8)`);
+
+    const acknowledged = (posthog['2xx'] + withIds['2xx']) * PER_BATCH;
+    let stored = 0;
+    for (let i = 0; i < 240 && stored < acknowledged; i++) {
+      stored = await count(root, project.id, 'bench_capture');
+      if (stored < acknowledged) await new Promise((r) => setTimeout(r, 500));
+    }
+    console.log(`PostHog events acknowledged in the measured runs: ${acknowledged}; stored (incl. warm-up): ${stored}`);
+  } finally {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

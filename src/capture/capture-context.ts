@@ -1,0 +1,61 @@
+import type { FastifyRequest } from 'fastify';
+import { clientIp } from '../auth';
+
+/** What every adapter takes from the request itself, once per request. */
+export interface CaptureContext {
+  receivedAt: Date;
+  ip: string;
+  /** The request's user agent when it is a browser's; '' otherwise (see `browserUserAgent`). */
+  userAgent: string;
+  origin?: string;
+}
+
+/**
+ * Capture requests mostly come from server SDKs (posthog-node, analytics-node) or queues whose
+ * user agent names the library, not the device: taken as the device, it would turn every event
+ * into a bot or a "server". Only a browser's user agent stands for the device; the wire format's
+ * own field (`$raw_user_agent`, `context.userAgent`, `device.user_agent`) wins anyway.
+ */
+export function browserUserAgent(value: string | undefined): string {
+  return value && value.startsWith('Mozilla/') ? value : '';
+}
+
+export function captureContext(req: FastifyRequest): CaptureContext {
+  const origin = req.headers.origin;
+  return {
+    receivedAt: new Date(),
+    ip: clientIp(req.headers, req.ip),
+    userAgent: browserUserAgent(req.headers['user-agent']),
+    ...(typeof origin === 'string' && origin !== '' ? { origin } : {}),
+  };
+}
+
+/** A string field, or undefined. */
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A plain object field, or undefined. */
+export function obj(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** An id a sender may give as a string or a number; objects are kept as their JSON. */
+export function idText(value: unknown, maxLength: number): string | undefined {
+  let s: string | undefined;
+  if (typeof value === 'string') s = value.trim();
+  else if (typeof value === 'number' && Number.isFinite(value)) s = String(value);
+  else if (typeof value === 'bigint' || typeof value === 'boolean') s = String(value);
+  else if (value !== null && typeof value === 'object') s = JSON.stringify(value);
+  return s ? s.slice(0, maxLength) : undefined;
+}
+
+/** A copy of `source` without `omit` (and never with a `__proto__` key). */
+export function without(source: Record<string, unknown> | undefined, omit: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!source) return out;
+  for (const key of Object.keys(source)) {
+    if (!omit.has(key) && key !== '__proto__') out[key] = source[key];
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { IngestService, type IngestSource } from '../ingest';
+import type { CaptureBatch, CaptureUpdate } from './capture-batch';
+
+/** Hands what an adapter decoded to the one ingestion pipeline; adapters never write to a store. */
+@Injectable()
+export class CaptureIngestService {
+  constructor(private readonly ingest: IngestService) {}
+
+  /** The project and trust of the client the guard authenticated. */
+  source(req: FastifyRequest): IngestSource {
+    const auth = req.auth!;
+    return { projectId: auth.client.projectId!, trusted: auth.withSecret };
+  }
+
+  /**
+   * Profile, alias and group changes first, in the order sent (an `$identify` before the events
+   * that follow it), then the events in one call: resolves once they are durable.
+   */
+  async apply(source: IngestSource, batch: CaptureBatch): Promise<void> {
+    for (const update of batch.updates) await this.update(source, update);
+    if (batch.events.length > 0) await this.ingest.ingestEvents(source, batch.events);
+  }
+
+  private update(source: IngestSource, u: CaptureUpdate): Promise<void> {
+    switch (u.kind) {
+      case 'profile':
+        return this.ingest.identify(source, u.update);
+      case 'alias':
+        return this.ingest.alias(source, u.profileId, u.alias);
+      case 'group':
+        return this.ingest.upsertGroup(source, u.group);
+      case 'assign':
+        return this.ingest.assignGroups(source, u.profileId, u.groupIds);
+      default: {
+        const unreachable: never = u;
+        throw new Error(`unknown capture update ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiSecurity } from '@nestjs/swagger';
+import { ERROR_FORMAT_CONFIG, type ErrorFormat } from '@app/common';
+import { AuthScopeOf, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader, RateLimit } from '../auth';
+
+/** Fastify route config flag of capture routes, read by CaptureHttpSetup. */
+export const CAPTURE_CONFIG = 'capture';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's own Content-Type (capture routes read their bodies raw, see CaptureHttpSetup). */
+    captureContentType?: string;
+    /** What the route's credentials reader decoded from the body, for the handler. */
+    captured?: unknown;
+  }
+}
+
+/**
+ * A capture handler: its body is read raw by the adapter (any content type, gzip, …), it
+ * answers browsers from any origin (CORS), with or without a trailing slash, and its errors
+ * are rendered in the wire format by `errorFormat`.
+ */
+export function CaptureRoute(errorFormat?: ErrorFormat) {
+  return RouteConfig({ [CAPTURE_CONFIG]: true, ...(errorFormat ? { [ERROR_FORMAT_CONFIG]: errorFormat } : {}) });
+}
+
+/**
+ * Who may send to a capture controller: write and root clients of a project, identified by
+ * the key the wire format carries (found by `reader`), proven as for /track (a secret, an
+ * allowed Origin, or a `public` client). Rate-limited with /track's budget.
+ */
+export function CaptureAuth(reader: Type<CredentialsReader>, ...securitySchemes: string[]) {
+  return applyDecorators(
+    AuthScopeOf('ingest'),
+    SetMetadata(CLIENT_MODES_KEY, ['write', 'root']),
+    CredentialsFrom(reader),
+    RateLimit('track'),
+    ...securitySchemes.map((scheme) => ApiSecurity(scheme)),
+  );
+}

@@ -1,0 +1,59 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { COMMANDERS_ACT_BEARER_SCHEME, COMMANDERS_ACT_TOKEN_SCHEME } from '../../openapi/security-schemes';
+import { CaptureIngestService } from '../capture-ingest.service';
+import { captureContext } from '../capture-context';
+import { CaptureAuth, CaptureRoute } from '../capture-route.decorator';
+import { trackingApiErrorFormat } from '../tracking-api-error.format';
+import { commandersActBatch } from './commanders-act-events';
+import { CommandersActCredentials } from './commanders-act.credentials';
+
+const OBJECT = { type: 'object', additionalProperties: true };
+const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean', enum: [false] }, message: { type: 'string' } } };
+
+@ApiTags('Capture: Commanders Act')
+@CaptureAuth(CommandersActCredentials, COMMANDERS_ACT_TOKEN_SCHEME, COMMANDERS_ACT_BEARER_SCHEME)
+@Controller('events')
+export class CommandersActController {
+  constructor(private readonly ingest: CaptureIngestService) {}
+
+  @Post()
+  @HttpCode(200)
+  @CaptureRoute(trackingApiErrorFormat)
+  @ApiOperation({
+    operationId: 'commandersActEvent',
+    summary: 'Send an event (Commanders Act HTTP Tracking API v2, or v1)',
+    description: 'Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).',
+  })
+  @ApiQuery({ name: 'tc_s', required: false, description: 'Site id' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        event_name: { type: 'string', example: 'purchase' },
+        user: { type: 'object', properties: { id: { type: 'string' }, consistent_anonymous_id: { type: 'string' }, email: { type: 'string' } } },
+        context: {
+          type: 'object',
+          properties: {
+            event_id: { type: 'string', description: 'A retried event with the same id is counted once' },
+            event_timestamp: { type: 'integer', description: 'Epoch milliseconds' },
+            page: OBJECT,
+            device: OBJECT,
+          },
+        },
+        properties: { ...OBJECT, description: 'v1 only: the event data' },
+      },
+      additionalProperties: true,
+    },
+  })
+  @ApiResponse({ status: 200, description: 'Accepted', schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } } })
+  @ApiResponse({ status: 400, description: 'Not JSON, or over 32 KB', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 401, description: 'Missing or unknown source key', schema: ERROR_SCHEMA })
+  async event(@Req() req: FastifyRequest): Promise<{ success: true }> {
+    const source = this.ingest.source(req);
+    const body = req.captured as Record<string, unknown>;
+    await this.ingest.apply(source, commandersActBatch(body, { ...captureContext(req), projectId: source.projectId }));
+    return { success: true };
+  }
+}

@@ -1,0 +1,92 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { POSTHOG_TOKEN_SCHEME } from '../../openapi/security-schemes';
+import { CaptureAuth } from '../capture-route.decorator';
+import { PosthogCaptureOperation as Capture } from './posthog.openapi';
+import { PosthogCredentials } from './posthog.credentials';
+import { PosthogService } from './posthog.service';
+
+type Answer = { status: 1 } | undefined;
+
+/**
+ * PostHog capture: every path SDKs post to, GET and POST (a GET with a body is read as a
+ * POST), with or without a trailing slash. PostHog's legacy `/track` path is left out: it is
+ * OpenPanel's.
+ */
+@ApiTags('Capture: PostHog')
+@CaptureAuth(PosthogCredentials, POSTHOG_TOKEN_SCHEME)
+@Controller()
+export class PosthogController {
+  constructor(private readonly posthog: PosthogService) {}
+
+  @Post('e')
+  @Capture('posthogCaptureE', 'Capture events (`/e`, used by posthog-js)', 'POST')
+  postE(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Get('e')
+  @Capture('posthogCaptureEGet', 'Capture events (`/e`) by GET', 'GET')
+  getE(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Post('i/v0/e')
+  @Capture('posthogCaptureV0', 'Capture events (`/i/v0/e`)', 'POST')
+  postV0(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Get('i/v0/e')
+  @Capture('posthogCaptureV0Get', 'Capture events (`/i/v0/e`) by GET', 'GET')
+  getV0(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Post('batch')
+  @Capture('posthogBatch', 'Capture a batch of events (`/batch`, used by server SDKs)', 'POST')
+  postBatch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Get('batch')
+  @Capture('posthogBatchGet', 'Capture a batch of events (`/batch`) by GET', 'GET')
+  getBatch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Post('capture')
+  @Capture('posthogCapture', 'Capture one event or several (`/capture`)', 'POST')
+  postCapture(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Get('capture')
+  @Capture('posthogCaptureGet', 'Capture one event or several (`/capture`) by GET', 'GET')
+  getCapture(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Post('engage')
+  @Capture('posthogEngage', 'Update profiles (`/engage`, legacy people API): events without a name are `$identify`', 'POST')
+  postEngage(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  @Get('engage')
+  @Capture('posthogEngageGet', 'Update profiles (`/engage`) by GET', 'GET')
+  getEngage(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
+    return this.handle(req, reply);
+  }
+
+  private async handle(req: FastifyRequest, reply: FastifyReply): Promise<Answer> {
+    await this.posthog.capture(req);
+    const beacon = (req.query as { beacon?: unknown } | undefined)?.beacon;
+    if (beacon === '1' || beacon === 'true') {
+      void reply.status(204);
+      return undefined;
+    }
+    return { status: 1 };
+  }
+}

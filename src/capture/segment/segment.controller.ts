@@ -1,0 +1,102 @@
+import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { SEGMENT_WRITE_KEY_SCHEME } from '../../openapi/security-schemes';
+import { CaptureAuth, CaptureRoute } from '../capture-route.decorator';
+import { trackingApiErrorFormat } from '../tracking-api-error.format';
+import { SegmentCredentials } from './segment.credentials';
+import { SegmentService } from './segment.service';
+
+type Answer = { success: true };
+const OK: Answer = { success: true };
+
+const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean', enum: [false] }, message: { type: 'string' } } };
+
+function Call(operationId: string, summary: string, fields: Record<string, object>, limit: string) {
+  return applyDecorators(
+    CaptureRoute(trackingApiErrorFormat),
+    ApiOperation({ operationId, summary, description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.` }),
+    ApiBody({
+      schema: {
+        type: 'object',
+        properties: {
+          userId: { type: 'string' },
+          anonymousId: { type: 'string' },
+          messageId: { type: 'string', description: 'A retried message with the same id is counted once' },
+          timestamp: { type: 'string', format: 'date-time' },
+          context: { type: 'object', additionalProperties: true },
+          writeKey: { type: 'string', description: 'When not sent as the Basic user name' },
+          ...fields,
+        },
+      },
+    }),
+    ApiResponse({ status: 200, description: 'Accepted', schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } } }),
+    ApiResponse({ status: 400, description: 'Invalid JSON, or body too large', schema: ERROR_SCHEMA }),
+    ApiResponse({ status: 401, description: 'Missing or unknown write key', schema: ERROR_SCHEMA }),
+  );
+}
+
+const OBJECT = { type: 'object', additionalProperties: true };
+
+@ApiTags('Capture: Segment')
+@CaptureAuth(SegmentCredentials, SEGMENT_WRITE_KEY_SCHEME)
+@Controller('v1')
+export class SegmentController {
+  constructor(private readonly segment: SegmentService) {}
+
+  @Post('track')
+  @HttpCode(200)
+  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, '32 KB')
+  async track(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'track');
+    return OK;
+  }
+
+  @Post('identify')
+  @HttpCode(200)
+  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, '32 KB')
+  async identify(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'identify');
+    return OK;
+  }
+
+  @Post('page')
+  @HttpCode(200)
+  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB')
+  async page(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'page');
+    return OK;
+  }
+
+  @Post('screen')
+  @HttpCode(200)
+  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB')
+  async screen(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'screen');
+    return OK;
+  }
+
+  @Post('group')
+  @HttpCode(200)
+  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, '32 KB')
+  async group(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'group');
+    return OK;
+  }
+
+  @Post('alias')
+  @HttpCode(200)
+  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, '32 KB')
+  async alias(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'alias');
+    return OK;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @Call('segmentBatch', 'Several calls in one request', { batch: { type: 'array', maxItems: 2500, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } }, '500 KB and 2500 items')
+  async batch(@Req() req: FastifyRequest): Promise<Answer> {
+    await this.segment.handle(req, 'batch');
+    return OK;
+  }
+}

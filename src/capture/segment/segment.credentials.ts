@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
+import { decodeJsonBody, readBody } from '../capture-body';
+import { obj, str } from '../capture-context';
+
+/** Segment's caps: a batch request, and a single call. */
+export const SEGMENT_BATCH_LIMIT = 500 * 1024;
+export const SEGMENT_SINGLE_LIMIT = 32 * 1024;
+/** A gzip body may inflate to this much. */
+const MAX_DECODED = 8 * 1024 * 1024;
+
+/** `Authorization: Basic base64(writeKey:password)` → writeKey and password. */
+export function basicAuth(header: string | undefined): { user?: string; password?: string } {
+  const m = header ? /^basic\s+(\S+)\s*$/i.exec(header) : null;
+  if (!m) return {};
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon < 0 ? decoded : decoded.slice(0, colon);
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  return { user: user || undefined, password: password || undefined };
+}
+
+/**
+ * The write key is the Basic user name (the password: empty, or the client secret), else
+ * `writeKey` in the body. The body is read here (500 KB for a batch, 32 KB for one call) and
+ * left on the request for the handler.
+ */
+@Injectable()
+export class SegmentCredentials implements CredentialsReader {
+  async read(req: FastifyRequest): Promise<IngestCredentials> {
+    const limit = req.routeOptions.url?.startsWith('/v1/batch') ? SEGMENT_BATCH_LIMIT : SEGMENT_SINGLE_LIMIT;
+    const body = await decodeJsonBody(await readBody(req.raw, limit), firstHeader(req, 'content-encoding'), MAX_DECODED);
+    req.captured = body;
+    const basic = basicAuth(firstHeader(req, 'authorization'));
+    return {
+      id: basic.user ?? str(obj(body)?.writeKey),
+      secret: basic.password ?? firstHeader(req, 'openpanel-client-secret'),
+    };
+  }
+}

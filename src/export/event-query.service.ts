@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type EventListQuery, regexCandidates, type RegexCandidate } from '@app/analytics';
+import { ProfileAliasEntity, type ProjectEntity } from '@app/database';
+import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
+
+/** The predicate of a listing or stream, before paging. */
+export type EventQuery = Omit<EventListQuery, 'limit' | 'offset' | 'cursor'>;
+
+/** Aliases looked up per profile; the chart engine caps the id list at 1000 with the profile itself. */
+const MAX_ALIASES = 999;
+
+/**
+ * Turns the query string of /export/events into the event-list query of @app/analytics,
+ * shared by the paged listing and the stream so both always select the same events.
+ */
+@Injectable()
+export class EventQueryService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async build(project: ProjectEntity, q: ExportEventsQueryDto): Promise<{ query: EventQuery; regexes: RegexCandidate[] }> {
+    const filters = (q.filters ?? []).map((f) => ({ name: f.name, operator: f.operator, value: f.value }));
+    const query: EventQuery = {
+      projectId: project.id,
+      timezone: project.timezone ?? 'UTC',
+      events: q.event,
+      profileIds: q.profileId === undefined ? undefined : await this.profileAndAliases(project.id, q.profileId),
+      start: q.start ?? q.startDate,
+      end: q.end ?? q.endDate,
+      range: q.range,
+      filters,
+    };
+    return { query, regexes: regexCandidates(filters, ['filters']) };
+  }
+
+  /** A profile's events include those sent under any of its aliases. */
+  private async profileAndAliases(projectId: string, profileId: string): Promise<string[]> {
+    const aliases = await this.dataSource.getRepository(ProfileAliasEntity).find({
+      select: { alias: true },
+      where: { projectId, profileId },
+      order: { alias: 'ASC' },
+      take: MAX_ALIASES,
+    });
+    return [profileId, ...aliases.map((a) => a.alias).filter((a) => a !== profileId)];
+  }
+}

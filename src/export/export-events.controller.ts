@@ -1,0 +1,58 @@
+import { Controller, Get, Query, Req, StreamableFile } from '@nestjs/common';
+import { ApiExtraModels, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuthScopeOf, ClientModes, ProjectAccessService, RateLimit } from '../auth';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ChartFilterDto } from './dto/chart-definition.dto';
+import { ExportEventsQueryDto } from './dto/export-events.query.dto';
+import { ExportEventsResponseDto } from './dto/export-events.response.dto';
+import { ExportEventsService } from './export-events.service';
+import { exportFormat } from './export-format';
+import { ExportStreamService, STREAM_CONTENT_TYPES } from './export-stream.service';
+
+@ApiTags('Export')
+@AuthScopeOf('export')
+@RateLimit('export')
+@ClientModes('read', 'root')
+@ApiExtraModels(ChartFilterDto)
+@Controller('export')
+export class ExportEventsController {
+  constructor(
+    private readonly access: ProjectAccessService,
+    private readonly events: ExportEventsService,
+    private readonly stream: ExportStreamService,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({
+    operationId: 'exportEvents',
+    summary: 'List or stream the events of a project',
+    description:
+      'Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page ' +
+      '(`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / ' +
+      '`text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply).',
+  })
+  @ApiQuery({
+    name: 'filters',
+    required: false,
+    description: 'URL-encoded JSON array of filters, all of which must hold (same grammar as charts)',
+    content: { 'application/json': { schema: { type: 'array', maxItems: 50, items: { $ref: getSchemaPath(ChartFilterDto) } } } },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'A page of events (JSON), or every matching event (NDJSON: one event object per line; CSV: a header row, then one row per event)',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ExportEventsResponseDto) } },
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiExtraModels(ExportEventsResponseDto)
+  @ApiErrors(400, [404, 'Project not found'])
+  async exportEvents(@Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
+    const project = await this.access.readableProject(req.auth!, query.projectId ?? query.project_id);
+    const format = exportFormat(query.format, req.headers.accept);
+    if (format === 'json') return this.events.list(project, query);
+    return new StreamableFile(await this.stream.open(project, query, format), { type: STREAM_CONTENT_TYPES[format] });
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ClickhouseService, TableWriter, WriterClosedError, WriterFullError } from '@app/clickhouse';
+import { ApiError } from '@app/common';
+import { APP_CONFIG, type AppConfig, dataPath } from '../config';
+
+/**
+ * The two group-commit writers of ingestion: `events` and the `profiles` mirror. They start
+ * (replaying the write-ahead log a crash may have left) before the app serves, and flush
+ * before the stores close at shutdown.
+ */
+@Injectable()
+export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventWriter');
+  readonly events: TableWriter;
+  readonly profiles: TableWriter;
+
+  constructor(
+    clickhouse: ClickhouseService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const { wal, flushRows, flushMs, bufferRows } = config.ingest;
+    const make = (table: string) =>
+      new TableWriter({
+        client: clickhouse.client,
+        table: clickhouse.table(table),
+        walDir: wal ? dataPath(config, 'wal', clickhouse.database, table) : undefined,
+        flushRows,
+        flushMs,
+        bufferRows,
+        logger: this.logger,
+      });
+    this.events = make('events');
+    this.profiles = make('profiles');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.events.start(), this.profiles.start()]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.events.close(), this.profiles.close()]);
+  }
+
+  /** Writes rows; resolves once durable. Full buffer → 503 with Retry-After. */
+  async write(writer: TableWriter, rows: object[]): Promise<void> {
+    const lines = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) lines[i] = JSON.stringify(rows[i]);
+    try {
+      await writer.write(lines);
+    } catch (error) {
+      if (error instanceof WriterFullError) {
+        throw new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(error.retryAfterSeconds) });
+      }
+      if (error instanceof WriterClosedError) {
+        throw new ApiError('unavailable', 'The server is shutting down, retry shortly', undefined, { 'Retry-After': '1' });
+      }
+      this.logger.error(`events could not be stored: ${(error as Error).message}`);
+      throw new ApiError('unavailable', 'Events could not be stored, retry shortly', undefined, { 'Retry-After': '1' });
+    }
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all([this.events.drain(), this.profiles.drain()]);
+  }
+}

@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { DataSource } from 'typeorm';
+import { toClickhouseDateTime } from '@app/clickhouse';
+import { ApiError } from '@app/common';
+import { flattenProperties } from '@app/ingest';
+import { EventSinkService } from './event-sink.service';
+import type { GroupUpdate, ProfileUpdate } from './ingest.types';
+
+interface ProfileRow {
+  project_id: string;
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  avatar: string | null;
+  properties: Record<string, unknown>;
+  groups: string[];
+  is_external: boolean;
+  created_at: Date;
+  version: string;
+}
+
+const MAX_PATH_DEPTH = 10;
+const NUMERIC_TEXT = '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$';
+const ALIAS_TTL_MS = 60_000;
+
+/**
+ * Profiles: PostgreSQL is the truth and every change is one statement that also bumps the
+ * row's version; the row it returns is then mirrored into ClickHouse `profiles` through the
+ * durable writer, so charts can use `profile.*` and the mirror converges on the highest
+ * version.
+ */
+@Injectable()
+export class ProfilesService {
+  /** alias → profile id per project (or null: not an alias). Local aliases invalidate it. */
+  private readonly aliases = new LRUCache<string, Promise<{ profileId: string | null }>>({ max: 100_000, ttl: ALIAS_TTL_MS });
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sink: EventSinkService,
+  ) {}
+
+  async identify(projectId: string, update: ProfileUpdate): Promise<void> {
+    const given = (v: unknown) => v !== undefined;
+    const rows: ProfileRow[] = await this.dataSource.query(
+      `INSERT INTO profiles AS p (project_id, id, first_name, last_name, email, avatar, properties, is_external, version)
+       VALUES ($1, $2, $3, $4, $5, $6, ($11::jsonb || $7::jsonb) - $12::text[], true, 1)
+       ON CONFLICT (project_id, id) DO UPDATE SET
+         first_name = CASE WHEN $8 THEN EXCLUDED.first_name ELSE p.first_name END,
+         last_name = CASE WHEN $9 THEN EXCLUDED.last_name ELSE p.last_name END,
+         email = CASE WHEN $10 THEN EXCLUDED.email ELSE p.email END,
+         avatar = CASE WHEN $13 THEN EXCLUDED.avatar ELSE p.avatar END,
+         properties = (($11::jsonb || p.properties) || $7::jsonb) - $12::text[],
+         is_external = true,
+         version = p.version + 1,
+         updated_at = now()
+       RETURNING *`,
+      [
+        projectId,
+        update.profileId,
+        update.firstName ?? null,
+        update.lastName ?? null,
+        update.email ?? null,
+        update.avatar ?? null,
+        JSON.stringify(update.properties ?? {}),
+        given(update.firstName),
+        given(update.lastName),
+        given(update.email),
+        JSON.stringify(update.propertiesOnce ?? {}),
+        update.unset ?? [],
+        given(update.avatar),
+      ],
+    );
+    await this.mirror(rows);
+  }
+
+  /**
+   * Adds `delta` to a numeric property (a dot path) in one UPDATE, so concurrent increments
+   * never lose one. A missing property counts as 0; a non-numeric one is refused (400); an
+   * unknown profile is 404, as in OpenPanel.
+   */
+  async increment(projectId: string, profileId: string, property: string, delta: number): Promise<void> {
+    const path = property.split('.');
+    if (path.length > MAX_PATH_DEPTH || path.some((p) => p === '')) {
+      throw ApiError.badRequest('Invalid property path', [{ path: ['payload', 'property'], message: `a dot path of at most ${MAX_PATH_DEPTH} non-empty keys` }]);
+    }
+    // Parents are created as empty objects first, since jsonb_set only adds the last key.
+    const params: unknown[] = [projectId, profileId, path, delta];
+    let expr = 'properties';
+    for (let depth = 1; depth < path.length; depth++) {
+      params.push(path.slice(0, depth));
+      const prefix = `$${params.length}::text[]`;
+      expr = `jsonb_set(${expr}, ${prefix}, COALESCE(properties #> ${prefix}, '{}'::jsonb), true)`;
+    }
+    expr = `jsonb_set(${expr}, $3::text[], to_jsonb(COALESCE((properties #>> $3::text[])::numeric, 0) + $4::numeric), true)`;
+    let rows: ProfileRow[];
+    try {
+      const result: [ProfileRow[], number] | ProfileRow[] = await this.dataSource.query(
+        `UPDATE profiles SET properties = ${expr}, version = version + 1, updated_at = now()
+          WHERE project_id = $1 AND id = $2
+            AND (properties #> $3::text[] IS NULL
+                 OR jsonb_typeof(properties #> $3::text[]) = 'number'
+                 OR (jsonb_typeof(properties #> $3::text[]) = 'string' AND (properties #>> $3::text[]) ~ '${NUMERIC_TEXT}'))
+          RETURNING *`,
+        params,
+      );
+      // The postgres driver answers an UPDATE with [rows, count].
+      rows = (Array.isArray(result[0]) ? result[0] : result) as ProfileRow[];
+    } catch {
+      // A parent of the path is a scalar: there is no number to change there.
+      rows = [];
+    }
+    if (rows.length === 0) {
+      const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM profiles WHERE project_id = $1 AND id = $2`, [projectId, profileId]);
+      if (exists.length === 0) throw ApiError.notFound('Profile not found');
+      throw ApiError.badRequest('Property value is not a number', [{ path: ['payload', 'property'], message: `"${property}" does not hold a number` }]);
+    }
+    await this.mirror(rows);
+  }
+
+  async alias(projectId: string, profileId: string, alias: string): Promise<void> {
+    if (alias === profileId) {
+      throw ApiError.badRequest('An id cannot be an alias of itself', [{ path: ['payload', 'alias'], message: 'must differ from profileId' }]);
+    }
+    await this.dataSource.query(
+      `INSERT INTO profile_aliases (project_id, alias, profile_id) VALUES ($1, $2, $3)
+       ON CONFLICT (project_id, alias) DO UPDATE SET profile_id = EXCLUDED.profile_id`,
+      [projectId, alias, profileId],
+    );
+    this.aliases.set(`${projectId}\u0000${alias}`, Promise.resolve({ profileId }));
+  }
+
+  /** The profile an id stands for: itself, unless it was made an alias of another. */
+  async resolve(projectId: string, id: string): Promise<string> {
+    const key = `${projectId}\u0000${id}`;
+    let hit = this.aliases.get(key);
+    if (!hit) {
+      await this.preload(projectId, [id]);
+      hit = this.aliases.get(key);
+    }
+    return (await hit)?.profileId ?? id;
+  }
+
+  /**
+   * Looks up, in one query, the ids of a batch that are not cached yet. Lookups under way are
+   * shared, so a burst of events of one new user costs one query, not one per event.
+   */
+  async preload(projectId: string, ids: (string | undefined)[]): Promise<void> {
+    const missing = [...new Set(ids.filter((id): id is string => !!id && !this.aliases.has(`${projectId}\u0000${id}`)))];
+    const pending = ids.filter((id): id is string => !!id).map((id) => this.aliases.get(`${projectId}\u0000${id}`));
+    if (missing.length > 0) {
+      const query: Promise<Map<string, string>> = this.dataSource
+        .query(`SELECT alias, profile_id FROM profile_aliases WHERE project_id = $1 AND alias = ANY($2::varchar[])`, [projectId, missing])
+        .then((rows: { alias: string; profile_id: string }[]) => new Map(rows.map((r) => [r.alias, r.profile_id])));
+      for (const id of missing) {
+        const key = `${projectId}\u0000${id}`;
+        const entry = query.then((found) => ({ profileId: found.get(id) ?? null }));
+        entry.catch(() => {
+          if (this.aliases.get(key) === entry) this.aliases.delete(key);
+        });
+        this.aliases.set(key, entry);
+      }
+      await query;
+    }
+    await Promise.all(pending);
+  }
+
+  async upsertGroup(projectId: string, group: GroupUpdate): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO groups AS g (project_id, id, type, name, properties) VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (project_id, id) DO UPDATE SET type = EXCLUDED.type, name = EXCLUDED.name,
+         properties = g.properties || EXCLUDED.properties, updated_at = now()`,
+      [projectId, group.id, group.type, group.name, JSON.stringify(group.properties ?? {})],
+    );
+  }
+
+  /** Adds groups to a profile (created, as a non-identified profile, when unknown). */
+  async assignGroups(projectId: string, profileId: string, groupIds: string[], isExternal: boolean): Promise<void> {
+    const rows: ProfileRow[] = await this.dataSource.query(
+      `INSERT INTO profiles AS p (project_id, id, groups, is_external, version) VALUES ($1, $2, $3::varchar[], $4, 1)
+       ON CONFLICT (project_id, id) DO UPDATE SET
+         groups = ARRAY(SELECT DISTINCT g FROM unnest(p.groups || EXCLUDED.groups) AS g ORDER BY g),
+         version = p.version + 1, updated_at = now()
+       RETURNING *`,
+      [projectId, profileId, groupIds, isExternal],
+    );
+    await this.mirror(rows);
+  }
+
+  private async mirror(rows: ProfileRow[]): Promise<void> {
+    await this.sink.write(
+      this.sink.profiles,
+      rows.map((r) => ({
+        id: r.id,
+        project_id: r.project_id,
+        first_name: r.first_name ?? '',
+        last_name: r.last_name ?? '',
+        email: r.email ?? '',
+        avatar: r.avatar ?? '',
+        properties: flattenProperties(r.properties),
+        groups: r.groups ?? [],
+        is_external: r.is_external,
+        created_at: toClickhouseDateTime(new Date(r.created_at)),
+        version: Number(r.version),
+      })),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { DeviceSalts } from '@app/ingest';
+
+/**
+ * Daily salts of the device id, shared by every API node through PostgreSQL: the first node
+ * to need a day's salt creates it (a unique day makes concurrent creation harmless), the
+ * others read it. Cached per UTC day.
+ */
+@Injectable()
+export class SaltsService {
+  private cached: { day: string; salts: Promise<DeviceSalts> } | undefined;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  forDate(now: Date): Promise<DeviceSalts> {
+    const day = now.toISOString().slice(0, 10);
+    if (this.cached?.day !== day) {
+      const salts = this.load(day);
+      this.cached = { day, salts };
+      salts.catch(() => {
+        if (this.cached?.salts === salts) this.cached = undefined;
+      });
+    }
+    return this.cached.salts;
+  }
+
+  private async load(day: string): Promise<DeviceSalts> {
+    await this.dataSource.query(`INSERT INTO salts (salt, day) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, [randomBytes(32).toString('hex'), day]);
+    const rows: { salt: string; day: string }[] = await this.dataSource.query(
+      `SELECT salt, to_char(day, 'YYYY-MM-DD') AS day FROM salts WHERE day <= $1::date ORDER BY day DESC LIMIT 2`,
+      [day],
+    );
+    const current = rows.find((r) => r.day === day)!.salt;
+    const previous = rows.find((r) => r.day !== day)?.salt;
+    return { current, previous };
+  }
+}

@@ -1,0 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { INVALID_UUID } from './messages';
+
+/** `:id` of clients and references: a malformed id is a 400 naming `id`, not a 404. */
+export class UuidParamDto {
+  @ApiProperty({ format: 'uuid', example: '1af09627-2dd7-4b37-9e5c-6ffa7e450e85' })
+  @IsUUID('all', INVALID_UUID)
+  id: string;
+}

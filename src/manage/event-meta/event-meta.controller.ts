@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, Param, Put, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ErrorResponseDto } from '@app/common';
+import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { SuccessResponseDto } from '../dto/success.response.dto';
+import { EventMetaParamsDto, ListEventMetaQueryDto, PutEventMetaRequestDto } from './dto/event-meta.request.dto';
+import { EventMetaDto, EventMetaListResponseDto, EventMetaResponseDto } from './dto/event-meta.response.dto';
+import { EventMetaService } from './event-meta.service';
+
+@ApiTags('Manage: event meta')
+@AuthScopeOf('manage')
+@RateLimit('manage')
+@ClientModes('root')
+@Controller('manage/event-meta')
+export class EventMetaController {
+  constructor(private readonly meta: EventMetaService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listEventMeta', summary: "List a project's event descriptions", description: 'By event name.' })
+  @ApiResponse({ status: 200, type: EventMetaListResponseDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  async list(@Req() req: FastifyRequest, @Query() query: ListEventMetaQueryDto): Promise<EventMetaListResponseDto> {
+    const rows = await this.meta.list(req.auth!.client.organizationId, query.projectId);
+    return { data: rows.map(EventMetaDto.from) };
+  }
+
+  @Put(':projectId/:name')
+  @ApiOperation({
+    operationId: 'putEventMeta',
+    summary: 'Describe an event name',
+    description: 'Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.',
+  })
+  @ApiResponse({ status: 200, type: EventMetaResponseDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  async put(@Req() req: FastifyRequest, @Param() params: EventMetaParamsDto, @Body() body: PutEventMetaRequestDto): Promise<EventMetaResponseDto> {
+    return { data: EventMetaDto.from(await this.meta.put(req.auth!.client.organizationId, params.projectId, params.name, body)) };
+  }
+
+  @Delete(':projectId/:name')
+  @ApiOperation({ operationId: 'deleteEventMeta', summary: 'Remove the description of an event name' })
+  @ApiResponse({ status: 200, type: SuccessResponseDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project or event meta not found' })
+  async remove(@Req() req: FastifyRequest, @Param() params: EventMetaParamsDto): Promise<SuccessResponseDto> {
+    await this.meta.remove(req.auth!.client.organizationId, params.projectId, params.name);
+    return { success: true };
+  }
+}

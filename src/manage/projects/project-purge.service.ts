@@ -1,0 +1,72 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource, LessThanOrEqual } from 'typeorm';
+import { ClickhouseService } from '@app/clickhouse';
+import { ProjectEntity } from '@app/database';
+
+/** How often each API node looks for projects whose grace period has ended. */
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Tables of ClickHouse holding a project's rows. */
+const PROJECT_TABLES = ['events', 'profiles'] as const;
+
+/**
+ * Removes projects whose `deleteAt` has passed: first their rows in ClickHouse, then the
+ * PostgreSQL row, whose foreign keys cascade to clients, references, profiles and event
+ * meta. ClickHouse goes first so that a failure leaves the project to be purged again on
+ * the next run rather than orphaned events a future project with the same slug would see.
+ * Several nodes may purge at once: both steps are idempotent.
+ */
+@Injectable()
+export class ProjectPurgeService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ProjectPurge');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<string[]>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clickhouse: ClickhouseService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.purgeDue().catch((e: Error) => this.logger.error(`purge failed: ${e.message}`)), PURGE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Purges every project due at `now`; returns their ids. */
+  purgeDue(now: Date = new Date()): Promise<string[]> {
+    this.running ??= this.purge(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async purge(now: Date): Promise<string[]> {
+    const repo = this.dataSource.getRepository(ProjectEntity);
+    const due = await repo.find({ select: { id: true }, where: { deleteAt: LessThanOrEqual(now) } });
+    const purged: string[] = [];
+    for (const { id } of due) {
+      for (const table of PROJECT_TABLES) await this.deleteRows(table, id);
+      const res = await repo.delete({ id, deleteAt: LessThanOrEqual(now) });
+      if (res.affected) {
+        purged.push(id);
+        this.logger.log(`purged project ${id}`);
+      }
+    }
+    return purged;
+  }
+
+  private async deleteRows(table: (typeof PROJECT_TABLES)[number], projectId: string): Promise<void> {
+    const { cluster } = this.clickhouse.target;
+    // On a cluster the rows live in the `_local` tables of every shard.
+    const target = this.clickhouse.table(cluster ? `${table}_local` : table);
+    const onCluster = cluster ? ` ON CLUSTER '${cluster}'` : '';
+    await this.clickhouse.client.command({
+      query: `ALTER TABLE ${target}${onCluster} DELETE WHERE project_id = {projectId:String}`,
+      query_params: { projectId },
+      clickhouse_settings: { mutations_sync: '2' },
+    });
+  }
+}
