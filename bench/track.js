@@ -60,7 +60,10 @@ function summary(label, r, eventsPerRequest) {
 
 async function main() {
   const bareEnv = { BENCH_PORT: '3401' };
-  const bare = startProcess(['-e', `
+  // Both processes run with the flag `npm start` uses (a larger young generation: ingestion
+  // allocates many short-lived objects per request, and scavenges dominated the profile).
+  const NODE_FLAGS = ['--max-semi-space-size=64'];
+  const bare = startProcess([...NODE_FLAGS, '-e', `
     const app = require('fastify')({ bodyLimit: 10 * 1024 * 1024 });
     app.post('/track', async (req) => ({ deviceId: '', sessionId: '', n: req.body.type.length }));
     app.listen({ port: Number(process.env.BENCH_PORT), host: '127.0.0.1' });
@@ -69,7 +72,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-'));
   const rootId = randomUUID();
   const rootSecret = `sec_${randomUUID()}`;
-  const server = startProcess(['dist/src/main'], {
+  const server = startProcess([...NODE_FLAGS, 'dist/src/main'], {
     PORT: '3402', HOST: '127.0.0.1', DATA_DIR: dataDir, ROOT_CLIENT_ID: rootId, ROOT_CLIENT_SECRET: rootSecret,
     LOG_LEVEL: 'warn', TRACK_RATE_LIMIT: '100000000', DATABASE_URL: '', CLICKHOUSE_URL: '', REDIS_URL: '',
   });
@@ -98,7 +101,7 @@ async function main() {
     console.log(`ratio /track : bare Fastify (req/s) = ${(track.requests.average / baseline.requests.average).toFixed(3)}`);
 
     // Everything acknowledged must reach ClickHouse: wait for the background inserts, count.
-    const expected = 2 * 0 + track['2xx'] + batched['2xx'] * 100;
+    const expected = track['2xx'] + batched['2xx'] * 100;
     let stored = 0;
     for (let i = 0; i < 120; i++) {
       const res = await (await fetch(`http://127.0.0.1:3402/export/events?projectId=${project.id}&limit=1`, { headers: root })).json();

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { OrganizationEntity } from '@app/database';
 import { ClientsService } from '../src/auth';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp, drainEvents } from './setup/test-app';
 
 const TRACK = { type: 'track', payload: { name: 'auth_check' } };
 
@@ -182,6 +182,7 @@ describe('Auth: who may call what (spec/auth.md)', () => {
   });
 
   it('every accepted ingest landed in the right project, and only those', async () => {
+    await drainEvents(t);
     const res = await exportEvents(authHeaders(readA), '?limit=1000');
     const { meta, data } = res.json();
     // 2 (legacy, body) + 1 (write) + 5 (origins) + 1 (public) in project A.

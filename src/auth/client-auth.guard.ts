@@ -4,19 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError, isUuid } from '@app/common';
 import type { ClientMode } from '@app/database';
 import type { AuthContext, AuthScope, CredentialsReader, IngestCredentials } from './auth.types';
-import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, CREDENTIALS_FROM_KEY, PUBLIC_KEY } from './client-modes.decorator';
+import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, CREDENTIALS_FROM_KEY, MODE_REFUSAL, PUBLIC_KEY } from './client-modes.decorator';
 import { ClientsService } from './clients.service';
 import { originAllowed } from './origin';
 import { firstHeader } from './headers';
 
 const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage' };
-
-/** Why a client of the wrong mode is refused, in each API's words. */
-const MODE_REFUSAL: Record<AuthScope, string> = {
-  ingest: 'Ingestion: Read-only clients cannot send events',
-  export: 'Export: Client is not allowed to export',
-  manage: 'Manage: Only root clients are allowed to manage resources',
-};
 
 function bodyField(req: FastifyRequest, name: string): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
-import { ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiSecurity } from '@nestjs/swagger';
 import type { ClientMode } from '@app/database';
-import { ErrorResponseDto } from '@app/common';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import type { AuthScope, CredentialsReader } from './auth.types';
 
 export const CLIENT_MODES_KEY = 'auth:modes';
@@ -13,6 +13,22 @@ export const CREDENTIALS_FROM_KEY = 'auth:credentials-from';
 export const CLIENT_ID_SCHEME = 'clientId';
 export const CLIENT_SECRET_SCHEME = 'clientSecret';
 
+/** Why a client of the wrong mode is refused, in each API's words. */
+export const MODE_REFUSAL: Record<AuthScope, string> = {
+  ingest: 'Ingestion: Read-only clients cannot send events',
+  export: 'Export: Client is not allowed to export',
+  manage: 'Manage: Only root clients are allowed to manage resources',
+};
+
+/**
+ * The API of routes open to these modes, for the documented refusal: only ingestion admits
+ * write clients and only export admits read ones (each controller's @AuthScopeOf agrees).
+ */
+function scopeOf(modes: ClientMode[]): AuthScope {
+  if (modes.includes('write')) return 'ingest';
+  return modes.includes('read') ? 'export' : 'manage';
+}
+
 /**
  * Declares which client modes may call a route and documents it: the security schemes
  * and the 401/403 answers. The global ClientAuthGuard enforces it.
@@ -21,8 +37,7 @@ export function ClientModes(...modes: ClientMode[]) {
   return applyDecorators(
     SetMetadata(CLIENT_MODES_KEY, modes),
     ApiSecurity({ [CLIENT_ID_SCHEME]: [], [CLIENT_SECRET_SCHEME]: [] }),
-    ApiResponse({ status: 401, description: `Missing or invalid credentials, or a client mode other than ${modes.join(', ')}`, type: ErrorResponseDto }),
-    ApiResponse({ status: 403, description: 'The client may not act on this project', type: ErrorResponseDto }),
+    ApiErrors({ status: 401, description: `Missing or invalid credentials, or a client mode other than ${modes.join(', ')}`, message: MODE_REFUSAL[scopeOf(modes)] }, 403),
   );
 }
 

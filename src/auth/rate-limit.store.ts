@@ -32,6 +32,11 @@ export class RateLimitStore implements OnApplicationShutdown {
     }
   }
 
+  /** The in-process counter's answer, synchronously; undefined when counters live in Redis. */
+  hitNow(key: string, limit: number, windowMs: number, name: string): ThrottlerStorageRecord | undefined {
+    return this.storage instanceof WindowCounterStorage ? this.storage.incrementNow(key, windowMs, limit, name) : undefined;
+  }
+
   /** undefined = the store is unavailable (fail open). */
   async hit(key: string, limit: number, windowMs: number, name: string): Promise<ThrottlerStorageRecord | undefined> {
     try {

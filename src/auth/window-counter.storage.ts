@@ -18,6 +18,11 @@ export class WindowCounterStorage implements ThrottlerStorage {
   private nextSweep = 0;
 
   async increment(key: string, ttl: number, limit: number, _blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+    return this.incrementNow(key, ttl, limit, throttlerName);
+  }
+
+  /** The same, synchronously: the hot path needs no promise for an in-process counter. */
+  incrementNow(key: string, ttl: number, limit: number, throttlerName: string): ThrottlerStorageRecord {
     const now = Date.now();
     if (now >= this.nextSweep) this.sweep(now, ttl);
     const id = `${throttlerName}\u0000${key}`;

@@ -55,7 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     geoDbPath: e.GEO_DB_PATH,
     ingest: {
       wal: e.INGEST_WAL ?? true,
-      flushRows: e.INGEST_FLUSH_ROWS ?? 10_000,
+      flushRows: e.INGEST_FLUSH_ROWS ?? 50_000,
       flushMs: e.INGEST_FLUSH_MS ?? 250,
       bufferRows: e.INGEST_BUFFER_ROWS ?? 200_000,
       idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60 * 1000,

@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ClickhouseService, TableWriter, WriterClosedError, WriterFullError } from '@app/clickhouse';
 import { ApiError } from '@app/common';
+import { EVENT_ROW_COLUMNS } from '@app/ingest';
 import { APP_CONFIG, type AppConfig, dataPath } from '../config';
+
+/** Columns of the ClickHouse `profiles` mirror the profiles service writes. */
+export const PROFILE_MIRROR_COLUMNS = ['id', 'project_id', 'first_name', 'last_name', 'email', 'avatar', 'properties', 'groups', 'is_external', 'created_at', 'version'] as const;
 
 /**
  * The two group-commit writers of ingestion: `events` and the `profiles` mirror. They start
@@ -19,18 +23,19 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const { wal, flushRows, flushMs, bufferRows } = config.ingest;
-    const make = (table: string) =>
+    const make = (table: string, columns: readonly string[]) =>
       new TableWriter({
         client: clickhouse.client,
         table: clickhouse.table(table),
+        columns,
         walDir: wal ? dataPath(config, 'wal', clickhouse.database, table) : undefined,
         flushRows,
         flushMs,
         bufferRows,
         logger: this.logger,
       });
-    this.events = make('events');
-    this.profiles = make('profiles');
+    this.events = make('events', EVENT_ROW_COLUMNS);
+    this.profiles = make('profiles', PROFILE_MIRROR_COLUMNS);
   }
 
   async onModuleInit(): Promise<void> {
@@ -42,9 +47,14 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
   }
 
   /** Writes rows; resolves once durable. Full buffer → 503 with Retry-After. */
-  async write(writer: TableWriter, rows: object[]): Promise<void> {
+  async write<T extends object>(writer: TableWriter, rows: T[]): Promise<void> {
+    const columns = writer.columns as readonly (keyof T)[];
     const lines = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) lines[i] = JSON.stringify(rows[i]);
+    const values = new Array<unknown>(columns.length);
+    for (let i = 0; i < rows.length; i++) {
+      for (let c = 0; c < columns.length; c++) values[c] = rows[i][columns[c]];
+      lines[i] = JSON.stringify(values);
+    }
     try {
       await writer.write(lines);
     } catch (error) {

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { DeviceSalts } from '@app/ingest';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Daily salts of the device id, shared by every API node through PostgreSQL: the first node
  * to need a day's salt creates it (a unique day makes concurrent creation harmless), the
@@ -10,15 +12,18 @@ import type { DeviceSalts } from '@app/ingest';
  */
 @Injectable()
 export class SaltsService {
-  private cached: { day: string; salts: Promise<DeviceSalts> } | undefined;
+  private cached: { day: string; until: number; salts: Promise<DeviceSalts> } | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
   forDate(now: Date): Promise<DeviceSalts> {
+    const ms = now.getTime();
+    // Called for every event: the day's text is only worked out when the day changes.
+    if (this.cached && ms < this.cached.until && ms >= this.cached.until - DAY_MS) return this.cached.salts;
     const day = now.toISOString().slice(0, 10);
     if (this.cached?.day !== day) {
       const salts = this.load(day);
-      this.cached = { day, salts };
+      this.cached = { day, until: Date.parse(`${day}T00:00:00Z`) + DAY_MS, salts };
       salts.catch(() => {
         if (this.cached?.salts === salts) this.cached = undefined;
       });

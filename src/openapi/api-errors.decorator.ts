@@ -1,15 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, type ApiResponseOptions } from '@nestjs/swagger';
-import { type ErrorBody, ErrorResponseDto, errorBody } from '@app/common';
+import { type ErrorBody, type ErrorDetail, ErrorResponseDto, errorBody } from '@app/common';
 
 /** The error statuses the OpenPanel-style routes can give, each rendered as ErrorResponseDto. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 /**
  * One status; a status with the route's own wording (`[404, 'Project not found']`, used as
- * description and example message); or each said apart.
+ * description and example message); or each said apart, with the example's `details`.
  */
-export type ErrorSpec = ErrorStatus | [ErrorStatus, string] | { status: ErrorStatus; description?: string; message?: string };
+export type ErrorSpec = ErrorStatus | [ErrorStatus, string] | { status: ErrorStatus; description?: string; message?: string; details?: ErrorDetail[] };
 
 const DEFAULT_MESSAGE: Record<ErrorStatus, string> = {
   400: 'Invalid request',
@@ -19,7 +19,7 @@ const DEFAULT_MESSAGE: Record<ErrorStatus, string> = {
   409: 'Conflict',
   413: 'Request body is too large',
   415: 'Unsupported content type',
-  429: 'Too many requests',
+  429: 'Rate limit exceeded: 100 requests per 10 s',
   503: 'Service unavailable, retry later',
 };
 
@@ -46,23 +46,25 @@ export const RATE_LIMIT_HEADERS = {
 
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: INTEGER } };
 
-function example(status: ErrorStatus, message: string): ErrorBody {
-  const details = status === 400 ? [{ path: ['name'], message: 'Required' }] : undefined;
-  return errorBody(status, message, details);
+/** Headers of a 429, also for routes that answer it in another wire format (capture). */
+export const TOO_MANY_REQUESTS_HEADERS = { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER };
+
+function example(status: ErrorStatus, message: string, details?: ErrorDetail[]): ErrorBody {
+  return errorBody(status, message, details ?? (status === 400 ? [{ path: ['name'], message: 'Required' }] : undefined));
 }
 
 function response(spec: ErrorSpec): ApiResponseOptions {
-  const { status, description, message } = Array.isArray(spec)
-    ? { status: spec[0], description: spec[1], message: spec[1] }
+  const { status, description, message, details } = Array.isArray(spec)
+    ? { status: spec[0], description: spec[1], message: spec[1], details: undefined }
     : typeof spec === 'object'
       ? spec
-      : { status: spec, description: undefined, message: undefined };
-  const headers = status === 429 ? { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER } : status === 503 ? RETRY_AFTER : undefined;
+      : { status: spec, description: undefined, message: undefined, details: undefined };
+  const headers = status === 429 ? TOO_MANY_REQUESTS_HEADERS : status === 503 ? RETRY_AFTER : undefined;
   return {
     status,
     description: description ?? DESCRIPTION[status],
     type: ErrorResponseDto,
-    example: example(status, message ?? DEFAULT_MESSAGE[status]),
+    example: example(status, message ?? DEFAULT_MESSAGE[status], details),
     ...(headers ? { headers } : {}),
   };
 }

@@ -66,13 +66,20 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'Health', description: 'Liveness, readiness and each dependency, for load balancers and orchestrators. No credentials.' },
 ];
 
+/**
+ * Sorts object keys, except inside a media type's `examples`: those keep the order the code
+ * gives them (stable too), since Swagger UI offers them in that order and preselects the first.
+ */
 function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value as object)
         .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+        .map((k) => {
+          const v = (value as Record<string, unknown>)[k];
+          return [k, k === 'examples' && v && typeof v === 'object' && !Array.isArray(v) ? v : sortKeys(v)];
+        }),
     ) as T;
   }
   return value;

@@ -2,11 +2,11 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorResponseDto } from '@app/common';
 import { BODY_LIMIT } from '../app.setup';
 import { AuthScopeOf, ClientModes, RateLimit } from '../auth';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
-import { TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, trackOpenApiBody } from './track.schema';
+import { TRACK_BATCH_EXAMPLES, TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, TRACK_EXAMPLES, trackOpenApiBody } from './track.schema';
 import { type BatchAnswer, type TrackAnswer, type TrackItem, TrackService } from './track.service';
 
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -16,9 +16,11 @@ const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 @RateLimit('track')
 @ClientModes('write', 'root')
 @ApiExtraModels(TrackResponseDto, BotResponseDto)
-@ApiResponse({ status: 400, description: 'Invalid body; `details` names each bad field', type: ErrorResponseDto })
-@ApiResponse({ status: 413, description: 'Body too large', type: ErrorResponseDto })
-@ApiResponse({ status: 503, description: 'Ingestion saturated or shutting down; retry after `Retry-After` seconds', type: ErrorResponseDto })
+@ApiErrors(
+  { status: 400, description: 'Invalid body; `details` names each bad field', details: [{ path: ['payload', 'name'], message: 'Required' }] },
+  { status: 413, description: 'Body too large', message: 'Request body is too large' },
+  { status: 503, description: 'Ingestion saturated or shutting down; retry after `Retry-After` seconds', message: 'Ingestion is saturated, retry shortly' },
+)
 @Controller('track')
 export class TrackController {
   constructor(private readonly track: TrackService) {}
@@ -33,10 +35,10 @@ export class TrackController {
       'One of: `track` (an event), `identify` (create or update a profile), `increment` / `decrement` (a numeric profile property, atomically), `alias` (another id of a profile), `group`, `assign_group`. Answers 200 once the event is durably stored. An optional `idempotency-key` header makes a retried event count once.',
   })
   @ApiHeader({ name: 'idempotency-key', required: false, description: 'A retried request with the same key is not counted twice' })
-  @ApiBody({ schema: trackOpenApiBody() })
+  @ApiBody({ schema: trackOpenApiBody(), examples: TRACK_EXAMPLES })
   @ApiResponse({ status: 200, description: 'Stored', type: TrackResponseDto })
   @ApiResponse({ status: 202, description: 'Known bot and no secret: not counted', type: BotResponseDto })
-  @ApiResponse({ status: 404, description: '`Profile not found` (increment or decrement of an unknown profile)', type: ErrorResponseDto })
+  @ApiErrors({ status: 404, description: '`Profile not found` (increment or decrement of an unknown profile)', message: 'Profile not found' })
   async trackEvent(@Req() req: FastifyRequest, @Body() body: TrackItem, @Res({ passthrough: true }) reply: FastifyReply): Promise<TrackAnswer | BotResponseDto> {
     const outcome = await this.track.track(req, body);
     if (outcome.kind === 'bot') {
@@ -56,7 +58,10 @@ export class TrackController {
     description:
       'Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.',
   })
-  @ApiBody({ schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 2000, items: trackOpenApiBody() } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['items'], properties: { items: { type: 'array', maxItems: 2000, items: trackOpenApiBody() } } },
+    examples: TRACK_BATCH_EXAMPLES,
+  })
   @ApiResponse({ status: 200, description: 'Accepted and rejected items', type: TrackBatchResponseDto })
   async trackBatch(@Req() req: FastifyRequest, @Body() body: { items: unknown[] }): Promise<BatchAnswer> {
     return this.track.batch(req, body.items);

@@ -41,7 +41,7 @@ export const TRACK_PAYLOADS = {
     properties: {
       profileId,
       property: { type: 'string', minLength: 1, maxLength: 255, description: 'Dot path of a numeric profile property' },
-      value: { type: 'number', exclusiveMinimum: 0, default: 1 },
+      value: { type: 'number', exclusiveMinimum: 0, description: 'How much to add (increment) or subtract (decrement). Default: 1.' },
     },
   },
   alias: {
@@ -131,3 +131,36 @@ export function trackOpenApiBody(): object {
     discriminator: { propertyName: 'type', mapping: Object.fromEntries(TRACK_TYPES.map((t) => [t, `#/components/schemas/${componentName(t)}`])) },
   };
 }
+
+const PROFILE = 'user-42';
+
+/** One request example per `type`, in the order Swagger UI offers them (the first is its default). */
+export const TRACK_EXAMPLES: Record<TrackType, { summary: string; value: { type: TrackType; payload: object } }> = {
+  track: {
+    summary: 'An event',
+    value: { type: 'track', payload: { name: 'signup', profileId: PROFILE, properties: { plan: 'pro', __path: 'https://example.com/signup' } } },
+  },
+  identify: {
+    summary: 'Create or update a profile',
+    value: { type: 'identify', payload: { profileId: PROFILE, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', properties: { plan: 'pro' } } },
+  },
+  increment: { summary: 'Add to a numeric profile property', value: { type: 'increment', payload: { profileId: PROFILE, property: 'logins', value: 1 } } },
+  decrement: { summary: 'Subtract from a numeric profile property', value: { type: 'decrement', payload: { profileId: PROFILE, property: 'credits', value: 5 } } },
+  alias: { summary: 'Another id of a profile', value: { type: 'alias', payload: { profileId: PROFILE, alias: 'ada@example.com' } } },
+  group: { summary: 'Create or update a group', value: { type: 'group', payload: { id: 'acme', type: 'company', name: 'Acme Inc', properties: { plan: 'enterprise' } } } },
+  assign_group: { summary: 'Put a profile in groups', value: { type: 'assign_group', payload: { groupIds: ['acme'], profileId: PROFILE } } },
+};
+
+/** Request examples of POST /track/batch. */
+export const TRACK_BATCH_EXAMPLES = {
+  batch: {
+    summary: 'A profile and two events',
+    value: {
+      items: [
+        TRACK_EXAMPLES.identify.value,
+        TRACK_EXAMPLES.track.value,
+        { type: 'track', payload: { name: 'invoice_paid', profileId: PROFILE, properties: { __revenue: 4900, __id: 'inv_1001' } } },
+      ],
+    },
+  },
+};

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Remote config of posthog-js: the compressions this server reads */
+        /**
+         * Remote config of posthog-js: the compressions this server reads
+         * @description posthog-js loads it at start; `supportedCompression` makes it gzip its batches. The same answer for every key.
+         */
         get: operations["posthogRemoteConfig"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Remote config script of posthog-js (empty) */
+        /**
+         * Remote config script of posthog-js (empty)
+         * @description posthog-js may load this script for its remote config and site apps; this server has none to give, so it is empty. The same answer for every key.
+         */
         get: operations["posthogRemoteConfigScript"];
         put?: never;
         post?: never;
@@ -95,7 +101,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Feature flags, legacy `/decide` (none) */
+        /**
+         * Feature flags, legacy `/decide` (none)
+         * @description The `/decide` endpoint of older PostHog SDKs: the same answer as `/flags`, no flags; the body is not read.
+         */
         post: operations["posthogDecide"];
         delete?: never;
         options?: never;
@@ -220,7 +229,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Feature flags (none: this server has no feature flags) */
+        /**
+         * Feature flags (none: this server has no feature flags)
+         * @description What PostHog SDKs ask before evaluating flags. Always the same answer, no flags, so the SDK goes on sending events; the body is not read.
+         */
         post: operations["posthogFlags"];
         delete?: never;
         options?: never;
@@ -389,7 +401,10 @@ export interface paths {
          */
         put: operations["putEventMeta"];
         post?: never;
-        /** Remove the description of an event name */
+        /**
+         * Remove the description of an event name
+         * @description Deletes its description and conversion flag; the events themselves stay. An event name that has none is a 404.
+         */
         delete: operations["deleteEventMeta"];
         options?: never;
         head?: never;
@@ -479,7 +494,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a reference */
+        /**
+         * Get a reference
+         * @description By id. A reference of another organisation's project, or of a project scheduled for deletion, is not found.
+         */
         get: operations["getReference"];
         put?: never;
         post?: never;
@@ -715,11 +733,8 @@ export interface components {
              * @example properties.total
              */
             property?: string;
-            /**
-             * @description `event` counts events; `user` distinct profiles (anonymous visitors by device); `session` distinct sessions; `user_average` events per user; `one_event_per_user` each user once, at their first event; `property_*` aggregate the numeric `property` (rows where it is missing or not a number are ignored).
-             * @default event
-             */
-            segment: components["schemas"]["ChartSegment"];
+            /** @description `event` counts events; `user` distinct profiles (anonymous visitors by device); `session` distinct sessions; `user_average` events per user; `one_event_per_user` each user once, at their first event; `property_*` aggregate the numeric `property` (rows where it is missing or not a number are ignored). Default: event. */
+            segment?: components["schemas"]["ChartSegment"];
         };
         ChartFilterDto: {
             /**
@@ -769,7 +784,7 @@ export interface components {
             previous?: components["schemas"]["PreviousValueDto"];
         };
         /**
-         * @description `event` counts events; `user` distinct profiles (anonymous visitors by device); `session` distinct sessions; `user_average` events per user; `one_event_per_user` each user once, at their first event; `property_*` aggregate the numeric `property` (rows where it is missing or not a number are ignored).
+         * @description `event` counts events; `user` distinct profiles (anonymous visitors by device); `session` distinct sessions; `user_average` events per user; `one_event_per_user` each user once, at their first event; `property_*` aggregate the numeric `property` (rows where it is missing or not a number are ignored). Default: event.
          * @enum {string}
          */
         ChartSegment: "event" | "user" | "session" | "user_average" | "one_event_per_user" | "property_sum" | "property_average" | "property_min" | "property_max";
@@ -823,11 +838,10 @@ export interface components {
         };
         CreateClientRequestDto: {
             /**
-             * @description `write` sends events, `read` exports, `root` manages the organisation. `type` is accepted as an alias.
-             * @default write
+             * @description `write` sends events, `read` exports, `root` manages the organisation. `type` is accepted as an alias. Default: write.
              * @enum {string}
              */
-            mode: "write" | "read" | "root";
+            mode?: "write" | "read" | "root";
             /** @example Backend exporter */
             name: string;
             /**
@@ -835,11 +849,8 @@ export interface components {
              * @example my-website
              */
             projectId?: string;
-            /**
-             * @description Ingestion without secret or origin check (public SDK keys)
-             * @default false
-             */
-            public: boolean;
+            /** @description Ingestion without secret or origin check (public SDK keys). Default: false. */
+            public?: boolean;
             /**
              * @deprecated
              * @description Alias of `mode`
@@ -856,11 +867,8 @@ export interface components {
              *     ]
              */
             cors?: string[] | null;
-            /**
-             * @description Cross-domain tracking for this project
-             * @default false
-             */
-            crossDomain: boolean | null;
+            /** @description Cross-domain tracking for this project. Default: false (on update, omitted keeps the current value and null resets it). */
+            crossDomain?: boolean | null;
             /**
              * Format: uri
              * @description URL of the site; empty or null for none
@@ -1243,11 +1251,8 @@ export interface components {
             data: components["schemas"]["ProjectDto"];
         };
         PutEventMetaRequestDto: {
-            /**
-             * @description Whether the event counts as a conversion (a goal)
-             * @default false
-             */
-            conversion: boolean | null;
+            /** @description Whether the event counts as a conversion (a goal). Default: false (also for null). */
+            conversion?: boolean | null;
             /**
              * @description What the event means; null or omitted for none
              * @example A visitor created an account
@@ -1336,8 +1341,8 @@ export interface components {
                 profileId: string | number;
                 /** @description Dot path of a numeric profile property */
                 property: string;
-                /** @default 1 */
-                value: number;
+                /** @description How much to add (increment) or subtract (decrement). Default: 1. */
+                value?: number;
             };
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1388,8 +1393,8 @@ export interface components {
                 profileId: string | number;
                 /** @description Dot path of a numeric profile property */
                 property: string;
-                /** @default 1 */
-                value: number;
+                /** @description How much to add (increment) or subtract (decrement). Default: 1. */
+                value?: number;
             };
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1434,11 +1439,8 @@ export interface components {
              *     ]
              */
             cors?: string[] | null;
-            /**
-             * @description Cross-domain tracking for this project
-             * @default false
-             */
-            crossDomain: boolean | null;
+            /** @description Cross-domain tracking for this project. Default: false (on update, omitted keeps the current value and null resets it). */
+            crossDomain?: boolean | null;
             /**
              * Format: uri
              * @description URL of the site; empty or null for none
@@ -1539,6 +1541,7 @@ export interface operations {
     posthogBatchGet: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -1628,10 +1631,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -1642,7 +1645,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -1650,6 +1662,7 @@ export interface operations {
     posthogBatch: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -1759,12 +1772,6 @@ export interface operations {
                     };
                 };
             };
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description Stored (`?beacon=1`) */
             204: {
                 headers: {
@@ -1826,10 +1833,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -1840,7 +1847,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -1848,6 +1864,7 @@ export interface operations {
     posthogCaptureGet: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -1937,10 +1954,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -1951,7 +1968,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -1959,6 +1985,7 @@ export interface operations {
     posthogCapture: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -2068,12 +2095,6 @@ export interface operations {
                     };
                 };
             };
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description Stored (`?beacon=1`) */
             204: {
                 headers: {
@@ -2135,10 +2156,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -2149,7 +2170,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -2185,6 +2215,7 @@ export interface operations {
     posthogCaptureEGet: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -2274,10 +2305,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -2288,7 +2319,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -2296,6 +2336,7 @@ export interface operations {
     posthogCaptureE: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -2405,12 +2446,6 @@ export interface operations {
                     };
                 };
             };
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description Stored (`?beacon=1`) */
             204: {
                 headers: {
@@ -2472,10 +2507,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -2486,7 +2521,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -2494,6 +2538,7 @@ export interface operations {
     posthogEngageGet: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -2583,10 +2628,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -2597,7 +2642,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -2605,6 +2659,7 @@ export interface operations {
     posthogEngage: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -2630,7 +2685,7 @@ export interface operations {
                     /** @description Also `$distinct_id` or `properties.distinct_id`; numbers are accepted */
                     distinct_id?: string;
                     /** @example $pageview */
-                    event: string;
+                    event?: string;
                     /** @description Milliseconds before sending; wins over `timestamp` */
                     offset?: number;
                     properties?: {
@@ -2654,7 +2709,7 @@ export interface operations {
                     /** @description Also `$distinct_id` or `properties.distinct_id`; numbers are accepted */
                     distinct_id?: string;
                     /** @example $pageview */
-                    event: string;
+                    event?: string;
                     /** @description Milliseconds before sending; wins over `timestamp` */
                     offset?: number;
                     properties?: {
@@ -2681,7 +2736,7 @@ export interface operations {
                         /** @description Also `$distinct_id` or `properties.distinct_id`; numbers are accepted */
                         distinct_id?: string;
                         /** @example $pageview */
-                        event: string;
+                        event?: string;
                         /** @description Milliseconds before sending; wins over `timestamp` */
                         offset?: number;
                         properties?: {
@@ -2713,12 +2768,6 @@ export interface operations {
                         status?: 1;
                     };
                 };
-            };
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description Stored (`?beacon=1`) */
             204: {
@@ -2781,10 +2830,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -2795,7 +2844,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -2880,10 +2938,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this source key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -2894,7 +2952,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -2967,6 +3029,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2976,6 +3045,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -2998,7 +3074,7 @@ export interface operations {
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3009,6 +3085,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3095,6 +3178,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3104,6 +3194,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3126,7 +3223,7 @@ export interface operations {
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3137,6 +3234,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3251,6 +3355,7 @@ export interface operations {
     posthogCaptureV0Get: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -3340,10 +3445,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3354,7 +3459,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -3362,6 +3476,7 @@ export interface operations {
     posthogCaptureV0: {
         parameters: {
             query?: {
+                /** @description How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes. */
                 compression?: "gzip" | "gzip-js" | "lz64" | "base64";
                 /** @description The end user's IP address, for geolocation */
                 ip?: unknown;
@@ -3471,12 +3586,6 @@ export interface operations {
                     };
                 };
             };
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description Stored (`?beacon=1`) */
             204: {
                 headers: {
@@ -3538,10 +3647,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3552,7 +3661,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        /** @example null */
+                        attr?: string | null;
+                        /** @example invalid_payload */
+                        code: string;
+                        /** @example Body is not valid JSON */
+                        detail: string;
+                        /** @enum {string} */
+                        type: "validation_error" | "authentication_error" | "server_error";
+                    };
                 };
             };
         };
@@ -3577,11 +3695,27 @@ export interface operations {
                     "application/json": components["schemas"]["ClientListResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3591,6 +3725,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3600,6 +3741,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3609,13 +3757,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3626,6 +3781,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3652,11 +3814,27 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedClientResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3666,6 +3844,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3675,6 +3860,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3684,13 +3876,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3701,6 +3916,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3711,6 +3933,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Client id (also its `openpanel-client-id`) */
                 id: string;
             };
             cookie?: never;
@@ -3731,6 +3954,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Invalid uuid",
+                     *           "path": [
+                     *             "id"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid path parameters",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3740,6 +3978,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3749,6 +3994,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3758,13 +4010,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Client not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3775,6 +4034,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3785,6 +4051,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Client id (also its `openpanel-client-id`) */
                 id: string;
             };
             cookie?: never;
@@ -3805,6 +4072,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Invalid uuid",
+                     *           "path": [
+                     *             "id"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid path parameters",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3814,6 +4096,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3823,6 +4112,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3832,6 +4128,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Client not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3841,13 +4144,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "A client cannot delete itself: use another root client, so that the organisation keeps one",
+                     *       "status": 409
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3858,6 +4168,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3868,6 +4185,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Client id (also its `openpanel-client-id`) */
                 id: string;
             };
             cookie?: never;
@@ -3886,11 +4204,27 @@ export interface operations {
                     "application/json": components["schemas"]["ClientResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3900,6 +4234,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3909,6 +4250,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3918,13 +4266,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Client not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -3935,6 +4306,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3960,11 +4338,27 @@ export interface operations {
                     "application/json": components["schemas"]["EventMetaListResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3974,6 +4368,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3983,6 +4384,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -3992,13 +4400,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4009,6 +4424,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4040,11 +4462,27 @@ export interface operations {
                     "application/json": components["schemas"]["EventMetaResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4054,6 +4492,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4063,6 +4508,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4072,13 +4524,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4089,6 +4564,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4116,12 +4598,43 @@ export interface operations {
                     "application/json": components["schemas"]["SuccessResponseDto"];
                 };
             };
+            /** @description Invalid path parameters (e.g. a name over 255 characters) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "String must contain at most 255 character(s)",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid path parameters",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
             /** @description Missing or invalid credentials, or a client mode other than root */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4131,6 +4644,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4140,13 +4660,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Event meta not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4157,6 +4684,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4185,6 +4719,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4194,13 +4735,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4211,6 +4759,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4237,11 +4792,27 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedProjectResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4251,6 +4822,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4260,13 +4838,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4277,6 +4878,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4308,6 +4916,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4317,6 +4932,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4326,13 +4948,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4343,6 +4972,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4374,6 +5010,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4383,6 +5026,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4392,13 +5042,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4409,6 +5066,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4438,11 +5102,27 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4452,6 +5132,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4461,6 +5148,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4470,13 +5164,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4487,6 +5204,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4512,11 +5236,27 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceListResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4526,6 +5266,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4535,6 +5282,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4544,13 +5298,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4561,6 +5322,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4587,11 +5355,27 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4601,6 +5385,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4610,6 +5401,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4619,13 +5417,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4636,6 +5457,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4646,6 +5474,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Reference id */
                 id: string;
             };
             cookie?: never;
@@ -4666,6 +5495,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Invalid uuid",
+                     *           "path": [
+                     *             "id"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid path parameters",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4675,6 +5519,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4684,6 +5535,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4693,13 +5551,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Reference not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4710,6 +5575,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4720,6 +5592,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Reference id */
                 id: string;
             };
             cookie?: never;
@@ -4740,6 +5613,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Invalid uuid",
+                     *           "path": [
+                     *             "id"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid path parameters",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4749,6 +5637,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4758,6 +5653,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4767,13 +5669,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Reference not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4784,6 +5693,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4794,6 +5710,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Reference id */
                 id: string;
             };
             cookie?: never;
@@ -4812,11 +5729,27 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceResponseDto"];
                 };
             };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4826,6 +5759,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4835,6 +5775,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4844,13 +5791,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Reference not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4861,6 +5831,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4906,6 +5883,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "payload",
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4915,6 +5908,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4924,6 +5924,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4933,6 +5940,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Profile not found",
+                     *       "status": 404
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -4942,13 +5956,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -4959,15 +5980,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -5003,6 +6040,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "payload",
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -5012,6 +6065,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -5021,6 +6081,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -5030,13 +6097,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Too many requests for this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5047,15 +6121,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
             /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
@@ -5125,10 +6215,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5139,7 +6229,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -5212,10 +6306,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5226,7 +6320,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -5298,10 +6396,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5312,7 +6410,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -5383,10 +6485,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5397,7 +6499,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -5469,10 +6575,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5483,7 +6589,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -5555,10 +6665,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5569,7 +6679,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };
@@ -5641,10 +6755,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this write key; retry after `Retry-After` seconds */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     /** @description Requests allowed in the window */
                     "X-RateLimit-Limit"?: number;
@@ -5655,7 +6769,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"];
+                    "application/json": {
+                        message?: string;
+                        /** @enum {boolean} */
+                        success?: false;
+                    };
                 };
             };
         };

@@ -36,6 +36,7 @@ function writer(overrides: Partial<TableWriterOptions> = {}): TableWriter {
   return new TableWriter({
     client: ch.client,
     table: ch.table('t'),
+    columns: ['id', 'n'],
     walDir: join(walRoot, randomUUID()),
     flushRows: 100,
     flushMs: 20,
@@ -44,7 +45,7 @@ function writer(overrides: Partial<TableWriterOptions> = {}): TableWriter {
   });
 }
 
-const rows = (from: number, count: number) => Array.from({ length: count }, (_, i) => JSON.stringify({ id: `r${from + i}`, n: from + i }));
+const rows = (from: number, count: number) => Array.from({ length: count }, (_, i) => JSON.stringify([`r${from + i}`, from + i]));
 
 async function stored(): Promise<{ count: number; distinct: number }> {
   const rs = await ch.client.query({ query: `SELECT count() AS count, uniqExact(id) AS distinct FROM ${ch.table('t')}`, format: 'JSONEachRow' });
@@ -70,7 +71,7 @@ describe('TableWriter with a write-ahead log', () => {
     await Promise.all([crashed.write(rows(0, 40)), crashed.write(rows(40, 60))]);
     expect(await stored()).toEqual({ count: 0, distinct: 0 });
     const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
-    appendFileSync(join(walDir, log), '{"id":"torn","n":'); // an append cut short by the crash
+    appendFileSync(join(walDir, log), '["torn",'); // an append cut short by the crash
 
     const restarted = writer({ walDir });
     await restarted.start();
@@ -90,7 +91,7 @@ describe('TableWriter with a write-ahead log', () => {
     // The crash happened after the insert of lines 0..20 returned, before the checkpoint moved.
     writeFileSync(join(walDir, `${name}.ckpt`), JSON.stringify({ shipped: 0, inflight: [0, 20] }));
     await ch.client.exec({
-      query: `INSERT INTO ${ch.table('t')} FORMAT JSONEachRow`,
+      query: `INSERT INTO ${ch.table('t')} (id, n) FORMAT JSONCompactEachRow`,
       values: Readable.from([`${rows(0, 20).join('\n')}\n`]),
       clickhouse_settings: { insert_deduplication_token: `${name}:0:20` },
     });

@@ -9,6 +9,11 @@ export interface TableWriterOptions {
   /** `db.table`, from code (never from requests). */
   table: string;
   /**
+   * The columns each row lists, in order: rows are JSON arrays (JSONCompactEachRow), which
+   * the engine parses about 1.5 to 2 times faster than objects and which halve the log.
+   */
+  columns: readonly string[];
+  /**
    * Directory of this table's write-ahead log. Set: `write` resolves once the rows are
    * fsync'ed there and they reach ClickHouse in background inserts. Unset: `write` resolves
    * once the insert carrying its rows returns.
@@ -104,6 +109,10 @@ export class TableWriter {
 
   constructor(private readonly options: TableWriterOptions) {}
 
+  get columns(): readonly string[] {
+    return this.options.columns;
+  }
+
   /** Rows accepted and not yet in ClickHouse. */
   get bufferedRows(): number {
     return this.unshippedRows + this.appendQueuedRows + this.directQueuedRows;
@@ -145,7 +154,7 @@ export class TableWriter {
     }
   }
 
-  /** Accepts rows (JSON objects without trailing newline); resolves once they are durable. */
+  /** Accepts rows (JSON arrays in `columns` order, no trailing newline); resolves once durable. */
   write(lines: string[]): Promise<void> {
     if (this.closed) return Promise.reject(new WriterClosedError());
     if (lines.length === 0) return Promise.resolve();
@@ -352,7 +361,7 @@ export class TableWriter {
 
   private async insert(body: string, token: string): Promise<void> {
     const result = await this.options.client.exec({
-      query: `INSERT INTO ${this.options.table} FORMAT JSONEachRow`,
+      query: `INSERT INTO ${this.options.table} (${this.options.columns.join(', ')}) FORMAT JSONCompactEachRow`,
       values: Readable.from([body]),
       clickhouse_settings: { insert_deduplication_token: token },
     });

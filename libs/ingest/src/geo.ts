@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { dirname, join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { open as openMmdb, type Reader, type Response } from 'maxmind';
 
 export interface GeoInfo {
@@ -197,6 +198,7 @@ export class GeoLookup {
   private v4: Reader<Response> | undefined;
   private v6: Reader<Response> | undefined;
   private opening: Promise<void> | undefined;
+  private readonly recent = new LRUCache<string, Readonly<GeoInfo>>({ max: 10_000 });
 
   constructor(private readonly options: GeoLookupOptions = {}) {}
 
@@ -230,6 +232,17 @@ export class GeoLookup {
   /** Location of a public IP; empty values for private, invalid or unknown addresses. */
   lookup(ip: string | null | undefined): Readonly<GeoInfo> {
     if (!this.v4) throw new Error('GeoLookup.lookup() called before open() resolved');
+    if (!ip) return EMPTY;
+    // A visitor sends many events from one address: the answer (frozen) is kept per address.
+    let hit = this.recent.get(ip);
+    if (!hit) {
+      hit = this.find(ip);
+      this.recent.set(ip, hit);
+    }
+    return hit;
+  }
+
+  private find(ip: string): Readonly<GeoInfo> {
     const address = normalizeIp(ip);
     if (address === '') return EMPTY;
     const family = isIP(address);

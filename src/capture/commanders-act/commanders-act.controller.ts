@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { TOO_MANY_REQUESTS_HEADERS } from '../../openapi/api-errors.decorator';
 import { COMMANDERS_ACT_BEARER_SCHEME, COMMANDERS_ACT_TOKEN_SCHEME } from '../../openapi/security-schemes';
 import { CaptureIngestService } from '../capture-ingest.service';
 import { captureContext } from '../capture-context';
@@ -46,10 +47,18 @@ export class CommandersActController {
       },
       additionalProperties: true,
     },
+    examples: {
+      v2: {
+        summary: 'v2: the event data at the root',
+        value: { event_name: 'purchase', id: 'ord_1001', revenue: 49.9, currency: 'EUR', user: { id: 'user-42', email: 'ada@example.com' }, context: { page: { url: 'https://example.com/checkout', title: 'Checkout' } } },
+      },
+      v1: { summary: 'v1: the event data in `properties`', value: { event_name: 'page_view', properties: { section: 'pricing' }, page: { url: 'https://example.com/pricing' } } },
+    },
   })
   @ApiResponse({ status: 200, description: 'Accepted', schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } } })
   @ApiResponse({ status: 400, description: 'Not JSON, or over 32 KB', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 401, description: 'Missing or unknown source key', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 429, description: 'Too many requests for this source key; retry after `Retry-After` seconds', schema: ERROR_SCHEMA, headers: TOO_MANY_REQUESTS_HEADERS })
   async event(@Req() req: FastifyRequest): Promise<{ success: true }> {
     const source = this.ingest.source(req);
     const body = req.captured as Record<string, unknown>;

@@ -25,7 +25,12 @@ export class PosthogStubsController {
   @Post('flags')
   @HttpCode(200)
   @CaptureRoute()
-  @ApiOperation({ operationId: 'posthogFlags', summary: 'Feature flags (none: this server has no feature flags)', security: [] })
+  @ApiOperation({
+    operationId: 'posthogFlags',
+    summary: 'Feature flags (none: this server has no feature flags)',
+    description: 'What PostHog SDKs ask before evaluating flags. Always the same answer, no flags, so the SDK goes on sending events; the body is not read.',
+    security: [],
+  })
   @ApiResponse({ status: 200, description: 'No flags', schema: { ...FLAGS_SCHEMA, example: NO_FLAGS } })
   flags(): typeof NO_FLAGS {
     return NO_FLAGS;
@@ -34,7 +39,12 @@ export class PosthogStubsController {
   @Post('decide')
   @HttpCode(200)
   @CaptureRoute()
-  @ApiOperation({ operationId: 'posthogDecide', summary: 'Feature flags, legacy `/decide` (none)', security: [] })
+  @ApiOperation({
+    operationId: 'posthogDecide',
+    summary: 'Feature flags, legacy `/decide` (none)',
+    description: 'The `/decide` endpoint of older PostHog SDKs: the same answer as `/flags`, no flags; the body is not read.',
+    security: [],
+  })
   @ApiResponse({ status: 200, description: 'No flags', schema: { ...FLAGS_SCHEMA, example: NO_FLAGS } })
   decide(): typeof NO_FLAGS {
     return NO_FLAGS;
@@ -42,7 +52,12 @@ export class PosthogStubsController {
 
   @Get('array/:token/config')
   @CaptureRoute()
-  @ApiOperation({ operationId: 'posthogRemoteConfig', summary: 'Remote config of posthog-js: the compressions this server reads', security: [] })
+  @ApiOperation({
+    operationId: 'posthogRemoteConfig',
+    summary: 'Remote config of posthog-js: the compressions this server reads',
+    description: 'posthog-js loads it at start; `supportedCompression` makes it gzip its batches. The same answer for every key.',
+    security: [],
+  })
   @ApiParam({ name: 'token', description: 'Project API key (not checked)' })
   @ApiResponse({
     status: 200,
@@ -56,7 +71,12 @@ export class PosthogStubsController {
   @Get('array/:token/config.js')
   @CaptureRoute()
   @Header('content-type', 'application/javascript; charset=utf-8')
-  @ApiOperation({ operationId: 'posthogRemoteConfigScript', summary: 'Remote config script of posthog-js (empty)', security: [] })
+  @ApiOperation({
+    operationId: 'posthogRemoteConfigScript',
+    summary: 'Remote config script of posthog-js (empty)',
+    description: 'posthog-js may load this script for its remote config and site apps; this server has none to give, so it is empty. The same answer for every key.',
+    security: [],
+  })
   @ApiParam({ name: 'token', description: 'Project API key (not checked)' })
   @ApiResponse({ status: 200, description: 'An empty script', content: { 'application/javascript': { schema: { type: 'string' } } } })
   configScript(): string {

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { POSTHOG_TOKEN_SCHEME } from '../../openapi/security-schemes';
@@ -12,7 +12,7 @@ type Answer = { status: 1 } | undefined;
 /**
  * PostHog capture: every path SDKs post to, GET and POST (a GET with a body is read as a
  * POST), with or without a trailing slash. PostHog's legacy `/track` path is left out: it is
- * OpenPanel's.
+ * OpenPanel's. `@HttpCode(200)` stays on each POST handler, where the Swagger plugin sees it.
  */
 @ApiTags('Capture: PostHog')
 @CaptureAuth(PosthogCredentials, POSTHOG_TOKEN_SCHEME)
@@ -21,6 +21,7 @@ export class PosthogController {
   constructor(private readonly posthog: PosthogService) {}
 
   @Post('e')
+  @HttpCode(200)
   @Capture('posthogCaptureE', 'Capture events (`/e`, used by posthog-js)', 'POST')
   postE(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
     return this.handle(req, reply);
@@ -33,6 +34,7 @@ export class PosthogController {
   }
 
   @Post('i/v0/e')
+  @HttpCode(200)
   @Capture('posthogCaptureV0', 'Capture events (`/i/v0/e`)', 'POST')
   postV0(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
     return this.handle(req, reply);
@@ -45,7 +47,8 @@ export class PosthogController {
   }
 
   @Post('batch')
-  @Capture('posthogBatch', 'Capture a batch of events (`/batch`, used by server SDKs)', 'POST')
+  @HttpCode(200)
+  @Capture('posthogBatch', 'Capture a batch of events (`/batch`, used by server SDKs)', 'POST', 'batch')
   postBatch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
     return this.handle(req, reply);
   }
@@ -57,7 +60,8 @@ export class PosthogController {
   }
 
   @Post('capture')
-  @Capture('posthogCapture', 'Capture one event or several (`/capture`)', 'POST')
+  @HttpCode(200)
+  @Capture('posthogCapture', 'Capture one event or several (`/capture`)', 'POST', 'capture')
   postCapture(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
     return this.handle(req, reply);
   }
@@ -69,7 +73,8 @@ export class PosthogController {
   }
 
   @Post('engage')
-  @Capture('posthogEngage', 'Update profiles (`/engage`, legacy people API): events without a name are `$identify`', 'POST')
+  @HttpCode(200)
+  @Capture('posthogEngage', 'Update profiles (`/engage`, legacy people API): events without a name are `$identify`', 'POST', 'engage')
   postEngage(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
     return this.handle(req, reply);
   }

@@ -1,6 +1,7 @@
 import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { TOO_MANY_REQUESTS_HEADERS } from '../../openapi/api-errors.decorator';
 import { SEGMENT_WRITE_KEY_SCHEME } from '../../openapi/security-schemes';
 import { CaptureAuth, CaptureRoute } from '../capture-route.decorator';
 import { trackingApiErrorFormat } from '../tracking-api-error.format';
@@ -12,7 +13,23 @@ const OK: Answer = { success: true };
 
 const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean', enum: [false] }, message: { type: 'string' } } };
 
-function Call(operationId: string, summary: string, fields: Record<string, object>, limit: string) {
+/** One request example per route; the write key comes from the Authorize dialog (Basic). */
+const EXAMPLES = {
+  track: { userId: 'user-42', event: 'Order Completed', properties: { orderId: 'ord_1001', revenue: 49, currency: 'EUR' } },
+  identify: { userId: 'user-42', traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'pro' } },
+  page: { anonymousId: 'anon-7f3c', name: 'Pricing', properties: { url: 'https://example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/' } },
+  screen: { userId: 'user-42', name: 'Home', context: { app: { name: 'Example', version: '2.1.0' } } },
+  group: { userId: 'user-42', groupId: 'acme', traits: { name: 'Acme Inc', plan: 'enterprise' } },
+  alias: { previousId: 'anon-7f3c', userId: 'user-42' },
+  batch: {
+    batch: [
+      { type: 'identify', userId: 'user-42', traits: { email: 'ada@example.com' } },
+      { type: 'track', userId: 'user-42', event: 'Order Completed', properties: { revenue: 49 } },
+    ],
+  },
+} satisfies Record<string, object>;
+
+function Call(operationId: string, summary: string, fields: Record<string, object>, limit: string, example: object) {
   return applyDecorators(
     CaptureRoute(trackingApiErrorFormat),
     ApiOperation({ operationId, summary, description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.` }),
@@ -29,10 +46,12 @@ function Call(operationId: string, summary: string, fields: Record<string, objec
           ...fields,
         },
       },
+      examples: { [operationId]: { summary, value: example } },
     }),
     ApiResponse({ status: 200, description: 'Accepted', schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } } }),
     ApiResponse({ status: 400, description: 'Invalid JSON, or body too large', schema: ERROR_SCHEMA }),
     ApiResponse({ status: 401, description: 'Missing or unknown write key', schema: ERROR_SCHEMA }),
+    ApiResponse({ status: 429, description: 'Too many requests for this write key; retry after `Retry-After` seconds', schema: ERROR_SCHEMA, headers: TOO_MANY_REQUESTS_HEADERS }),
   );
 }
 
@@ -46,7 +65,7 @@ export class SegmentController {
 
   @Post('track')
   @HttpCode(200)
-  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, '32 KB')
+  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.track)
   async track(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'track');
     return OK;
@@ -54,7 +73,7 @@ export class SegmentController {
 
   @Post('identify')
   @HttpCode(200)
-  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, '32 KB')
+  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, '32 KB', EXAMPLES.identify)
   async identify(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'identify');
     return OK;
@@ -62,7 +81,7 @@ export class SegmentController {
 
   @Post('page')
   @HttpCode(200)
-  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB')
+  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.page)
   async page(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'page');
     return OK;
@@ -70,7 +89,7 @@ export class SegmentController {
 
   @Post('screen')
   @HttpCode(200)
-  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB')
+  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.screen)
   async screen(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'screen');
     return OK;
@@ -78,7 +97,7 @@ export class SegmentController {
 
   @Post('group')
   @HttpCode(200)
-  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, '32 KB')
+  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, '32 KB', EXAMPLES.group)
   async group(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'group');
     return OK;
@@ -86,7 +105,7 @@ export class SegmentController {
 
   @Post('alias')
   @HttpCode(200)
-  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, '32 KB')
+  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, '32 KB', EXAMPLES.alias)
   async alias(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'alias');
     return OK;
@@ -94,7 +113,7 @@ export class SegmentController {
 
   @Post('batch')
   @HttpCode(200)
-  @Call('segmentBatch', 'Several calls in one request', { batch: { type: 'array', maxItems: 2500, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } }, '500 KB and 2500 items')
+  @Call('segmentBatch', 'Several calls in one request', { batch: { type: 'array', maxItems: 2500, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } }, '500 KB and 2500 items', EXAMPLES.batch)
   async batch(@Req() req: FastifyRequest): Promise<Answer> {
     await this.segment.handle(req, 'batch');
     return OK;

@@ -63,11 +63,10 @@ export class ChartEventDto {
   @ApiPropertyOptional({
     enum: SEGMENTS,
     enumName: 'ChartSegment',
-    default: 'event',
     description:
       '`event` counts events; `user` distinct profiles (anonymous visitors by device); `session` distinct sessions; ' +
       '`user_average` events per user; `one_event_per_user` each user once, at their first event; `property_*` aggregate ' +
-      'the numeric `property` (rows where it is missing or not a number are ignored).',
+      'the numeric `property` (rows where it is missing or not a number are ignored). Default: event.',
   })
   @IsOptional()
   @IsIn(SEGMENTS)

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { ErrorSpec } from '../../openapi/api-errors.decorator';
 import { IsUUID } from 'class-validator';
 import { INVALID_UUID } from './messages';
 
@@ -8,3 +9,11 @@ export class UuidParamDto {
   @IsUUID('all', INVALID_UUID)
   id: string;
 }
+
+/** The documented 400 of a route whose `:id` is a UuidParamDto, with the pipe's own wording. */
+export const NOT_A_UUID: ErrorSpec = {
+  status: 400,
+  description: 'The id is not a UUID',
+  message: 'Invalid path parameters',
+  details: [{ path: ['id'], message: 'Invalid uuid' }],
+};

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ErrorResponseDto } from '@app/common';
 import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { SuccessResponseDto } from '../dto/success.response.dto';
 import { EventMetaParamsDto, ListEventMetaQueryDto, PutEventMetaRequestDto } from './dto/event-meta.request.dto';
 import { EventMetaDto, EventMetaListResponseDto, EventMetaResponseDto } from './dto/event-meta.response.dto';
@@ -19,8 +19,7 @@ export class EventMetaController {
   @Get()
   @ApiOperation({ operationId: 'listEventMeta', summary: "List a project's event descriptions", description: 'By event name.' })
   @ApiResponse({ status: 200, type: EventMetaListResponseDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  @ApiErrors(400, [404, 'Project not found'])
   async list(@Req() req: FastifyRequest, @Query() query: ListEventMetaQueryDto): Promise<EventMetaListResponseDto> {
     const rows = await this.meta.list(req.auth!.client.organizationId, query.projectId);
     return { data: rows.map(EventMetaDto.from) };
@@ -33,16 +32,22 @@ export class EventMetaController {
     description: 'Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.',
   })
   @ApiResponse({ status: 200, type: EventMetaResponseDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  @ApiErrors(400, [404, 'Project not found'], 413)
   async put(@Req() req: FastifyRequest, @Param() params: EventMetaParamsDto, @Body() body: PutEventMetaRequestDto): Promise<EventMetaResponseDto> {
     return { data: EventMetaDto.from(await this.meta.put(req.auth!.client.organizationId, params.projectId, params.name, body)) };
   }
 
   @Delete(':projectId/:name')
-  @ApiOperation({ operationId: 'deleteEventMeta', summary: 'Remove the description of an event name' })
+  @ApiOperation({
+    operationId: 'deleteEventMeta',
+    summary: 'Remove the description of an event name',
+    description: 'Deletes its description and conversion flag; the events themselves stay. An event name that has none is a 404.',
+  })
   @ApiResponse({ status: 200, type: SuccessResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project or event meta not found' })
+  @ApiErrors(
+    { status: 400, description: 'Invalid path parameters (e.g. a name over 255 characters)', message: 'Invalid path parameters', details: [{ path: ['name'], message: 'String must contain at most 255 character(s)' }] },
+    { status: 404, description: 'Project or event meta not found', message: 'Event meta not found' },
+  )
   async remove(@Req() req: FastifyRequest, @Param() params: EventMetaParamsDto): Promise<SuccessResponseDto> {
     await this.meta.remove(req.auth!.client.organizationId, params.projectId, params.name);
     return { success: true };

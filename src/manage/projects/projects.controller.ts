@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ErrorResponseDto } from '@app/common';
 import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { SuccessResponseDto } from '../dto/success.response.dto';
 import { CreateProjectRequestDto } from './dto/create-project.request.dto';
 import { CreatedProjectResponseDto, ProjectDto, ProjectListResponseDto, ProjectResponseDto } from './dto/project.response.dto';
@@ -31,7 +31,7 @@ export class ProjectsController {
   @ApiOperation({ operationId: 'getProject', summary: 'Get a project', description: 'A project scheduled for deletion is still shown, with its `deleteAt`, until then.' })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  @ApiErrors([404, 'Project not found'])
   async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<ProjectResponseDto> {
     return { data: ProjectDto.from(await this.projects.getManaged(req.auth!.client.organizationId, id)) };
   }
@@ -43,7 +43,7 @@ export class ProjectsController {
     description: 'Also creates a write client named "First client"; its secret is in this answer only.',
   })
   @ApiResponse({ status: 201, type: CreatedProjectResponseDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiErrors(400, 413)
   async create(@Req() req: FastifyRequest, @Body() body: CreateProjectRequestDto): Promise<CreatedProjectResponseDto> {
     const { project, client } = await this.projects.create(req.auth!.client.organizationId, body);
     return { data: { ...ProjectDto.from(project), client } };
@@ -57,8 +57,7 @@ export class ProjectsController {
   })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  @ApiErrors(400, [404, 'Project not found'], 413)
   async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() body: UpdateProjectRequestDto): Promise<ProjectResponseDto> {
     return { data: ProjectDto.from(await this.projects.update(req.auth!.client.organizationId, id, body)) };
   }
@@ -73,7 +72,7 @@ export class ProjectsController {
   })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: SuccessResponseDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'Project not found' })
+  @ApiErrors([404, 'Project not found'])
   async remove(@Req() req: FastifyRequest, @Param('id') id: string): Promise<SuccessResponseDto> {
     await this.projects.scheduleDeletion(req.auth!.client.organizationId, id);
     return { success: true };

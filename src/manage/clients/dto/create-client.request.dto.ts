@@ -20,8 +20,7 @@ export class CreateClientRequestDto {
 
   @ApiPropertyOptional({
     enum: CLIENT_MODES,
-    default: 'write',
-    description: '`write` sends events, `read` exports, `root` manages the organisation. `type` is accepted as an alias.',
+    description: '`write` sends events, `read` exports, `root` manages the organisation. `type` is accepted as an alias. Default: write.',
   })
   @IsOptional()
   @IsIn(CLIENT_MODES, MODE_MESSAGE)
@@ -32,7 +31,7 @@ export class CreateClientRequestDto {
   @IsIn(CLIENT_MODES, MODE_MESSAGE)
   type?: ClientMode;
 
-  @ApiPropertyOptional({ default: false, description: 'Ingestion without secret or origin check (public SDK keys)' })
+  @ApiPropertyOptional({ description: 'Ingestion without secret or origin check (public SDK keys). Default: false.' })
   @IsOptional()
   @IsBoolean(EXPECTED_BOOLEAN)
   public?: boolean;

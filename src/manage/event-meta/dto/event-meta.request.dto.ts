@@ -31,7 +31,7 @@ export class PutEventMetaRequestDto {
   @MaxLength(10000, TOO_LONG)
   description?: string | null;
 
-  @ApiPropertyOptional({ description: 'Whether the event counts as a conversion (a goal)', default: false })
+  @ApiPropertyOptional({ description: 'Whether the event counts as a conversion (a goal). Default: false (also for null).' })
   @IsOptional()
   @IsBoolean(EXPECTED_BOOLEAN)
   conversion?: boolean | null;

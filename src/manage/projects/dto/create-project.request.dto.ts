@@ -29,7 +29,7 @@ export class CreateProjectRequestDto {
   @MaxLength(2048, { each: true, ...TOO_LONG })
   cors?: string[] | null;
 
-  @ApiPropertyOptional({ default: false, description: 'Cross-domain tracking for this project' })
+  @ApiPropertyOptional({ description: 'Cross-domain tracking for this project. Default: false (on update, omitted keeps the current value and null resets it).' })
   @IsOptional()
   @IsBoolean(EXPECTED_BOOLEAN)
   crossDomain?: boolean | null;
