@@ -63,4 +63,27 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     expect(exported.response.status).toBe(200);
     expect(exported.data).toMatchObject({ data: [expect.objectContaining({ name: 'client_signup', projectId })] });
   });
+
+  it('export charts and a capture route (Segment) through the same generated types', async () => {
+    const created = await root.POST('/manage/projects', { body: { name: 'Charted site' } });
+    const { id: projectId, client: writeClient } = created.data!.data;
+    // The capture routes take their key from the wire format: Basic auth, the client id as
+    // the write key and (server side) the secret as the password.
+    const segment = await apiClient(t);
+    const basic = `Basic ${Buffer.from(`${writeClient.id}:${writeClient.secret}`).toString('base64')}`;
+    const sent = await segment.POST('/v1/track', {
+      headers: { authorization: basic, 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15' },
+      body: { userId: 'user-42', event: 'Order Completed', properties: { total: 30 } },
+    });
+    expect(sent.response.status).toBe(200);
+    await drainEvents(t);
+
+    const chart = await root.GET('/export/charts', {
+      // `events` travels as JSON text in the query string; the generated type says so.
+      params: { query: { projectId, events: JSON.stringify([{ name: 'Order Completed', segment: 'event' }]), interval: 'day', range: '7d' } },
+    });
+    expect(chart.response.status).toBe(200);
+    expect(chart.data!.metrics.sum).toBe(1);
+    expect(chart.data!.series[0].names).toEqual(['Order Completed']);
+  });
 });
