@@ -203,6 +203,17 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
       expect(text.json().message).toBe('Property value is not a number');
     });
 
+    it('__identify on a track event creates or updates the profile', async () => {
+      const id = `on-track-${randomUUID()}`;
+      await send({ type: 'track', payload: { name: 'signed_up', profileId: id, properties: { __identify: { firstName: 'Lin', email: 'lin@example.com', properties: { plan: 'team' } } } } });
+      expect(await profile(id)).toMatchObject({ first_name: 'Lin', email: 'lin@example.com', properties: { plan: 'team' } });
+      const bare = `bare-${randomUUID()}`;
+      await send({ type: 'track', payload: { name: 'seen', profileId: bare, properties: { __identify: true } } });
+      expect(await profile(bare)).toMatchObject({ id: bare, first_name: null });
+      const [row] = await events(`name = 'signed_up' AND profile_id = {id:String}`, { id });
+      expect(row.properties).not.toHaveProperty('__identify');
+    });
+
     it('alias: later events sent under the alias count for the profile', async () => {
       const id = `main-${randomUUID()}`;
       await send({ type: 'identify', payload: { profileId: id } });

@@ -19,7 +19,7 @@ export const TRACK_PAYLOADS = {
       properties: {
         ...properties,
         description:
-          'Free-form properties. Special keys: __timestamp (ISO time), __ip, __deviceId, __path (page URL), __referrer, __title, __revenue (cents; needs a secret unless the project allows it), __id (idempotency key)',
+          'Free-form properties. Special keys: __timestamp (ISO time), __ip, __deviceId, __path (page URL), __referrer, __title, __revenue (cents; needs a secret unless the project allows it), __id (idempotency key), __identify (with profileId: true, or { firstName, lastName, email, avatar, properties }, also creates or updates the profile)',
       },
     },
   },

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import type { IncomingEvent } from '@app/ingest';
 import { clientIp, firstHeader } from '../auth';
-import { type IngestSource, IngestService } from '../ingest';
+import { type IngestSource, IngestService, type ProfileUpdate } from '../ingest';
 import { TRACK_ITEM_SCHEMA, type TrackType } from './track.schema';
 
 export interface TrackItem {
@@ -37,6 +37,21 @@ interface RequestContext {
 }
 
 const idText = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+const textOf = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/**
+ * `__identify` on a track event with a profileId: `true` makes sure the profile exists, an
+ * object (`firstName`, `lastName`, `email`, `avatar`, `properties`) also updates it.
+ */
+function identifyOnTrack(payload: Record<string, unknown>): ProfileUpdate | undefined {
+  const profileId = idText(payload.profileId);
+  const flag = (payload.properties as Record<string, unknown> | undefined)?.__identify;
+  if (!profileId || !flag) return undefined;
+  if (typeof flag !== 'object' || Array.isArray(flag)) return { profileId };
+  const f = flag as Record<string, unknown>;
+  const properties = f.properties && typeof f.properties === 'object' && !Array.isArray(f.properties) ? (f.properties as Record<string, unknown>) : undefined;
+  return { profileId, firstName: textOf(f.firstName), lastName: textOf(f.lastName), email: textOf(f.email), avatar: textOf(f.avatar), properties };
+}
 
 /** Properties nest at most this deep; deeper is refused rather than silently cut. */
 export const MAX_PROPERTY_DEPTH = 32;
@@ -98,10 +113,17 @@ export class TrackService {
       // One call for all events: one durable write for the batch. A refusal (503) fails the
       // request as a whole, so the client retries it; ids make the retry harmless.
       const outcomes = await this.ingest.ingestEvents(ctx.source, events.map((e) => e.event));
+      const identifies: ProfileUpdate[] = [];
       outcomes.forEach((o, i) => {
-        if (o.status === 'bot') rejected.push({ index: events[i].index, error: `Bot traffic is not counted (${o.bot.name})` });
-        else accepted++;
+        if (o.status === 'bot') {
+          rejected.push({ index: events[i].index, error: `Bot traffic is not counted (${o.bot.name})` });
+          return;
+        }
+        accepted++;
+        const identify = identifyOnTrack((items[events[i].index] as TrackItem).payload);
+        if (identify) identifies.push(identify);
       });
+      for (const identify of identifies) await this.ingest.identify(ctx.source, identify);
     }
     for (const { index, item } of others) {
       try {
@@ -148,6 +170,8 @@ export class TrackService {
     if (item.type === 'track') {
       const [outcome] = await this.ingest.ingestEvents(source, [this.toEvent(ctx, p, idempotencyKey)]);
       if (outcome.status === 'bot') return { kind: 'bot', bot: outcome.bot };
+      const identify = identifyOnTrack(p);
+      if (identify) await this.ingest.identify(source, identify);
       return { kind: 'ok', answer: { deviceId: outcome.deviceId, sessionId: outcome.sessionId } };
     }
     const deviceId = await this.ingest.deviceIdFor(source, ctx.ip, ctx.userAgent);

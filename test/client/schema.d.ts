@@ -1415,7 +1415,7 @@ export interface components {
                 name: string;
                 /** @description Your id of the user */
                 profileId?: string | number;
-                /** @description Free-form properties. Special keys: __timestamp (ISO time), __ip, __deviceId, __path (page URL), __referrer, __title, __revenue (cents; needs a secret unless the project allows it), __id (idempotency key) */
+                /** @description Free-form properties. Special keys: __timestamp (ISO time), __ip, __deviceId, __path (page URL), __referrer, __title, __revenue (cents; needs a secret unless the project allows it), __id (idempotency key), __identify (with profileId: true, or { firstName, lastName, email, avatar, properties }, also creates or updates the profile) */
                 properties?: {
                     [key: string]: unknown;
                 };
