@@ -3,6 +3,7 @@ import { OrganizationEntity } from '@app/database';
 import { ClientsService } from '../src/auth';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp, drainEvents } from './setup/test-app';
+import { USER_AGENTS } from './setup/stores';
 
 const TRACK = { type: 'track', payload: { name: 'auth_check' } };
 
@@ -142,7 +143,7 @@ describe('Auth: who may call what (spec/auth.md)', () => {
 
   describe('ingestion without a secret', () => {
     // A browser's user agent: without a secret, a bot's (inject's default) would get 202.
-    const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+    const BROWSER = USER_AGENTS.safari;
     const noSecret = (c: Credentials, origin?: string) => ({ 'openpanel-client-id': c.id, 'user-agent': BROWSER, ...(origin ? { origin } : {}) });
 
     it.each(['https://example.com', 'http://www.example.com/', 'https://EXAMPLE.com', 'https://app.trusted.dev', 'https://a.b.trusted.dev'])(

@@ -3,18 +3,15 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { compressToBase64 } from 'lz-string';
 import { DataSource } from 'typeorm';
-import { ClickhouseService } from '@app/clickhouse';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { storedEvents, storedProfile, USER_AGENTS, type Row } from './setup/stores';
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-type Row = Record<string, any>;
-
+const CHROME = USER_AGENTS.chrome;
 describe('PostHog capture (spec/capture.md checklist, each checked in the store)', () => {
   let t: TestApp;
   let p: CreatedProject;
   let pub: Credentials;
-  let ch: ClickhouseService;
   let db: DataSource;
   let key: string;
 
@@ -23,7 +20,6 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
     p = await createProject(t, { name: 'PostHog', cors: ['https://app.example.com'] });
     pub = await createClient(t, { name: 'posthog sdk', mode: 'write', projectId: p.id, public: true });
     key = pub.id;
-    ch = t.app.get(ClickhouseService);
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
@@ -40,20 +36,9 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
   const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;
   const event = (name: string, extra: Record<string, unknown> = {}) => ({ event: name, distinct_id: 'user-1', properties: { plan: 'pro' }, ...extra });
 
-  async function stored(name: string): Promise<Row[]> {
-    await drainEvents(t);
-    const rs = await ch.client.query({
-      query: `SELECT * FROM ${ch.table('events')} WHERE project_id = {project:String} AND name = {name:String} ORDER BY created_at, id`,
-      query_params: { project: p.id, name },
-      format: 'JSONEachRow',
-    });
-    return rs.json();
-  }
+  const stored = (name: string) => storedEvents(t, p.id, 'name = {name:String}', { name });
 
-  async function profile(id: string): Promise<Row | undefined> {
-    const [row] = await db.query(`SELECT * FROM profiles WHERE project_id = $1 AND id = $2`, [p.id, id]);
-    return row;
-  }
+  const profile = (id: string) => storedProfile(t, p.id, id);
 
   /** Sends `body` (built for a fresh event name) and expects one stored event with that name. */
   async function accepted(res: Promise<{ statusCode: number; body: string }>, name: string, count = 1): Promise<Row[]> {

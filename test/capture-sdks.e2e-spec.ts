@@ -2,18 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { DataSource } from 'typeorm';
-import { ClickhouseService } from '@app/clickhouse';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
-
-type Row = Record<string, any>;
+import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { storedEvents, storedProfile } from './setup/stores';
 
 describe('Real SDKs against a running server (posthog-node, @segment/analytics-node, a Commanders Act request)', () => {
   let t: TestApp;
   let p: CreatedProject;
   let pub: Credentials;
   let host: string;
-  let ch: ClickhouseService;
   let db: DataSource;
 
   beforeAll(async () => {
@@ -22,7 +19,6 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
     pub = await createClient(t, { name: 'sdk key', mode: 'write', projectId: p.id, public: true });
     await t.app.listen(0, '127.0.0.1');
     host = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
-    ch = t.app.get(ClickhouseService);
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
@@ -30,19 +26,8 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
     await disposeEnv(t.env);
   });
 
-  async function stored(name: string): Promise<Row[]> {
-    await drainEvents(t);
-    const rs = await ch.client.query({
-      query: `SELECT * FROM ${ch.table('events')} WHERE project_id = {project:String} AND name = {name:String} ORDER BY created_at, id`,
-      query_params: { project: p.id, name },
-      format: 'JSONEachRow',
-    });
-    return rs.json();
-  }
-  async function profile(id: string): Promise<Row | undefined> {
-    const [row] = await db.query(`SELECT * FROM profiles WHERE project_id = $1 AND id = $2`, [p.id, id]);
-    return row;
-  }
+  const stored = (name: string) => storedEvents(t, p.id, 'name = {name:String}', { name });
+  const profile = (id: string) => storedProfile(t, p.id, id);
 
   it('posthog-node (gzip): capture, identify, alias, groupIdentify; a resent uuid counts once', async () => {
     const posthog = new PostHog(pub.id, { host, flushAt: 100, flushInterval: 0, fetchRetryCount: 0 });

@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ClickhouseService } from '@app/clickhouse';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
 
-type Row = Record<string, any>;
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const CHROME = USER_AGENTS.chrome;
 
 describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, each checked in the store)', () => {
   let t: TestApp;
   let p: CreatedProject;
   let pub: Credentials;
-  let ch: ClickhouseService;
   let db: DataSource;
 
   beforeAll(async () => {
     t = await createTestApp({ TRACK_RATE_LIMIT: '100000' });
     p = await createProject(t, { name: 'Tracking APIs' });
     pub = await createClient(t, { name: 'server sdk', mode: 'write', projectId: p.id, public: true });
-    ch = t.app.get(ClickhouseService);
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
@@ -29,21 +26,10 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
   const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;
   const basic = (user: string, password = '') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-  async function stored(where: string, params: Record<string, unknown> = {}): Promise<Row[]> {
-    await drainEvents(t);
-    const rs = await ch.client.query({
-      query: `SELECT * FROM ${ch.table('events')} WHERE project_id = {project:String} AND ${where} ORDER BY created_at, id`,
-      query_params: { project: p.id, ...params },
-      format: 'JSONEachRow',
-    });
-    return rs.json();
-  }
+  const stored = (where: string, params: Record<string, unknown> = {}) => storedEvents(t, p.id, where, params);
   const named = (name: string) => stored('name = {name:String}', { name });
 
-  async function profile(id: string): Promise<Row | undefined> {
-    const [row] = await db.query(`SELECT * FROM profiles WHERE project_id = $1 AND id = $2`, [p.id, id]);
-    return row;
-  }
+  const profile = (id: string) => storedProfile(t, p.id, id);
 
   describe('Segment HTTP Tracking API', () => {
     const segment = (call: string, body: unknown, headers: Record<string, string> = { authorization: basic(pub.id) }) =>

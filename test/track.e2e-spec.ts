@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
 import { createProject, type CreatedProject } from './setup/fixtures';
 import { authHeaders, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+const { chrome: CHROME, iphone: IPHONE } = USER_AGENTS;
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
 describe('POST /track and /track/batch: the ingestion pipeline end to end', () => {
@@ -28,20 +28,8 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
   const send = (payload: unknown, headers: Record<string, string> = {}, url = '/track') =>
     t.app.inject({ method: 'POST', url, headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, ...headers }, payload: payload as object });
 
-  async function events(where: string, params: Record<string, unknown> = {}): Promise<Record<string, any>[]> {
-    await drainEvents(t);
-    const rs = await ch.client.query({
-      query: `SELECT * FROM ${ch.table('events')} WHERE project_id = {project:String} AND ${where} ORDER BY created_at, id`,
-      query_params: { project: p.id, ...params },
-      format: 'JSONEachRow',
-    });
-    return rs.json();
-  }
-
-  async function profile(id: string): Promise<Record<string, any> | undefined> {
-    const [row] = await db.query(`SELECT * FROM profiles WHERE project_id = $1 AND id = $2`, [p.id, id]);
-    return row;
-  }
+  const events = (where: string, params: Record<string, unknown> = {}) => storedEvents(t, p.id, where, params);
+  const profile = (id: string) => storedProfile(t, p.id, id);
 
   describe('track', () => {
     it('stores the event with geo, device, page, referrer, flattened properties and the client time', async () => {
@@ -292,5 +280,28 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
       expect(await events(`name IN ('huge', 'deep')`)).toHaveLength(0);
       expect((await send({ type: 'track', payload: { name: 'after_bad' } })).statusCode).toBe(200);
     });
+  });
+});
+
+describe('Back-pressure: a full ingestion buffer answers 503 with Retry-After', () => {
+  it('refuses instead of growing, and nothing refused is stored', async () => {
+    // 100 rows may wait at most, and inserts wait a minute: the second batch does not fit.
+    const t = await createTestApp({ INGEST_BUFFER_ROWS: '100', INGEST_FLUSH_MS: '60000', INGEST_FLUSH_ROWS: '1000000' });
+    try {
+      const p = await createProject(t, { name: 'Full' });
+      const batch = (name: string) => ({ items: Array.from({ length: 60 }, () => ({ type: 'track', payload: { name } })) });
+      const send = (name: string) =>
+        t.app.inject({ method: 'POST', url: '/track/batch', headers: { ...authHeaders(p.writeClient), 'user-agent': USER_AGENTS.chrome }, payload: batch(name) });
+      expect((await send('fits')).statusCode).toBe(200);
+      const refused = await send('refused');
+      expect(refused.statusCode).toBe(503);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refused.json()).toMatchObject({ status: 503, message: 'Ingestion is saturated, retry shortly' });
+      const rows = await storedEvents(t, p.id);
+      expect(rows.map((r) => r.name)).toEqual(Array(60).fill('fits'));
+    } finally {
+      await t.close();
+      await disposeEnv(t.env);
+    }
   });
 });
