@@ -13,7 +13,7 @@ import { TrackModule } from './track/track.module';
 
 /**
  * The application. Global gate order (declared in AuthModule): ClientAuthGuard first, then
- * the rate-limit interceptor, so limits are keyed by the client the guard identified.
+ * the rate-limit guard, so limits are keyed by the client the guard identified.
  */
 @Module({})
 export class AppModule {

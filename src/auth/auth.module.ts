@@ -1,16 +1,17 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ClientAuthGuard } from './client-auth.guard';
 import { ClientsService } from './clients.service';
 import { ProjectAccessService } from './project-access.service';
-import { RateLimitInterceptor } from './rate-limit.interceptor';
+import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStore } from './rate-limit.store';
 import { RootClientBootstrap } from './root-client.bootstrap';
 
 /**
- * Order of the gate: the guard (who is calling, which mode) runs before any interceptor,
- * so the rate limiter always keys on the client the guard found.
+ * Order of the gate: global guards run in the order they are provided here. ClientAuthGuard
+ * (who is calling, which mode) comes first, so the rate limiter always keys on the client
+ * it found.
  */
 @Global()
 @Module({
@@ -20,7 +21,7 @@ import { RootClientBootstrap } from './root-client.bootstrap';
     RootClientBootstrap,
     { provide: RateLimitStore, useFactory: (config: AppConfig) => new RateLimitStore(config.redisUrl), inject: [APP_CONFIG] },
     { provide: APP_GUARD, useClass: ClientAuthGuard },
-    { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
   exports: [ClientsService, ProjectAccessService, RateLimitStore],
 })

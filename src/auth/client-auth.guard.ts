@@ -9,6 +9,13 @@ import { ClientsService } from './clients.service';
 import { originAllowed } from './origin';
 import { firstHeader } from './headers';
 
+interface RouteRule {
+  isPublic: boolean;
+  modes?: ClientMode[];
+  scope: AuthScope;
+  reader?: Type<CredentialsReader>;
+}
+
 const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage' };
 
 function bodyField(req: FastifyRequest, name: string): string | undefined {
@@ -27,6 +34,7 @@ function bodyField(req: FastifyRequest, name: string): string | undefined {
 export class ClientAuthGuard implements CanActivate {
   /** @CredentialsFrom readers, resolved once. */
   private readonly readers = new Map<Type<CredentialsReader>, CredentialsReader>();
+  private readonly rules = new WeakMap<object, RouteRule>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -35,16 +43,30 @@ export class ClientAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const modes = this.reflector.getAllAndOverride<ClientMode[] | undefined>(CLIENT_MODES_KEY, targets);
-    const scope = this.reflector.getAllAndOverride<AuthScope | undefined>(AUTH_SCOPE_KEY, targets) ?? 'manage';
+    const { isPublic, modes, scope, reader } = this.ruleOf(context);
+    if (isPublic) return true;
     if (!modes) throw ApiError.unauthorized('This route declares no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const reader = this.reflector.getAllAndOverride<Type<CredentialsReader> | undefined>(CREDENTIALS_FROM_KEY, targets);
     const given = reader ? await this.reader(reader).read(request) : undefined;
     request.auth = await this.authenticate(request, scope, modes, given);
     return true;
+  }
+
+  /** A handler's access rule, reflected once per handler (metadata does not change at run time). */
+  private ruleOf(context: ExecutionContext): RouteRule {
+    const handler = context.getHandler();
+    let rule = this.rules.get(handler);
+    if (!rule) {
+      const targets = [handler, context.getClass()];
+      rule = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+        modes: this.reflector.getAllAndOverride<ClientMode[] | undefined>(CLIENT_MODES_KEY, targets),
+        scope: this.reflector.getAllAndOverride<AuthScope | undefined>(AUTH_SCOPE_KEY, targets) ?? 'manage',
+        reader: this.reflector.getAllAndOverride<Type<CredentialsReader> | undefined>(CREDENTIALS_FROM_KEY, targets),
+      };
+      this.rules.set(handler, rule);
+    }
+    return rule;
   }
 
   private reader(type: Type<CredentialsReader>): CredentialsReader {

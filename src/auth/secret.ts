@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -28,5 +28,5 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 
 /** Cache keys for verified secrets never hold the secret in clear. */
 export function secretFingerprint(clientId: string, secret: string): string {
-  return createHash('sha256').update(clientId).update('\0').update(secret).digest('base64url');
+  return hash('sha256', `${clientId}\0${secret}`, 'base64url');
 }

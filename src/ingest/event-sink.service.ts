@@ -25,7 +25,7 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
     const { wal, flushRows, flushMs, bufferRows } = config.ingest;
     const make = (table: string, columns: readonly string[]) =>
       new TableWriter({
-        client: clickhouse.client,
+        inserter: clickhouse,
         table: clickhouse.table(table),
         columns,
         walDir: wal ? dataPath(config, 'wal', clickhouse.database, table) : undefined,
@@ -46,17 +46,23 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
     await Promise.all([this.events.close(), this.profiles.close()]);
   }
 
+  /** Throws the 503 a full buffer gets before any row is built, when `rows` would not fit. */
+  assertRoom(writer: TableWriter, rows: number): void {
+    if (writer.hasRoom(rows)) return;
+    throw new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(writer.retryAfterSeconds) });
+  }
+
   /** Writes rows; resolves once durable. Full buffer → 503 with Retry-After. */
   async write<T extends object>(writer: TableWriter, rows: T[]): Promise<void> {
     const columns = writer.columns as readonly (keyof T)[];
-    const lines = new Array<string>(rows.length);
     const values = new Array<unknown>(columns.length);
+    let text = '';
     for (let i = 0; i < rows.length; i++) {
       for (let c = 0; c < columns.length; c++) values[c] = rows[i][columns[c]];
-      lines[i] = JSON.stringify(values);
+      text += `${JSON.stringify(values)}\n`;
     }
     try {
-      await writer.write(lines);
+      await writer.write({ text, rows: rows.length });
     } catch (error) {
       if (error instanceof WriterFullError) {
         throw new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(error.retryAfterSeconds) });

@@ -62,6 +62,7 @@ export class IngestService implements OnModuleInit {
 
   /** Enriches and stores events; resolves once each is durable. 503 when the buffer is full. */
   async ingestEvents(source: IngestSource, events: IncomingEvent[]): Promise<EventOutcome[]> {
+    this.sink.assertRoom(this.sink.events, events.length);
     const outcomes = new Array<EventOutcome>(events.length);
     const prepared: Prepared[] = [];
     await this.profiles.preload(source.projectId, events.map((e) => e.profileId));

@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Logger } from '@nestjs/common';
+import type { RawInsertParams } from 'chdb';
 import type { DdlTarget } from './ddl';
 import { runClickhouseMigrations } from './migrations';
 
@@ -19,6 +21,8 @@ export interface ClickhouseOptions {
 export class ClickhouseService {
   private readonly logger = new Logger('ClickHouse');
   readonly client: ClickHouseClient;
+  /** The embedded engine's own insert, which takes the bytes without copying them. */
+  private readonly rawInsert?: (params: RawInsertParams) => Promise<unknown>;
   readonly database: string;
   readonly target: DdlTarget;
   readonly embedded: boolean;
@@ -27,9 +31,40 @@ export class ClickhouseService {
     this.database = options.database;
     this.target = { database: options.database, cluster: options.cluster };
     this.embedded = !options.url;
-    this.client = options.url
-      ? createClient({ url: options.url, request_timeout: 60_000, max_open_connections: 20 })
-      : createClient({ connection: embeddedConnection(options.path) });
+    if (options.url) {
+      this.client = createClient({ url: options.url, request_timeout: 60_000, max_open_connections: 20 });
+    } else {
+      const connection = embeddedConnection(options.path);
+      this.rawInsert = connection.chdb.rawInsert;
+      this.client = createClient({ connection: connection as unknown as ClientConnection });
+    }
+  }
+
+  /**
+   * Inserts rows serialised as JSONCompactEachRow; `token` is the insert's deduplication token.
+   * On chDB the buffer goes to the engine's parser as it is (the client's `exec` would first
+   * turn it into a string and splice it into the SQL text: two copies of every batch on the
+   * event loop), parsed on one thread, which costs less CPU in all than parallel parsing on a
+   * machine where the API shares the cores. A server gets the bytes as the HTTP body.
+   */
+  async insertCompactRows(table: string, columns: readonly string[], body: Buffer, token: string): Promise<void> {
+    if (this.rawInsert) {
+      await this.rawInsert({
+        table,
+        columns,
+        format: 'JSONCompactEachRow',
+        values: body,
+        settings: { insert_deduplication_token: token, input_format_parallel_parsing: 0 },
+      });
+      return;
+    }
+    const result = await this.client.exec({
+      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
+      values: Readable.from([body]),
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
+    // The answer of an INSERT is empty, but it must be read for the connection to be reused.
+    for await (const _ of result.stream) void _;
   }
 
   /** `db.table`, for table names from code (never from requests). */
@@ -59,9 +94,9 @@ export class ClickhouseService {
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
-function embeddedConnection(path: string): ClientConnection {
+function embeddedConnection(path: string): import('chdb/connection').ChdbConnection {
   // Loaded lazily: a deployment with CLICKHOUSE_URL never loads the native engine.
+  // (chdb types the connection against its own copy of @clickhouse/client-common.)
   const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
-  // chdb types the connection against its own copy of @clickhouse/client-common.
-  return createChdbConnection({ path }) as unknown as ClientConnection;
+  return createChdbConnection({ path });
 }

@@ -34,7 +34,7 @@ beforeEach(async () => {
 
 function writer(overrides: Partial<TableWriterOptions> = {}): TableWriter {
   return new TableWriter({
-    client: ch.client,
+    inserter: ch,
     table: ch.table('t'),
     columns: ['id', 'n'],
     walDir: join(walRoot, randomUUID()),
@@ -60,6 +60,23 @@ describe('TableWriter with a write-ahead log', () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => w.write(rows(i * 7, 7))));
     await w.drain();
     expect(await stored()).toEqual({ count: 350, distinct: 350 });
+    await w.close();
+  });
+
+  it('cuts a write larger than flushRows across inserts at line boundaries, each row once', async () => {
+    const sizes: number[] = [];
+    const counting = {
+      insertCompactRows: (table: string, columns: readonly string[], body: Buffer, token: string) => {
+        sizes.push(body.toString('utf8').split('\n').length - 1);
+        return ch.insertCompactRows(table, columns, body, token);
+      },
+    };
+    const w = writer({ inserter: counting, flushMs: 3_600_000 });
+    await w.start();
+    await w.write({ text: `${rows(0, 250).join('\n')}\n`, rows: 250 });
+    await w.drain();
+    expect(sizes).toEqual([100, 100, 50]);
+    expect(await stored()).toEqual({ count: 250, distinct: 250 });
     await w.close();
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { normalizeIp } from './geo';
 
 export interface DeviceSalts {
@@ -35,9 +35,8 @@ export const MAX_EXPLICIT_DEVICE_ID_LENGTH = 128;
  * Fields are NUL-separated so that moving characters between them changes the hash.
  */
 export function hashDeviceId(salt: string, userAgent: string, ip: string, projectId: string): string {
-  return createHash('sha256')
-    .update(`${salt}\u0000${userAgent}\u0000${normalizeIp(ip) || ip.trim()}\u0000${projectId}`)
-    .digest('hex');
+  // The one-shot digest: a third of the cost of a Hash object per event.
+  return hash('sha256', `${salt}\u0000${userAgent}\u0000${normalizeIp(ip) || ip.trim()}\u0000${projectId}`, 'hex');
 }
 
 /** The device id for an event, and its id under the previous salt. */
@@ -49,9 +48,16 @@ export function resolveDeviceId(input: DeviceIdInput): DeviceIds {
   }
   const { salts, userAgent, ip, projectId } = input;
   const deviceId = hashDeviceId(salts.current, userAgent, ip, projectId);
-  const previousDeviceId =
-    salts.previous && salts.previous !== salts.current
-      ? hashDeviceId(salts.previous, userAgent, ip, projectId)
-      : null;
-  return { deviceId, previousDeviceId, explicit: false };
+  const previousSalt = salts.previous && salts.previous !== salts.current ? salts.previous : undefined;
+  if (!previousSalt) return { deviceId, previousDeviceId: null, explicit: false };
+  // Yesterday's id is only needed when today's has no session: hashed on first read.
+  let previous: string | undefined;
+  return {
+    deviceId,
+    explicit: false,
+    get previousDeviceId() {
+      previous ??= hashDeviceId(previousSalt, userAgent, ip, projectId);
+      return previous;
+    },
+  };
 }

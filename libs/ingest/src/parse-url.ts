@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 export interface ParsedUrl {
   /** Pathname as sent (still percent-encoded), or the raw input when it is no URL at all. */
   path: string;
@@ -47,12 +49,33 @@ function tryUrl(input: string, base?: string): URL | undefined {
  * origin; bare paths (`/pricing?plan=pro`) are split with an empty origin; anything else
  * (a React Native screen name, garbage) is kept whole as the path. Never throws.
  */
-export function parseUrl(input: unknown): ParsedUrl {
-  const empty: ParsedUrl = { path: '', origin: '', hostname: '', query: {}, hash: '' };
-  if (typeof input !== 'string') return empty;
+export function parseUrl(input: unknown): Readonly<ParsedUrl> {
+  if (typeof input !== 'string') return EMPTY;
   let raw = input.trim();
-  if (raw === '') return empty;
+  if (raw === '') return EMPTY;
   if (raw.length > MAX_URL_LENGTH) raw = raw.slice(0, MAX_URL_LENGTH);
+  if (raw.length > MAX_CACHED_URL_LENGTH) return parseRaw(raw);
+  let parsed = recent.get(raw);
+  if (!parsed) {
+    parsed = parseRaw(raw);
+    Object.freeze(parsed.query);
+    recent.set(raw, Object.freeze(parsed));
+  }
+  return parsed;
+}
+
+const EMPTY: Readonly<ParsedUrl> = Object.freeze({ path: '', origin: '', hostname: '', query: Object.freeze({}), hash: '' });
+
+/**
+ * Pages, referrers and origins repeat from event to event, and WHATWG URL parsing is the
+ * dearest step of building a row: recent answers are kept (frozen, as callers share them).
+ */
+const recent = new LRUCache<string, Readonly<ParsedUrl>>({ max: 10_000 });
+/** Longer URLs are parsed each time, so the cache stays within a few MB whatever is sent. */
+const MAX_CACHED_URL_LENGTH = 512;
+
+function parseRaw(raw: string): ParsedUrl {
+  const empty: ParsedUrl = { path: '', origin: '', hostname: '', query: {}, hash: '' };
 
   if (raw.startsWith('/') && !raw.startsWith('//')) {
     const url = tryUrl(raw, RELATIVE_BASE);

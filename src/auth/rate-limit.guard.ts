@@ -1,7 +1,6 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, type Observable, switchMap } from 'rxjs';
 import { ApiError } from '@app/common';
 import { APP_CONFIG, type AppConfig, type RateLimitName } from '../config';
 import { RATE_LIMIT_KEY } from './rate-limit.decorator';
@@ -9,37 +8,53 @@ import { RateLimitStore } from './rate-limit.store';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 
 /**
- * Rate limiting runs as an interceptor, after the guard, so it always sees the client the
+ * The second global guard, registered after ClientAuthGuard, so it always sees the client that
  * guard identified: the budget is per client id (per IP for routes without a client).
+ *
+ * It is a guard rather than an interceptor (the convention's first choice) because of the
+ * hot path: any global interceptor makes Nest wrap every handler in an rxjs chain, which
+ * measured 10 to 20 % of /track throughput; a guard that answers synchronously costs nothing
+ * of the sort. The behaviour is the same: headers on every limited route, 429 once over.
  */
 @Injectable()
-export class RateLimitInterceptor implements NestInterceptor {
+export class RateLimitGuard implements CanActivate {
+  /** The limit each handler declares, read once per handler rather than per request. */
+  private readonly names = new WeakMap<object, RateLimitName | null>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly store: RateLimitStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const name = this.reflector.getAllAndOverride<RateLimitName | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
-    if (!name) return next.handle();
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const name = this.limitOf(context);
+    if (!name) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { limit, windowMs } = this.config.rateLimits[name];
     const key = `${name}:${request.auth?.client.id ?? `ip:${request.ip}`}`;
-    // In-process counters answer at once: no promise and no extra observable per request.
+    // In-process counters answer at once: no promise per request.
     const now = this.store.hitNow(key, limit, windowMs, name);
     if (now) {
       this.apply(now, limit, windowMs, reply);
-      return next.handle();
+      return true;
     }
-    return from(this.store.hit(key, limit, windowMs, name)).pipe(
-      switchMap((record) => {
-        if (record) this.apply(record, limit, windowMs, reply);
-        return next.handle();
-      }),
-    );
+    return this.store.hit(key, limit, windowMs, name).then((record) => {
+      if (record) this.apply(record, limit, windowMs, reply);
+      return true;
+    });
+  }
+
+  private limitOf(context: ExecutionContext): RateLimitName | undefined {
+    const handler = context.getHandler();
+    let name = this.names.get(handler);
+    if (name === undefined) {
+      name = this.reflector.getAllAndOverride<RateLimitName | undefined>(RATE_LIMIT_KEY, [handler, context.getClass()]) ?? null;
+      this.names.set(handler, name);
+    }
+    return name ?? undefined;
   }
 
   private apply(record: ThrottlerStorageRecord, limit: number, windowMs: number, reply: FastifyReply): void {
