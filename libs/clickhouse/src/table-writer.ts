@@ -80,6 +80,7 @@ interface Segment {
   fd?: number;
   /** Rows appended to the file and not yet synced (so not yet counted in `total`). */
   unsyncedRows: number;
+  syncsInFlight: number;
   bytes: number;
   total: number;
   shipped: number;
@@ -121,6 +122,8 @@ const SLAB_BYTES = 16 * 1024 * 1024;
 
 /** Appends written to a segment's file, waiting for the fdatasync that makes them durable. */
 interface Append {
+  /** Order of appends, across segments. */
+  seq: number;
   segment: Segment;
   waiters: Waiter[];
   body: Buffer;
@@ -161,6 +164,8 @@ interface Checkpoint {
 }
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
+/** fdatasyncs of the log under way at once; libuv's pool (4 threads) also serves the inserts. */
+const MAX_SYNCS = 2;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
@@ -191,7 +196,10 @@ export class TableWriter {
   /** Appended, waiting for a sync; in append order. */
   private unsynced: Append[] = [];
   private unsyncedRows = 0;
-  private syncInFlight = false;
+  private syncsInFlight = 0;
+  private appendSeq = 0;
+  /** The last append that a sync already started covers. */
+  private coveredSeq = 0;
   private slab: Buffer | undefined;
   private slabUsed = 0;
   /** Direct mode: requests waiting for an insert. */
@@ -244,7 +252,7 @@ export class TableWriter {
       const content = raw.subarray(0, raw.lastIndexOf(NEWLINE) + 1);
       const total = countLines(content);
       const checkpoint = await this.readCheckpoint(name);
-      const segment: Segment = { name, unsyncedRows: 0, bytes: raw.length, total, shipped: 0, pending: [], pendingRows: 0 };
+      const segment: Segment = { name, unsyncedRows: 0, syncsInFlight: 0, bytes: raw.length, total, shipped: 0, pending: [], pendingRows: 0 };
       const lineOffset = (n: number) => (n <= 0 ? 0 : n >= total ? content.length : offsetAfterLines(content, n));
       if (checkpoint.inflight) {
         const [from, to] = checkpoint.inflight;
@@ -302,7 +310,7 @@ export class TableWriter {
   async drain(): Promise<void> {
     this.forceFlush++;
     try {
-      while (this.bufferedRows > 0 || this.appendScheduled || this.syncInFlight || this.shipping) {
+      while (this.bufferedRows > 0 || this.appendScheduled || this.syncsInFlight > 0 || this.shipping) {
         const progressed = new Promise<void>((resolve) => this.progressWaiters.add(resolve));
         this.scheduleShip();
         await progressed;
@@ -334,10 +342,7 @@ export class TableWriter {
   /*
    * Appends are written synchronously, once per event-loop turn for every request of that
    * turn: a write into the page cache takes microseconds, a round trip through libuv's pool
-   * takes milliseconds under load. One fdatasync at a time runs in the pool and covers every
-   * append written before it started; appends written meanwhile wait for the next one. So
-   * the log is written while the previous sync is still running, and a request waits for at
-   * most two syncs.
+   * takes milliseconds under load. The fdatasyncs run in the pool (see syncNext).
    */
   private appendUnwritten(): void {
     this.appendScheduled = false;
@@ -362,27 +367,46 @@ export class TableWriter {
     }
     segment.bytes += body.length;
     segment.unsyncedRows += rows;
-    this.unsynced.push({ segment, waiters, body, rows });
+    this.unsynced.push({ seq: ++this.appendSeq, segment, waiters, body, rows });
     this.unsyncedRows += rows;
     this.syncNext();
   }
 
+  /**
+   * Starts syncs for appends no running sync covers, up to MAX_SYNCS at a time: a request
+   * that arrives while one sync runs need not wait for it to end before its own starts. A
+   * sync makes durable everything written to its file before it started, so whichever ends
+   * first acknowledges all of those.
+   */
   private syncNext(): void {
-    if (this.syncInFlight || this.unsynced.length === 0) return;
-    const segment = this.unsynced[0].segment;
-    let n = 0;
-    while (n < this.unsynced.length && this.unsynced[n].segment === segment) n++;
-    const appends = this.unsynced.splice(0, n);
-    this.syncInFlight = true;
-    fdatasync(segment.fd!, (error) => {
-      this.syncInFlight = false;
-      if (error) this.syncFailed(segment, appends, error);
-      else this.synced(segment, appends);
-      if (segment !== this.active && segment.unsyncedRows === 0) this.closeSegmentFile(segment);
-      this.syncNext();
-      this.scheduleShip();
-      this.notifyProgress();
-    });
+    while (this.syncsInFlight < MAX_SYNCS) {
+      const from = this.unsynced.findIndex((a) => a.seq > this.coveredSeq);
+      if (from < 0) return;
+      const segment = this.unsynced[from].segment;
+      let to = from;
+      while (to + 1 < this.unsynced.length && this.unsynced[to + 1].segment === segment) to++;
+      const watermark = this.unsynced[to].seq;
+      this.coveredSeq = watermark;
+      this.syncsInFlight++;
+      segment.syncsInFlight++;
+      fdatasync(segment.fd!, (error) => {
+        this.syncsInFlight--;
+        segment.syncsInFlight--;
+        if (error) this.syncFailed(segment, error);
+        else this.synced(segment, this.takeUnsynced((a) => a.segment === segment && a.seq <= watermark));
+        if (segment !== this.active && segment.unsyncedRows === 0 && segment.syncsInFlight === 0) this.closeSegmentFile(segment);
+        this.syncNext();
+        this.scheduleShip();
+        this.notifyProgress();
+      });
+    }
+  }
+
+  /** Removes and returns the unsynced appends that match, in order. */
+  private takeUnsynced(match: (a: Append) => boolean): Append[] {
+    const taken = this.unsynced.filter(match);
+    if (taken.length > 0) this.unsynced = this.unsynced.filter((a) => !match(a));
+    return taken;
   }
 
   private synced(segment: Segment, appends: Append[]): void {
@@ -409,11 +433,9 @@ export class TableWriter {
    * later ones in the same file, and leave the file (whose acknowledged lines stay a prefix
    * of it, as replay and the checkpoints count them) for a new one.
    */
-  private syncFailed(segment: Segment, appends: Append[], error: Error): void {
+  private syncFailed(segment: Segment, error: Error): void {
     this.options.logger?.error(`write-ahead log sync failed: ${error.message}`);
-    const later = this.unsynced.filter((a) => a.segment === segment);
-    this.unsynced = this.unsynced.filter((a) => a.segment !== segment);
-    for (const a of [...appends, ...later]) {
+    for (const a of this.takeUnsynced((x) => x.segment === segment)) {
       segment.unsyncedRows -= a.rows;
       this.unsyncedRows -= a.rows;
       for (const w of a.waiters) w.reject(error);
@@ -439,7 +461,7 @@ export class TableWriter {
     if (!this.active) {
       const name = `${Date.now().toString().padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
       const fd = openSync(join(this.options.walDir!, `${name}.wal`), 'a');
-      this.active = { name, fd, unsyncedRows: 0, bytes: 0, total: 0, shipped: 0, pending: [], pendingRows: 0 };
+      this.active = { name, fd, unsyncedRows: 0, syncsInFlight: 0, bytes: 0, total: 0, shipped: 0, pending: [], pendingRows: 0 };
       this.segments.push(this.active);
     }
     return this.active;
@@ -448,7 +470,7 @@ export class TableWriter {
   /** No more appends go to this file; it is closed once its last append is synced. */
   private retire(segment: Segment): void {
     if (this.active === segment) this.active = undefined;
-    if (segment.unsyncedRows === 0) this.closeSegmentFile(segment);
+    if (segment.unsyncedRows === 0 && segment.syncsInFlight === 0) this.closeSegmentFile(segment);
     if (segment.pendingRows === 0 && segment.unsyncedRows === 0) void this.removeSegment(segment).catch(() => undefined);
   }
 
