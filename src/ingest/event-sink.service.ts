@@ -52,8 +52,11 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
     throw new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(writer.retryAfterSeconds) });
   }
 
-  /** Writes rows; resolves once durable. Full buffer → 503 with Retry-After. */
-  async write<T extends object>(writer: TableWriter, rows: T[]): Promise<void> {
+  /**
+   * Writes rows; resolves once durable. Full buffer → 503 with Retry-After. The rows are
+   * serialised before this returns and are not held while the write is under way.
+   */
+  write<T extends object>(writer: TableWriter, rows: T[]): Promise<void> {
     const columns = writer.columns as readonly (keyof T)[];
     const values = new Array<unknown>(columns.length);
     let text = '';
@@ -61,18 +64,20 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
       for (let c = 0; c < columns.length; c++) values[c] = rows[i][columns[c]];
       text += `${JSON.stringify(values)}\n`;
     }
-    try {
-      await writer.write({ text, rows: rows.length });
-    } catch (error) {
-      if (error instanceof WriterFullError) {
-        throw new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(error.retryAfterSeconds) });
-      }
-      if (error instanceof WriterClosedError) {
-        throw new ApiError('unavailable', 'The server is shutting down, retry shortly', undefined, { 'Retry-After': '1' });
-      }
-      this.logger.error(`events could not be stored: ${(error as Error).message}`);
-      throw new ApiError('unavailable', 'Events could not be stored, retry shortly', undefined, { 'Retry-After': '1' });
+    return writer.write({ text, rows: rows.length }).catch((error: unknown) => {
+      throw this.unavailable(error);
+    });
+  }
+
+  private unavailable(error: unknown): ApiError {
+    if (error instanceof WriterFullError) {
+      return new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(error.retryAfterSeconds) });
     }
+    if (error instanceof WriterClosedError) {
+      return new ApiError('unavailable', 'The server is shutting down, retry shortly', undefined, { 'Retry-After': '1' });
+    }
+    this.logger.error(`events could not be stored: ${(error as Error).message}`);
+    return new ApiError('unavailable', 'Events could not be stored, retry shortly', undefined, { 'Retry-After': '1' });
   }
 
   async drain(): Promise<void> {

@@ -105,6 +105,10 @@ export class IngestService implements OnModuleInit {
     }
     const write = fresh.length > 0 ? this.sink.write(this.sink.events, fresh.map((p) => p.row)) : Promise.resolve();
     this.idempotency.remember(freshKeys, write);
+    // The rows are serialised now: let them go while the request waits for the durable write
+    // (hundreds of requests wait at once, and what they hold is what each scavenge copies).
+    prepared.length = 0;
+    fresh.length = 0;
     const settled = await Promise.allSettled([write, ...repeats.map((r) => this.settleRepeat(r.p, r.earlier ?? write, outcomes))]);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;

@@ -164,6 +164,8 @@ interface Checkpoint {
 }
 
 const SEGMENT_BYTES = 64 * 1024 * 1024;
+/** Rows waiting for the log that are appended at once rather than at the end of the turn. */
+const EAGER_APPEND_ROWS = 5_000;
 /** fdatasyncs of the log under way at once; libuv's pool (4 threads) also serves the inserts. */
 const MAX_SYNCS = 2;
 const MAX_BACKOFF_MS = 30_000;
@@ -293,9 +295,19 @@ export class TableWriter {
       if (this.options.walDir) {
         this.unwritten.push(waiter);
         this.unwrittenRows += rows.rows;
+        // A busy turn can run for a long while (every request whose body arrived is handled
+        // before the check phase): once enough rows wait, they are appended at once, so their
+        // sync starts without waiting for the end of the turn.
+        if (this.unwrittenRows >= EAGER_APPEND_ROWS) {
+          this.appendUnwritten();
+          return;
+        }
         if (!this.appendScheduled) {
           this.appendScheduled = true;
-          setImmediate(() => this.appendUnwritten());
+          setImmediate(() => {
+            this.appendScheduled = false;
+            this.appendUnwritten();
+          });
         }
       } else {
         if (this.directQueue.length === 0) this.oldestWaitingSince = Date.now();
@@ -345,7 +357,6 @@ export class TableWriter {
    * takes milliseconds under load. The fdatasyncs run in the pool (see syncNext).
    */
   private appendUnwritten(): void {
-    this.appendScheduled = false;
     if (this.unwritten.length === 0) return;
     const waiters = this.unwritten;
     const rows = this.unwrittenRows;
@@ -452,7 +463,11 @@ export class TableWriter {
       this.slabUsed = 0;
     }
     const start = this.slabUsed;
-    for (const w of waiters) this.slabUsed += this.slab.write(w.rows.text, this.slabUsed);
+    for (const w of waiters) {
+      this.slabUsed += this.slab.write(w.rows.text, this.slabUsed);
+      // The bytes are in the slab now; the text need not live until the sync.
+      w.rows = { text: '', rows: w.rows.rows };
+    }
     return this.slab.subarray(start, this.slabUsed);
   }
 

@@ -205,4 +205,15 @@ describe('toClickhouseDateTime', () => {
   it('formats in UTC with milliseconds', () => {
     expect(toClickhouseDateTime(new Date('2024-02-29T23:59:59.007+01:00'))).toBe('2024-02-29 22:59:59.007');
   });
+
+  it('agrees with the ISO form for any instant, padding every field', () => {
+    const iso = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+    const edges = [0, 1, 999, Date.UTC(1000, 0, 1), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(2026, 0, 1, 0, 0, 0, 5)];
+    for (const ms of edges) expect(toClickhouseDateTime(new Date(ms))).toBe(iso(new Date(ms)));
+    for (let i = 0; i < 2000; i++) {
+      const d = new Date(Math.floor(Math.random() * 4e12));
+      expect(toClickhouseDateTime(d)).toBe(iso(d));
+    }
+    expect(toClickhouseDateTime(new Date(Date.UTC(12000, 0, 1)))).toBe(iso(new Date(Date.UTC(12000, 0, 1))));
+  });
 });
