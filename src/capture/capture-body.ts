@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { ApiError } from '@app/common';
 
 const gunzipAsync = promisify(gunzip);
@@ -82,9 +82,18 @@ export function isGzip(bytes: Buffer): boolean {
 }
 
 /** Inflates gzip with a cap on the output, so a small bomb cannot fill the memory (413). */
+/**
+ * Compressed bodies up to this size inflate on the event loop: a 100-event batch takes about
+ * 0.1 ms, less than the pool round trips of async inflation (one per 16 KB of output by
+ * default) cost on a busy loop. Larger ones inflate in the pool, in large chunks.
+ */
+const INLINE_GUNZIP_BYTES = 32 * 1024;
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+
 export async function gunzipCapped(bytes: Buffer, maxBytes: number): Promise<Buffer> {
   try {
-    return await gunzipAsync(bytes, { maxOutputLength: maxBytes });
+    const options = { maxOutputLength: maxBytes, chunkSize: GUNZIP_CHUNK_BYTES };
+    return bytes.length <= INLINE_GUNZIP_BYTES ? gunzipSync(bytes, options) : await gunzipAsync(bytes, options);
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge('Decompressed body is too large');
     throw ApiError.badRequest('Body is not valid gzip');

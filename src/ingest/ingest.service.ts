@@ -65,7 +65,10 @@ export class IngestService implements OnModuleInit {
     this.sink.assertRoom(this.sink.events, events.length);
     const outcomes = new Array<EventOutcome>(events.length);
     const prepared: Prepared[] = [];
-    await this.profiles.preload(source.projectId, events.map((e) => e.profileId));
+    // What every event of the call shares is looked up once, so preparing an event waits on
+    // nothing but its session.
+    const profileIds = await this.profiles.resolveAll(source.projectId, events.map((e) => e.profileId));
+    const revenueAllowed = source.trusted || (await this.projectFlags(source.projectId)).allowUnsafeRevenue;
     // Events of one call are prepared in order, so a batch's sessions follow its timeline.
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
@@ -78,7 +81,7 @@ export class IngestService implements OnModuleInit {
           continue;
         }
       }
-      const p = await this.prepare(source, event, i, special, userAgent);
+      const p = await this.prepare(source, event, i, special, userAgent, profileIds, revenueAllowed);
       prepared.push(p);
       outcomes[i] = { status: 'stored', eventId: p.row.id, deviceId: p.row.device_id, sessionId: p.row.session_id };
     }
@@ -131,7 +134,15 @@ export class IngestService implements OnModuleInit {
     if (o.status === 'stored') outcomes[p.index] = { ...o, status: 'duplicate' };
   }
 
-  private async prepare(source: IngestSource, event: IncomingEvent, index: number, special: SpecialProperties, userAgent: string): Promise<Prepared> {
+  private async prepare(
+    source: IngestSource,
+    event: IncomingEvent,
+    index: number,
+    special: SpecialProperties,
+    userAgent: string,
+    profileIds: Map<string, string>,
+    revenueAllowed: boolean,
+  ): Promise<Prepared> {
     const projectId = source.projectId;
     const ip = special.ip ?? event.context.ip;
     const { createdAt, fromPast } = resolveTimestamp(event.clientTimestamp ?? special.timestamp, event.receivedAt);
@@ -150,11 +161,12 @@ export class IngestService implements OnModuleInit {
       deviceId = session.deviceId;
       sessionId = session.sessionId;
     }
-    const profileId = event.profileId ? await this.profiles.resolve(projectId, event.profileId) : undefined;
-    const revenueAllowed = source.trusted || (await this.projectFlags(projectId)).allowUnsafeRevenue;
+    const profileId = event.profileId ? (profileIds.get(event.profileId) ?? event.profileId) : undefined;
     const id = eventIdFromClient(projectId, event.id ?? special.id);
+    const enriched: IncomingEvent = { ...event, projectId, profileId, context: { ...event.context, ip, userAgent } };
+    if (!revenueAllowed) enriched.revenue = 0;
     const row = toEventRow(
-      { ...event, projectId, profileId, context: { ...event.context, ip, userAgent }, ...(revenueAllowed ? {} : { revenue: 0 }) },
+      enriched,
       { deviceId, sessionId, createdAt, geo: this.geo.lookup(ip), userAgent: ua, fallbackId: id },
     );
     return { index, row, key: id ? `${projectId}:${id}` : undefined };

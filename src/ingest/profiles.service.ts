@@ -131,6 +131,14 @@ export class ProfilesService {
     this.aliases.set(`${projectId}\u0000${alias}`, Promise.resolve({ profileId }));
   }
 
+  /** What each id of a batch stands for (see `resolve`), with one wait for all of them. */
+  async resolveAll(projectId: string, ids: (string | undefined)[]): Promise<Map<string, string>> {
+    await this.preload(projectId, ids);
+    const unique = [...new Set(ids.filter((id): id is string => !!id))];
+    const found = await Promise.all(unique.map((id) => this.aliases.get(`${projectId}\u0000${id}`)));
+    return new Map(unique.map((id, i) => [id, found[i]?.profileId ?? id]));
+  }
+
   /** The profile an id stands for: itself, unless it was made an alias of another. */
   async resolve(projectId: string, id: string): Promise<string> {
     const key = `${projectId}\u0000${id}`;
