@@ -98,15 +98,19 @@ describe('TableWriter with a write-ahead log', () => {
     expect(readdirSync(walDir)).toEqual([]);
   });
 
-  it('an insert that landed just before a crash is not stored twice on replay', async () => {
+  // The crash happened after the insert of lines 0..20 returned, before the checkpoint moved:
+  // in an older single-record file, and in the record log the writer appends (last one torn).
+  it.each([
+    ['a single record', JSON.stringify({ shipped: 0, inflight: [0, 20] })],
+    ['a record log whose last record is torn', `\n${JSON.stringify({ shipped: 0, inflight: [0, 20] })}\n{"shipped":2`],
+  ])('an insert that landed just before a crash is not stored twice on replay (%s)', async (_, checkpoint) => {
     const walDir = join(walRoot, randomUUID());
     const crashed = writer({ walDir, flushMs: 3_600_000, flushRows: 1_000_000 });
     await crashed.start();
     await crashed.write(rows(0, 30));
     const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
     const name = log.slice(0, -4);
-    // The crash happened after the insert of lines 0..20 returned, before the checkpoint moved.
-    writeFileSync(join(walDir, `${name}.ckpt`), JSON.stringify({ shipped: 0, inflight: [0, 20] }));
+    writeFileSync(join(walDir, `${name}.ckpt`), checkpoint);
     await ch.client.exec({
       query: `INSERT INTO ${ch.table('t')} (id, n) FORMAT JSONCompactEachRow`,
       values: Readable.from([`${rows(0, 20).join('\n')}\n`]),
@@ -118,6 +122,7 @@ describe('TableWriter with a write-ahead log', () => {
     await restarted.drain();
     expect(await stored()).toEqual({ count: 30, distinct: 30 });
     await restarted.close();
+    expect(readdirSync(walDir)).toEqual([]);
   });
 
   it('refuses with WriterFullError instead of growing past bufferRows, and accepts again once drained', async () => {

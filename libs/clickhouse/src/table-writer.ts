@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { close as closeFd, closeSync, fdatasync, fdatasyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { close as closeFd, fdatasync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -81,6 +81,8 @@ interface Segment {
   /** Rows appended to the file and not yet synced (so not yet counted in `total`). */
   unsyncedRows: number;
   syncsInFlight: number;
+  /** Open for appends once the segment has had an insert. */
+  checkpointFd?: number;
   bytes: number;
   total: number;
   shipped: number;
@@ -337,7 +339,10 @@ export class TableWriter {
     this.closed = true;
     await this.drain();
     if (this.shipTimer) clearTimeout(this.shipTimer);
-    for (const segment of this.segments) this.closeSegmentFile(segment);
+    for (const segment of this.segments) {
+      this.closeSegmentFile(segment);
+      this.closeCheckpoint(segment);
+    }
     if (this.active && this.active.pendingRows === 0) await this.removeSegment(this.active);
     this.segments.length = 0;
     this.active = undefined;
@@ -489,6 +494,13 @@ export class TableWriter {
     if (segment.pendingRows === 0 && segment.unsyncedRows === 0) void this.removeSegment(segment).catch(() => undefined);
   }
 
+  private closeCheckpoint(segment: Segment): void {
+    if (segment.checkpointFd === undefined) return;
+    const fd = segment.checkpointFd;
+    segment.checkpointFd = undefined;
+    closeFd(fd, () => undefined);
+  }
+
   private closeSegmentFile(segment: Segment): void {
     if (segment.fd === undefined) return;
     const fd = segment.fd;
@@ -500,32 +512,44 @@ export class TableWriter {
     return join(this.options.walDir!, `${name}.ckpt`);
   }
 
+  /** The last complete record of the checkpoint file (a record torn by a crash is skipped). */
   private async readCheckpoint(name: string): Promise<Checkpoint> {
+    let text = '';
     try {
-      return JSON.parse(await readFile(this.checkpointPath(name), 'utf8')) as Checkpoint;
+      text = await readFile(this.checkpointPath(name), 'utf8');
     } catch {
       return { shipped: 0 };
     }
+    const lines = text.split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      try {
+        const record = JSON.parse(lines[i]) as Checkpoint;
+        if (typeof record?.shipped === 'number') return record;
+      } catch {
+        // torn or empty line
+      }
+    }
+    return { shipped: 0 };
   }
 
   /**
-   * Synchronous on purpose: a few bytes and an fdatasync cost well under a millisecond, while
-   * five round trips through libuv's pool on a busy event loop cost tens of milliseconds each,
-   * twice per insert, in which no insert runs.
+   * Appends a record to the segment's checkpoint file (replay reads the last one). Written
+   * synchronously (a few bytes into the page cache) with one fdatasync in the pool when the
+   * record must be durable before the insert it announces: the record after an insert need
+   * not be, as the next one's sync covers it and a lost one only replays a range whose token
+   * ClickHouse already knows.
    */
-  private writeCheckpoint(name: string, checkpoint: Checkpoint): void {
-    const path = this.checkpointPath(name);
-    const fd = openSync(`${path}.tmp`, 'w');
-    try {
-      writeSync(fd, JSON.stringify(checkpoint));
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(`${path}.tmp`, path);
+  private appendCheckpoint(segment: Segment, checkpoint: Checkpoint, durable: boolean): Promise<void> {
+    segment.checkpointFd ??= openSync(this.checkpointPath(segment.name), 'a');
+    const fd = segment.checkpointFd;
+    // Leading newline: an older checkpoint may end without one.
+    writeSync(fd, `\n${JSON.stringify(checkpoint)}`);
+    if (!durable) return Promise.resolve();
+    return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
   }
 
   private async removeSegment(segment: Segment): Promise<void> {
+    this.closeCheckpoint(segment);
     const i = this.segments.indexOf(segment);
     if (i >= 0) this.segments.splice(i, 1);
     await rm(join(this.options.walDir!, `${segment.name}.wal`), { force: true });
@@ -582,7 +606,7 @@ export class TableWriter {
     const to = segment.retryTo ?? from + Math.min(segment.pending[0].rows, this.options.flushRows);
     const count = to - from;
     segment.retryTo = to;
-    this.writeCheckpoint(segment.name, { shipped: from, inflight: [from, to] });
+    await this.appendCheckpoint(segment, { shipped: from, inflight: [from, to] }, true);
     await this.insertRange(segment, joined(peekRows(segment.pending, count)), from, to);
     segment.retryTo = undefined;
     takeRows(segment.pending, count);
@@ -591,7 +615,7 @@ export class TableWriter {
     this.unshippedRows -= count;
     this.oldestWaitingSince = this.unshippedRows > 0 ? Date.now() : 0;
     if (segment.pendingRows === 0 && segment.unsyncedRows === 0 && segment !== this.active) await this.removeSegment(segment);
-    else this.writeCheckpoint(segment.name, { shipped: to });
+    else await this.appendCheckpoint(segment, { shipped: to }, false);
   }
 
   private async insertRange(segment: Segment, body: Buffer, from: number, to: number): Promise<void> {
