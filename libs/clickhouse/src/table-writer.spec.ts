@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -134,6 +134,28 @@ describe('TableWriter with a write-ahead log', () => {
     await w.write(rows(90, 20));
     await w.close();
     expect(await stored()).toEqual({ count: 110, distinct: 110 });
+  });
+
+  it('fails only the writes whose append failed, moves to a new log file and keeps serving', async () => {
+    const walDir = join(walRoot, randomUUID());
+    const w = writer({ walDir, flushMs: 3_600_000, flushRows: 1_000_000 });
+    await w.start();
+    await w.write(rows(0, 10));
+    // The log file's descriptor stops taking writes (as after an I/O error): a read-only one.
+    const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
+    const active = (w as unknown as { active: { fd: number } }).active;
+    const original = active.fd;
+    active.fd = openSync(join(walDir, log), 'r');
+    await expect(Promise.all([w.write(rows(10, 5)), w.write(rows(15, 5))])).rejects.toThrow();
+    await Promise.all([w.write(rows(20, 7)), w.write(rows(27, 3))]);
+    expect(readdirSync(walDir).filter((f) => f.endsWith('.wal'))).toHaveLength(2);
+    await w.drain();
+    // The 10 rows acknowledged before the failure and the 10 after it; none of the refused.
+    const rs = await ch.client.query({ query: `SELECT groupArray(n) AS ns FROM (SELECT n FROM ${ch.table('t')} ORDER BY n)`, format: 'JSONEachRow' });
+    const [{ ns }] = await rs.json<{ ns: number[] }>();
+    expect(ns).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 20 + i)]);
+    await w.close();
+    closeSync(original);
   });
 
   it('keeps rows of a failed insert in the log and retries them', async () => {
