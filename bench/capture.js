@@ -16,6 +16,7 @@ const { randomUUID } = require('node:crypto');
 const { createServer } = require('node:net');
 const { gzipSync } = require('node:zlib');
 const autocannon = require('autocannon');
+const { persistedRuns } = require('./persisted');
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -66,13 +67,6 @@ function summary(label, r) {
 async function count(root, projectId) {
   const res = await (await fetch(`${BASE}/export/events?projectId=${projectId}&limit=1`, { headers: root })).json();
   return res.meta.totalCount;
-}
-
-/** Waits (up to two minutes) until `count()` reaches `target`; returns the last count. */
-async function drained(count, target) {
-  let now = await count();
-  for (const until = Date.now() + 120_000; now < target && Date.now() < until; now = await count()) await new Promise((r) => setTimeout(r, 200));
-  return now;
 }
 
 /** A port nobody listens on (other benchmarks may be running on this machine). */
@@ -136,37 +130,21 @@ async function main() {
       await run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain, duration: 2 }),
     ];
 
-    // Each run starts on an empty buffer: wait until every event acknowledged so far is
-    // counted, then time the run, then report what ClickHouse counted during it and until
-    // all of its events were in (acknowledged is not yet inserted: the log answers first).
     const all = () => count(root, project.id);
-    let acknowledged = warm.reduce((n, r) => n + r['2xx'] * PER_BATCH, 0);
-    const measure = async (label, opts) => {
-      const before = await drained(all, acknowledged);
-      const started = Date.now();
-      const r = await run(opts);
-      const atEnd = await all();
-      acknowledged = before + r['2xx'] * PER_BATCH;
-      const now = await drained(all, acknowledged);
-      const row = summary(label, r);
-      row['stored/s in run'] = Math.round((atEnd - before) / SECONDS);
-      row['stored/s to drained'] = Math.round((now - before) / ((Date.now() - started) / 1000));
-      row['all stored'] = now >= acknowledged;
-      return { r, row };
-    };
+    const measure = persistedRuns(all, SECONDS, warm.reduce((n, r) => n + r['2xx'] * PER_BATCH, 0));
+    const row = (label) => (r) => summary(label, r);
 
-    const track = await measure('POST /track/batch (100 events)', { url: `${BASE}/track/batch`, method: 'POST', headers: trackHeaders, body: trackBatch });
-    const posthog = await measure('POST /batch PostHog, gzip (100 events)', { url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain });
-    const withIds = await measure('POST /batch PostHog, gzip, uuids (100 events)', {
-      url: `${BASE}/batch/`,
-      method: 'POST',
-      headers: posthogHeaders,
-      requests: [{ setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }) }],
-    });
+    const track = await measure(() => run({ url: `${BASE}/track/batch`, method: 'POST', headers: trackHeaders, body: trackBatch }), PER_BATCH, row('POST /track/batch (100 events)'));
+    const posthog = await measure(() => run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain }), PER_BATCH, row('POST /batch PostHog, gzip (100 events)'));
+    const withIds = await measure(
+      () => run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, requests: [{ setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }) }] }),
+      PER_BATCH,
+      row('POST /batch PostHog, gzip, uuids (100 events)'),
+    );
     console.table([track.row, posthog.row, withIds.row]);
     const ratio = posthog.row['stored/s to drained'] / Math.max(1, track.row['stored/s to drained']);
     console.log(`ratio PostHog /batch : /track/batch (events/s stored) = ${ratio.toFixed(3)} (target ≥ 0.8)`);
-    console.log(`acknowledged in all runs (incl. warm-up): ${acknowledged}; stored: ${await all()}`);
+    console.log(`acknowledged in all runs (incl. warm-up): ${withIds.acknowledged}; stored: ${await all()}`);
   } finally {
     if (server.exitCode === null) {
       server.kill('SIGTERM');

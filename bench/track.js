@@ -12,6 +12,7 @@ const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const autocannon = require('autocannon');
+const { persistedRuns } = require('./persisted');
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 200;
@@ -91,40 +92,18 @@ async function main() {
       await run({ url: 'http://127.0.0.1:3402/track', method: 'POST', headers, body: single, duration: 2 }),
       await run({ url: 'http://127.0.0.1:3402/track/batch', method: 'POST', headers, body: batch, duration: 2 }),
     ];
-    let acknowledged = warm[0]['2xx'] + warm[1]['2xx'] * 100;
+    const acknowledged = warm[0]['2xx'] + warm[1]['2xx'] * 100;
     await run({ url: 'http://127.0.0.1:3401/track', method: 'POST', headers, body: single, duration: 2 });
 
     const stored = async () => (await (await fetch(`http://127.0.0.1:3402/export/events?projectId=${project.id}&limit=1`, { headers: root })).json()).meta.totalCount;
-    // Acknowledged is not yet inserted (the write-ahead log answers first, inserts follow), so
-    // each ingestion run also reports what ClickHouse counted: during the run, and per second
-    // until every event it acknowledged was counted. A buffer that only fills would show here.
-    const drained = async (target) => {
-      let now = await stored();
-      for (const until = Date.now() + 120_000; now < target && Date.now() < until; now = await stored()) await new Promise((res) => setTimeout(res, 200));
-      return now;
-    };
-    const persisted = async (label, opts, perRequest) => {
-      // Every run starts on an empty buffer.
-      const before = await drained(acknowledged);
-      const started = Date.now();
-      const r = await run(opts);
-      const atEnd = await stored();
-      acknowledged = before + r['2xx'] * perRequest;
-      const target = acknowledged;
-      const now = await drained(target);
-      const row = summary(label, r, perRequest);
-      row['stored/s in run'] = Math.round((atEnd - before) / SECONDS);
-      row['stored/s to drained'] = Math.round((now - before) / ((Date.now() - started) / 1000));
-      row['all stored'] = now >= target;
-      return { r, row };
-    };
+    const persisted = persistedRuns(stored, SECONDS, acknowledged);
 
     const rows = [];
     const baseline = await run({ url: 'http://127.0.0.1:3401/track', method: 'POST', headers, body: single });
     rows.push(summary('bare Fastify, same body', baseline, 1));
-    const track = await persisted('POST /track', { url: 'http://127.0.0.1:3402/track', method: 'POST', headers, body: single }, 1);
+    const track = await persisted(() => run({ url: 'http://127.0.0.1:3402/track', method: 'POST', headers, body: single }), 1, (r) => summary('POST /track', r, 1));
     rows.push(track.row);
-    const batched = await persisted('POST /track/batch (100 events)', { url: 'http://127.0.0.1:3402/track/batch', method: 'POST', headers, body: batch }, 100);
+    const batched = await persisted(() => run({ url: 'http://127.0.0.1:3402/track/batch', method: 'POST', headers, body: batch }), 100, (r) => summary('POST /track/batch (100 events)', r, 100));
     rows.push(batched.row);
     console.table(rows);
     console.log(`ratio /track : bare Fastify (req/s) = ${(track.r.requests.average / baseline.requests.average).toFixed(3)}`);

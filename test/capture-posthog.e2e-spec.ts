@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { compressToBase64 } from 'lz-string';
@@ -148,6 +148,15 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
         const res = await inject('POST', '/e/', body, { 'content-type': 'text/plain' });
         expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 400, body: validation(detail) });
       }
+    });
+
+    it('a gzip batch of over 32 KB (inflated in the pool, not inline) is stored whole', async () => {
+      const name = unique('gzbig');
+      // Random text does not compress: 400 events make a compressed body of about 40 KB.
+      const batch = Array.from({ length: 400 }, (_, i) => event(name, { properties: { i, noise: randomBytes(96).toString('base64') } }));
+      const body = gzipSync(JSON.stringify({ api_key: key, batch }));
+      expect(body.length).toBeGreaterThan(32 * 1024);
+      await accepted(inject('POST', '/batch', body, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), name, 400);
     });
 
     it('a gzip bomb → 413', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
@@ -58,6 +59,23 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
         origin: 'https://shop.example.com',
       });
       expect(row.properties).toMatchObject({ total: '12.5', 'items.0.sku': 'a' });
+    });
+
+    it('gzip (Content-Encoding) is inflated; a small bomb past the 8 MB cap → 400, and the next call works', async () => {
+      const name = unique('gzipped');
+      const gz = (body: unknown) => gzipSync(JSON.stringify(body));
+      const post = (payload: Buffer) =>
+        t.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: basic(pub.id) }, payload });
+      expect((await post(gz({ batch: [{ type: 'track', event: name, userId: 'u', messageId: `m-${name}` }] }))).statusCode).toBe(200);
+      expect(await named(name)).toHaveLength(1);
+      // About 30 KB compressed (inflated inline, on the event loop) and 30 MB inflated.
+      const bomb = gzipSync(Buffer.alloc(30 * 1024 * 1024, 0x20), { level: 9 });
+      expect(bomb.length).toBeLessThan(32 * 1024);
+      const refused = await post(bomb);
+      expect({ status: refused.statusCode, body: refused.json() }).toEqual({ status: 400, body: { success: false, message: 'Decompressed body is too large' } });
+      const after = unique('after-bomb');
+      expect((await post(gz({ batch: [{ type: 'track', event: after, userId: 'u', messageId: `m-${after}` }] }))).statusCode).toBe(200);
+      expect(await named(after)).toHaveLength(1);
     });
 
     it('a retried messageId is counted once', async () => {

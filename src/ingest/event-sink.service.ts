@@ -48,8 +48,7 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
 
   /** Throws the 503 a full buffer gets before any row is built, when `rows` would not fit. */
   assertRoom(writer: TableWriter, rows: number): void {
-    if (writer.hasRoom(rows)) return;
-    throw new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(writer.retryAfterSeconds) });
+    if (!writer.hasRoom(rows)) throw this.unavailable(new WriterFullError(writer.retryAfterSeconds));
   }
 
   /**

@@ -132,32 +132,10 @@ interface Append {
   rows: number;
 }
 
-/** The first `rows` lines of the pending chunks, removed from them (views, not copies). */
-function takeRows(pending: RowChunk[], rows: number): Buffer[] {
-  const out: Buffer[] = [];
-  let left = rows;
-  while (left > 0 && pending.length > 0) {
-    const head = pending[0];
-    if (head.rows <= left) {
-      out.push(head.body);
-      left -= head.rows;
-      pending.shift();
-      continue;
-    }
-    const cut = offsetAfterLines(head.body, left);
-    out.push(head.body.subarray(0, cut));
-    pending[0] = { body: head.body.subarray(cut), rows: head.rows - left };
-    left = 0;
-  }
-  return out;
+/** The first `rows` lines of a chunk (at most all of them), as a view. */
+function firstRows(chunk: RowChunk, rows: number): Buffer {
+  return rows >= chunk.rows ? chunk.body : chunk.body.subarray(0, offsetAfterLines(chunk.body, rows));
 }
-
-/** The first `rows` lines of the pending chunks, left in place. */
-function peekRows(pending: readonly RowChunk[], rows: number): Buffer[] {
-  return takeRows([...pending], rows);
-}
-
-const joined = (parts: Buffer[]) => (parts.length === 1 ? parts[0] : Buffer.concat(parts));
 
 interface Checkpoint {
   shipped: number;
@@ -174,7 +152,7 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Group commit into one ClickHouse table. Concurrent requests hand in rows (JSONCompactEachRow
- * lines, as a chunk of bytes); rows are inserted in large batches and each request's promise settles only when
+ * lines); rows are inserted in large batches and each request's promise settles only when
  * its rows are durable.
  *
  * With a write-ahead log (the default) durability is local: every waiting request's rows are
@@ -289,9 +267,7 @@ export class TableWriter {
     if (this.closed) return Promise.reject(new WriterClosedError());
     const rows = Array.isArray(input) ? textOfLines(input) : (input as RowText);
     if (rows.rows === 0) return Promise.resolve();
-    if (this.bufferedRows + rows.rows > this.options.bufferRows) {
-      return Promise.reject(new WriterFullError(this.retryAfterSeconds));
-    }
+    if (!this.hasRoom(rows.rows)) return Promise.reject(new WriterFullError(this.retryAfterSeconds));
     return new Promise<void>((resolve, reject) => {
       const waiter = { rows, resolve, reject };
       if (this.options.walDir) {
@@ -603,14 +579,19 @@ export class TableWriter {
     const segment = this.segments.find((s) => s.pendingRows > 0);
     if (!segment) return;
     const from = segment.shipped;
-    // One insert takes rows of the first chunk only (a slab's worth at most), a view of it.
+    // One insert takes rows of the first chunk only (a slab's worth at most), as a view of it.
+    // A retry takes the same range: the first chunk can only have grown since.
     const to = segment.retryTo ?? from + Math.min(segment.pending[0].rows, this.options.flushRows);
     const count = to - from;
     segment.retryTo = to;
     this.appendCheckpoint(segment, { shipped: from, inflight: [from, to] }, true);
-    await this.insertRange(segment, joined(peekRows(segment.pending, count)), from, to);
+    const body = firstRows(segment.pending[0], count);
+    await this.insertRange(segment, body, from, to);
     segment.retryTo = undefined;
-    takeRows(segment.pending, count);
+    // The chunk may have grown meanwhile; its first `count` rows are still these bytes.
+    const head = segment.pending[0];
+    if (count >= head.rows) segment.pending.shift();
+    else segment.pending[0] = { body: head.body.subarray(body.length), rows: head.rows - count };
     segment.pendingRows -= count;
     segment.shipped = to;
     this.unshippedRows -= count;

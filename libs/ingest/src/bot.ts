@@ -1,5 +1,5 @@
 import { isbotMatch } from 'isbot';
-import { LRUCache } from 'lru-cache';
+import { memoizeText } from './memo';
 
 /**
  * Coarse classes for the 202 `{ bot: { name, type } }` answer and for logs:
@@ -62,22 +62,15 @@ function productToken(ua: string, match: string): string {
   return ua.slice(start, Math.min(end, start + MAX_NAME_LENGTH));
 }
 
-/** Longer headers are checked each time, so the cache holds at most a few MB. */
-const MAX_CACHED_UA_LENGTH = 512;
 /** isbot's pattern is one large regular expression: its verdict is kept per distinct UA. */
-const recent = new LRUCache<string, { bot: Readonly<BotInfo> | null }>({ max: 10_000 });
+const classifyCached = memoizeText((ua) => {
+  const bot = classify(ua);
+  return bot && Object.freeze(bot);
+}, { max: 10_000, maxKeyLength: 512 });
 
 /** A known bot, crawler or HTTP library behind this user agent, or null for a person's browser. */
 export function detectBot(userAgent: string | null | undefined): Readonly<BotInfo> | null {
-  if (!userAgent) return null;
-  if (userAgent.length > MAX_CACHED_UA_LENGTH) return classify(userAgent);
-  let hit = recent.get(userAgent);
-  if (!hit) {
-    const bot = classify(userAgent);
-    hit = { bot: bot && Object.freeze(bot) };
-    recent.set(userAgent, hit);
-  }
-  return hit.bot;
+  return userAgent ? classifyCached(userAgent) : null;
 }
 
 function classify(userAgent: string): BotInfo | null {

@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { memoizeText } from './memo';
 
 export interface ParsedUrl {
   /** Pathname as sent (still percent-encoded), or the raw input when it is no URL at all. */
@@ -54,14 +54,7 @@ export function parseUrl(input: unknown): Readonly<ParsedUrl> {
   let raw = input.trim();
   if (raw === '') return EMPTY;
   if (raw.length > MAX_URL_LENGTH) raw = raw.slice(0, MAX_URL_LENGTH);
-  if (raw.length > MAX_CACHED_URL_LENGTH) return parseRaw(raw);
-  let parsed = recent.get(raw);
-  if (!parsed) {
-    parsed = parseRaw(raw);
-    Object.freeze(parsed.query);
-    recent.set(raw, Object.freeze(parsed));
-  }
-  return parsed;
+  return parseCached(raw);
 }
 
 const EMPTY: Readonly<ParsedUrl> = Object.freeze({ path: '', origin: '', hostname: '', query: Object.freeze({}), hash: '' });
@@ -70,9 +63,11 @@ const EMPTY: Readonly<ParsedUrl> = Object.freeze({ path: '', origin: '', hostnam
  * Pages, referrers and origins repeat from event to event, and WHATWG URL parsing is the
  * dearest step of building a row: recent answers are kept (frozen, as callers share them).
  */
-const recent = new LRUCache<string, Readonly<ParsedUrl>>({ max: 10_000 });
-/** Longer URLs are parsed each time, so the cache stays within a few MB whatever is sent. */
-const MAX_CACHED_URL_LENGTH = 512;
+const parseCached = memoizeText((raw) => {
+  const parsed = parseRaw(raw);
+  Object.freeze(parsed.query);
+  return Object.freeze(parsed);
+}, { max: 10_000, maxKeyLength: 512 });
 
 function parseRaw(raw: string): ParsedUrl {
   const empty: ParsedUrl = { path: '', origin: '', hostname: '', query: {}, hash: '' };

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import UAParser from 'ua-parser-js';
+import { memoizeText } from './memo';
 
 /**
  * Lower-case like OpenPanel. 'server' marks requests with no browser behind them (no UA, or
@@ -45,7 +45,7 @@ const ANDROID = /android/i;
 const MOBILE = /mobi|iphone|ipod|phone|blackberry|opera mini|iemobile|symbian|windows ce/i;
 const PARSER_TYPES: ReadonlySet<string> = new Set(['mobile', 'tablet', 'smarttv', 'console', 'wearable', 'embedded']);
 
-const cache = new LRUCache<string, Readonly<UserAgentInfo>>({ max: CACHE_SIZE });
+
 // One instance reused: parsing is synchronous, so nothing can interleave.
 const parser = new UAParser();
 
@@ -74,6 +74,8 @@ function parse(ua: string): Readonly<UserAgentInfo> {
   });
 }
 
+const parseCached = memoizeText(parse, { max: CACHE_SIZE });
+
 /**
  * Parses a user agent into the `events` device columns. Results are cached per distinct UA
  * (this runs for every event) and frozen, since the same object is handed to every caller.
@@ -83,12 +85,7 @@ export function parseUserAgent(userAgent: string | null | undefined): Readonly<U
   let ua = userAgent.trim();
   if (ua === '') return SERVER;
   if (ua.length > MAX_UA_LENGTH) ua = ua.slice(0, MAX_UA_LENGTH);
-  let info = cache.get(ua);
-  if (!info) {
-    info = parse(ua);
-    cache.set(ua, info);
-  }
-  return info;
+  return parseCached(ua);
 }
 
 const OVERRIDES = [
