@@ -8,6 +8,11 @@ describe('loadConfig', () => {
     expect(c.clickhouseUrl).toBeUndefined();
     expect(c.rateLimits).toEqual({ track: { limit: 1000, windowMs: 10000 }, export: { limit: 100, windowMs: 10000 }, manage: { limit: 20, windowMs: 10000 } });
   });
+  it('flushes each second with the write-ahead log, every 250 ms without it (requests wait then)', () => {
+    expect(loadConfig({}).ingest).toMatchObject({ wal: true, flushMs: 1000, flushRows: 50000 });
+    expect(loadConfig({ INGEST_WAL: 'false' }).ingest).toMatchObject({ wal: false, flushMs: 250 });
+    expect(loadConfig({ INGEST_FLUSH_MS: '40' }).ingest.flushMs).toBe(40);
+  });
   it('stops with a sentence naming the variable', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT="abc"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);

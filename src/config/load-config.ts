@@ -30,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const dataDir = e.DATA_DIR ?? './data';
   const windowMs = e.RATE_LIMIT_WINDOW_MS ?? 10_000;
+  const wal = e.INGEST_WAL ?? true;
   return {
     port: e.PORT ?? 3333,
     host: e.HOST ?? '0.0.0.0',
@@ -54,9 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     geoDbPath: e.GEO_DB_PATH,
     ingest: {
-      wal: e.INGEST_WAL ?? true,
+      wal,
       flushRows: e.INGEST_FLUSH_ROWS ?? 50_000,
-      flushMs: e.INGEST_FLUSH_MS ?? 250,
+      // With the log, the interval only delays when queries see an event (the 200 came at
+      // the fsync), and fewer, larger inserts cost chDB much less per row (measured: about
+      // a quarter more events/s stored at 1 s than at 250 ms). Without it, requests wait for
+      // the insert, so it stays short.
+      flushMs: e.INGEST_FLUSH_MS ?? (wal ? 1000 : 250),
       bufferRows: e.INGEST_BUFFER_ROWS ?? 200_000,
       idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60 * 1000,
     },
