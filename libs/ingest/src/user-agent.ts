@@ -45,7 +45,6 @@ const ANDROID = /android/i;
 const MOBILE = /mobi|iphone|ipod|phone|blackberry|opera mini|iemobile|symbian|windows ce/i;
 const PARSER_TYPES: ReadonlySet<string> = new Set(['mobile', 'tablet', 'smarttv', 'console', 'wearable', 'embedded']);
 
-
 // One instance reused: parsing is synchronous, so nothing can interleave.
 const parser = new UAParser();
 
