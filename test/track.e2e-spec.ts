@@ -241,6 +241,27 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
       expect((await events(`name IN ('b1', 'b2')`)).map((r) => r.name)).toHaveLength(2);
     });
 
+    it('items that name another user agent or IP get that sender’s device, the rest the request’s', async () => {
+      const h = { 'x-client-ip': '81.2.69.160' };
+      const single = (await send({ type: 'track', payload: { name: 'dev_single' } }, h)).json();
+      const fromIphone = (await send({ type: 'track', payload: { name: 'dev_single_iphone' } }, { ...h, 'user-agent': IPHONE })).json();
+      const items = [
+        { type: 'track', payload: { name: 'dev_b0' } },
+        { type: 'track', payload: { name: 'dev_b1', properties: { __ua: IPHONE } } },
+        { type: 'track', payload: { name: 'dev_b2', properties: { __ip: '81.2.69.161' } } },
+        { type: 'track', payload: { name: 'dev_b3' } },
+        { type: 'track', payload: { name: 'dev_b4', properties: { __ua: IPHONE } } },
+      ];
+      expect((await send({ items }, h, '/track/batch')).json()).toEqual({ accepted: 5, rejected: [] });
+      const rows = await events(`name LIKE 'dev_b%'`);
+      const device = Object.fromEntries(rows.map((r) => [r.name, r.device_id]));
+      expect(device.dev_b0).toBe(single.deviceId);
+      expect(device.dev_b3).toBe(single.deviceId);
+      expect(device.dev_b1).toBe(fromIphone.deviceId);
+      expect(device.dev_b4).toBe(fromIphone.deviceId);
+      expect(new Set([single.deviceId, fromIphone.deviceId, device.dev_b2]).size).toBe(3);
+    });
+
     it('refuses more than 2000 items and accepts bodies above 1 MB up to 10 MB', async () => {
       expect((await send({ items: Array(2001).fill({ type: 'track', payload: { name: 'x' } }) }, {}, '/track/batch')).statusCode).toBe(400);
       const big = Array.from({ length: 100 }, (_, i) => ({ type: 'track', payload: { name: 'big', properties: { i, blob: 'x'.repeat(15_000) } } }));

@@ -5,6 +5,8 @@ import {
   applyUserAgentOverrides,
   assignSession,
   detectBot,
+  type DeviceIds,
+  type DeviceSalts,
   type EventRow,
   eventIdFromClient,
   GeoLookup,
@@ -25,6 +27,17 @@ import { ProfilesService } from './profiles.service';
 import { SaltsService } from './salts.service';
 
 const PROJECT_TTL_MS = 10_000;
+
+/** What `prepare` needs besides the event: read once per event or once per call. */
+interface PrepareInput {
+  special: SpecialProperties;
+  userAgent: string;
+  salts: DeviceSalts;
+  /** Device ids of this call by salt, IP and user agent. */
+  devices: Map<string, DeviceIds>;
+  profileIds: Map<string, string>;
+  revenueAllowed: boolean;
+}
 
 interface Prepared {
   index: number;
@@ -69,7 +82,10 @@ export class IngestService implements OnModuleInit {
     // nothing but its session.
     const profileIds = await this.profiles.resolveAll(source.projectId, events.map((e) => e.profileId));
     const revenueAllowed = source.trusted || (await this.projectFlags(source.projectId)).allowUnsafeRevenue;
+    // Events of one call share their sender: one device hash per user agent and IP of the call.
+    const devices = new Map<string, DeviceIds>();
     // Events of one call are prepared in order, so a batch's sessions follow its timeline.
+    // Nothing in the loop awaits once the day's salts are loaded.
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
       const special = readSpecialProperties(event.properties);
@@ -81,7 +97,8 @@ export class IngestService implements OnModuleInit {
           continue;
         }
       }
-      const p = await this.prepare(source, event, i, special, userAgent, profileIds, revenueAllowed);
+      const salts = this.salts.peek(event.receivedAt) ?? (await this.salts.forDate(event.receivedAt));
+      const p = this.prepare(source, event, i, { special, userAgent, salts, devices, profileIds, revenueAllowed });
       prepared.push(p);
       outcomes[i] = { status: 'stored', eventId: p.row.id, deviceId: p.row.device_id, sessionId: p.row.session_id };
     }
@@ -134,30 +151,25 @@ export class IngestService implements OnModuleInit {
     if (o.status === 'stored') outcomes[p.index] = { ...o, status: 'duplicate' };
   }
 
-  private async prepare(
-    source: IngestSource,
-    event: IncomingEvent,
-    index: number,
-    special: SpecialProperties,
-    userAgent: string,
-    profileIds: Map<string, string>,
-    revenueAllowed: boolean,
-  ): Promise<Prepared> {
+  private prepare(source: IngestSource, event: IncomingEvent, index: number, shared: PrepareInput): Prepared {
+    const { special, userAgent, salts, devices, profileIds, revenueAllowed } = shared;
     const projectId = source.projectId;
     const ip = special.ip ?? event.context.ip;
     const { createdAt, fromPast } = resolveTimestamp(event.clientTimestamp ?? special.timestamp, event.receivedAt);
     const ua = applyUserAgentOverrides(parseUserAgent(userAgent), event.properties);
-    const deviceIds = resolveDeviceId({
-      projectId,
-      ip,
-      userAgent,
-      salts: await this.salts.forDate(event.receivedAt),
-      explicit: event.deviceId ?? special.deviceId,
-    });
+    const explicit = event.deviceId ?? special.deviceId;
+    let deviceIds: DeviceIds;
+    if (explicit) {
+      deviceIds = resolveDeviceId({ projectId, ip, userAgent, salts, explicit });
+    } else {
+      const key = `${salts.current}\u0000${ip}\u0000${userAgent}`;
+      deviceIds = devices.get(key) ?? resolveDeviceId({ projectId, ip, userAgent, salts });
+      devices.set(key, deviceIds);
+    }
     let deviceId = deviceIds.deviceId;
     let sessionId = '';
     if (!fromPast && !ua.isServer) {
-      const session = await assignSession(this.sessions, { projectId, deviceIds, at: createdAt.getTime() });
+      const session = assignSession(this.sessions, { projectId, deviceIds, at: createdAt.getTime() });
       deviceId = session.deviceId;
       sessionId = session.sessionId;
     }
@@ -165,10 +177,7 @@ export class IngestService implements OnModuleInit {
     const id = eventIdFromClient(projectId, event.id ?? special.id);
     const enriched: IncomingEvent = { ...event, projectId, profileId, context: { ...event.context, ip, userAgent } };
     if (!revenueAllowed) enriched.revenue = 0;
-    const row = toEventRow(
-      enriched,
-      { deviceId, sessionId, createdAt, geo: this.geo.lookup(ip), userAgent: ua, fallbackId: id },
-    );
+    const row = toEventRow(enriched, { deviceId, sessionId, createdAt, geo: this.geo.lookup(ip), userAgent: ua, special, fallbackId: id });
     return { index, row, key: id ? `${projectId}:${id}` : undefined };
   }
 

@@ -12,9 +12,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 @Injectable()
 export class SaltsService {
-  private cached: { day: string; until: number; salts: Promise<DeviceSalts> } | undefined;
+  private cached: { day: string; until: number; salts: Promise<DeviceSalts>; ready?: DeviceSalts } | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The salts of `now`'s day when they are loaded already, so the hot path need not await. */
+  peek(now: Date): DeviceSalts | undefined {
+    const c = this.cached;
+    const ms = now.getTime();
+    return c && ms < c.until && ms >= c.until - DAY_MS ? c.ready : undefined;
+  }
 
   forDate(now: Date): Promise<DeviceSalts> {
     const ms = now.getTime();
@@ -23,10 +30,16 @@ export class SaltsService {
     const day = now.toISOString().slice(0, 10);
     if (this.cached?.day !== day) {
       const salts = this.load(day);
-      this.cached = { day, until: Date.parse(`${day}T00:00:00Z`) + DAY_MS, salts };
-      salts.catch(() => {
-        if (this.cached?.salts === salts) this.cached = undefined;
-      });
+      const entry: NonNullable<SaltsService['cached']> = { day, until: Date.parse(`${day}T00:00:00Z`) + DAY_MS, salts };
+      this.cached = entry;
+      salts.then(
+        (ready) => {
+          entry.ready = ready;
+        },
+        () => {
+          if (this.cached === entry) this.cached = undefined;
+        },
+      );
     }
     return this.cached.salts;
   }

@@ -90,6 +90,15 @@ export const TRACK_ITEM_SCHEMA = {
   })),
 };
 
+/** An item of one known `type`: what `TRACK_ITEM_SCHEMA` checks once `type` is that one. */
+export function trackItemSchemaOf(type: TrackType) {
+  return {
+    type: 'object',
+    required: ['type', 'payload'],
+    properties: { type: { const: type }, payload: payloadFor(type) },
+  };
+}
+
 /** POST /track: an item, plus the credentials some SDKs put in the body. */
 export const TRACK_BODY_SCHEMA = {
   ...TRACK_ITEM_SCHEMA,

@@ -57,67 +57,67 @@ describe('nextSession', () => {
 describe('assignSession', () => {
   const device: DeviceIds = { deviceId: 'today', previousDeviceId: 'yesterday', explicit: false };
 
-  it('opens, continues and rotates sessions through the store', async () => {
+  it('opens, continues and rotates sessions through the store', () => {
     const store = new MemorySessionStore();
     const newId = ids('s1', 's2');
-    const first = await assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId });
-    const second = await assignSession(store, { projectId: 'p', deviceIds: device, at: T0 + 10 * MIN, newId });
-    const third = await assignSession(store, { projectId: 'p', deviceIds: device, at: T0 + 41 * MIN, newId });
+    const first = assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId });
+    const second = assignSession(store, { projectId: 'p', deviceIds: device, at: T0 + 10 * MIN, newId });
+    const third = assignSession(store, { projectId: 'p', deviceIds: device, at: T0 + 41 * MIN, newId });
     expect([first, second, third]).toEqual([
       { deviceId: 'today', sessionId: 's1', isNew: true },
       { deviceId: 'today', sessionId: 's1', isNew: false },
       { deviceId: 'today', sessionId: 's2', isNew: true },
     ]);
-    expect(await store.get(sessionKey('p', 'today'))).toEqual({ lastSeen: T0 + 41 * MIN, sessionId: 's2' });
+    expect(store.get(sessionKey('p', 'today'))).toEqual({ lastSeen: T0 + 41 * MIN, sessionId: 's2' });
   });
 
-  it('carries on a live session under yesterday’s device id across the salt rotation', async () => {
+  it('carries on a live session under yesterday’s device id across the salt rotation', () => {
     const store = new MemorySessionStore();
-    await store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
-    expect(await assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('x') })).toEqual({
+    store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
+    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('x') })).toEqual({
       deviceId: 'yesterday',
       sessionId: 'night',
       isNew: false,
     });
-    expect(await store.get(sessionKey('p', 'yesterday'))).toEqual({ lastSeen: T0, sessionId: 'night' });
-    expect(await store.get(sessionKey('p', 'today'))).toBeUndefined();
+    expect(store.get(sessionKey('p', 'yesterday'))).toEqual({ lastSeen: T0, sessionId: 'night' });
+    expect(store.get(sessionKey('p', 'today'))).toBeUndefined();
   });
 
-  it('ignores yesterday’s session once it has expired', async () => {
+  it('ignores yesterday’s session once it has expired', () => {
     const store = new MemorySessionStore();
-    await store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 31 * MIN, sessionId: 'night' });
-    expect(await assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('fresh') })).toEqual({
+    store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 31 * MIN, sessionId: 'night' });
+    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('fresh') })).toEqual({
       deviceId: 'today',
       sessionId: 'fresh',
       isNew: true,
     });
   });
 
-  it('keeps projects apart', async () => {
+  it('keeps projects apart', () => {
     const store = new MemorySessionStore();
-    const a = await assignSession(store, { projectId: 'a', deviceIds: device, at: T0, newId: ids('sa') });
-    const b = await assignSession(store, { projectId: 'b', deviceIds: device, at: T0, newId: ids('sb') });
+    const a = assignSession(store, { projectId: 'a', deviceIds: device, at: T0, newId: ids('sa') });
+    const b = assignSession(store, { projectId: 'b', deviceIds: device, at: T0, newId: ids('sb') });
     expect([a.sessionId, b.sessionId]).toEqual(['sa', 'sb']);
   });
 });
 
 describe('MemorySessionStore', () => {
-  it('is bounded, forgetting the least recently used device', async () => {
+  it('is bounded, forgetting the least recently used device', () => {
     const store = new MemorySessionStore({ maxEntries: 2 });
-    await store.set('a', { lastSeen: 1, sessionId: 'a' });
-    await store.set('b', { lastSeen: 1, sessionId: 'b' });
-    await store.get('a');
-    await store.set('c', { lastSeen: 1, sessionId: 'c' });
+    store.set('a', { lastSeen: 1, sessionId: 'a' });
+    store.set('b', { lastSeen: 1, sessionId: 'b' });
+    store.get('a');
+    store.set('c', { lastSeen: 1, sessionId: 'c' });
     expect(store.size).toBe(2);
-    expect(await store.get('b')).toBeUndefined();
-    expect(await store.get('a')).toEqual({ lastSeen: 1, sessionId: 'a' });
+    expect(store.get('b')).toBeUndefined();
+    expect(store.get('a')).toEqual({ lastSeen: 1, sessionId: 'a' });
   });
 
   it('expires untouched entries after the TTL', async () => {
     const store = new MemorySessionStore({ ttlMs: 20 });
-    await store.set('a', { lastSeen: 1, sessionId: 'a' });
-    expect(await store.get('a')).toBeDefined();
+    store.set('a', { lastSeen: 1, sessionId: 'a' });
+    expect(store.get('a')).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(await store.get('a')).toBeUndefined();
+    expect(store.get('a')).toBeUndefined();
   });
 });

@@ -11,10 +11,14 @@ export interface SessionState {
   sessionId: string;
 }
 
-/** Where session state lives between events; in memory by default, Redis when shared. */
+/**
+ * Where session state lives between events: the process's memory (DESIGN: Redis shares
+ * throttler counters, auth and dedupe keys, not sessions). Synchronous on purpose: it is read
+ * and written for every event, and an await per event is a measurable share of ingestion.
+ */
 export interface SessionStore {
-  get(key: string): Promise<SessionState | undefined>;
-  set(key: string, value: SessionState): Promise<void>;
+  get(key: string): SessionState | undefined;
+  set(key: string, value: SessionState): void;
 }
 
 export interface SessionDecision {
@@ -71,19 +75,19 @@ export interface AssignedSession {
  * Two concurrent events of a new device can both see no state and open two sessions; callers
  * that care serialise events per device (the batch endpoint processes a batch in order).
  */
-export async function assignSession(store: SessionStore, input: AssignSessionInput): Promise<AssignedSession> {
+export function assignSession(store: SessionStore, input: AssignSessionInput): AssignedSession {
   const { projectId, deviceIds, at, newId } = input;
   let deviceId = deviceIds.deviceId;
-  let last = await store.get(sessionKey(projectId, deviceId));
+  let last = store.get(sessionKey(projectId, deviceId));
   if (!last && deviceIds.previousDeviceId) {
-    const previous = await store.get(sessionKey(projectId, deviceIds.previousDeviceId));
+    const previous = store.get(sessionKey(projectId, deviceIds.previousDeviceId));
     if (previous && Math.abs(at - previous.lastSeen) <= SESSION_TIMEOUT_MS) {
       deviceId = deviceIds.previousDeviceId;
       last = previous;
     }
   }
   const decision = nextSession(last, at, newId);
-  if (decision.state !== last) await store.set(sessionKey(projectId, deviceId), decision.state);
+  if (decision.state !== last) store.set(sessionKey(projectId, deviceId), decision.state);
   return { deviceId, sessionId: decision.sessionId, isNew: decision.isNew };
 }
 
@@ -109,13 +113,12 @@ export class MemorySessionStore implements SessionStore {
     });
   }
 
-  get(key: string): Promise<SessionState | undefined> {
-    return Promise.resolve(this.entries.get(key));
+  get(key: string): SessionState | undefined {
+    return this.entries.get(key);
   }
 
-  set(key: string, value: SessionState): Promise<void> {
+  set(key: string, value: SessionState): void {
     this.entries.set(key, value);
-    return Promise.resolve();
   }
 
   get size(): number {

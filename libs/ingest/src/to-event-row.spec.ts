@@ -2,7 +2,8 @@ import { EVENT_ROW_COLUMNS, type IncomingEvent } from './incoming-event';
 import { stableEventId } from './event-id';
 import { toClickhouseDateTime } from '@app/common';
 import { toEventRow, type Enrichment } from './to-event-row';
-import { parseUserAgent } from './user-agent';
+import { readSpecialProperties } from './special-properties';
+import { applyUserAgentOverrides, parseUserAgent } from './user-agent';
 
 const CHROME_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -184,13 +185,25 @@ describe('toEventRow', () => {
     expect(toEventRow(event({ properties: { __revenue: 1.5 } }), enrichment).revenue).toBe(0);
   });
 
-  it('applies native SDK device overrides and uses the given parsed UA', () => {
-    const row = toEventRow(event({ properties: { __os: 'iOS', __model: 'iPhone16,2' } }), {
-      ...enrichment,
-      userAgent: parseUserAgent('okhttp/4.9.0'),
-    });
+  it('applies native SDK device overrides to the user agent it parses', () => {
+    const native = event({ properties: { __os: 'iOS', __model: 'iPhone16,2' }, context: { ip: '8.8.8.8', userAgent: 'okhttp/4.9.0' } });
+    const row = toEventRow(native, { ...enrichment, userAgent: undefined });
     expect(row).toMatchObject({ os: 'iOS', model: 'iPhone16,2', browser: '' });
     expect(row.properties).toMatchObject({ __os: 'iOS', __model: 'iPhone16,2' });
+  });
+
+  it('takes a given user agent as final, the overrides already applied by the caller', () => {
+    const info = applyUserAgentOverrides(parseUserAgent('okhttp/4.9.0'), { __os: 'Android' });
+    const row = toEventRow(event({ properties: { __os: 'iOS' } }), { ...enrichment, userAgent: info });
+    expect(row).toMatchObject({ os: 'Android', browser: '' });
+  });
+
+  it('takes given special properties as read, instead of reading them again', () => {
+    const row = toEventRow(event({ properties: { __path: 'https://shop.example.com/a' } }), {
+      ...enrichment,
+      special: readSpecialProperties({ __path: 'https://shop.example.com/b' }),
+    });
+    expect(row.path).toBe('/b');
   });
 
   it('formats imported_at', () => {

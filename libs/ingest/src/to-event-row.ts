@@ -6,7 +6,7 @@ import type { GeoInfo } from './geo';
 import type { EventRow, IncomingEvent } from './incoming-event';
 import { parseUrl } from './parse-url';
 import { resolveReferrer } from './referrer';
-import { CONSUMED_PROPERTY_KEYS, readSpecialProperties } from './special-properties';
+import { CONSUMED_PROPERTY_KEYS, readSpecialProperties, type SpecialProperties } from './special-properties';
 import { applyUserAgentOverrides, parseUserAgent, type UserAgentInfo } from './user-agent';
 
 /** What the caller worked out for the event with the stateful or async pieces. */
@@ -18,8 +18,13 @@ export interface Enrichment {
   createdAt: Date;
   /** From `GeoLookup.lookup`; empty location when absent. */
   geo?: GeoInfo;
-  /** From `parseUserAgent` (the caller already needs it for bots); parsed here when absent. */
-  userAgent?: UserAgentInfo;
+  /**
+   * From `parseUserAgent` with `applyUserAgentOverrides` already applied (the caller needs it
+   * for bots and sessions), taken as final; parsed and overridden here when absent.
+   */
+  userAgent?: Readonly<UserAgentInfo>;
+  /** `readSpecialProperties(event.properties)`, when the caller has read them already. */
+  special?: SpecialProperties;
   /** The id to use when the event carries none; a random UUID when absent. */
   fallbackId?: string;
 }
@@ -61,7 +66,7 @@ function groupList(groups: unknown): string[] {
  * columns follow `parseUserAgent` with the native SDKs' `__os`/`__device`/… overrides.
  */
 export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventRow {
-  const special = readSpecialProperties(event.properties);
+  const special = enrichment.special ?? readSpecialProperties(event.properties);
   const page = parseUrl(event.path ?? special.path);
   const hasUrl = page.path !== '' || page.origin !== '';
   const originHeader = event.context.origin ? parseUrl(event.context.origin) : undefined;
@@ -84,10 +89,7 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
     if (page.hash !== '') properties.__hash = page.hash;
   }
 
-  const ua = applyUserAgentOverrides(
-    enrichment.userAgent ?? parseUserAgent(event.context.userAgent),
-    event.properties,
-  );
+  const ua = enrichment.userAgent ?? applyUserAgentOverrides(parseUserAgent(event.context.userAgent), event.properties);
   const geo = enrichment.geo ?? NO_GEO;
 
   return {
