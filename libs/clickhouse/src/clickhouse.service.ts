@@ -54,7 +54,8 @@ export class ClickhouseService {
         columns,
         format: 'JSONCompactEachRow',
         values: body,
-        settings: { insert_deduplication_token: token, input_format_parallel_parsing: 0 },
+        // The token also names the blocks a materialized view writes on (events_ingest).
+        settings: { insert_deduplication_token: token, input_format_parallel_parsing: 0, deduplicate_blocks_in_dependent_materialized_views: 1 },
       });
       return;
     }

@@ -125,6 +125,35 @@ describe('TableWriter with a write-ahead log', () => {
     expect(readdirSync(walDir)).toEqual([]);
   });
 
+  // Events reach the embedded engine through `events_ingest` and its view into `events`
+  // (migration 0004): the token must drop the replayed copy in `events` too.
+  it('an insert through events_ingest that landed just before a crash is not stored twice in events', async () => {
+    const project = `p_${randomUUID()}`;
+    const columns = ['id', 'name', 'project_id', 'created_at'];
+    const eventRows = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => JSON.stringify([`00000000-0000-4000-8000-${(from + i).toString(16).padStart(12, '0')}`, `e${from + i}`, project, '2026-12-01 10:00:00.000']));
+    const walDir = join(walRoot, randomUUID());
+    const options = { table: ch.table('events_ingest'), columns, walDir };
+    const crashed = writer({ ...options, flushMs: 3_600_000, flushRows: 1_000_000 });
+    await crashed.start();
+    await crashed.write(eventRows(0, 30));
+    const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
+    const name = log.slice(0, -4);
+    writeFileSync(join(walDir, `${name}.ckpt`), JSON.stringify({ shipped: 0, inflight: [0, 20] }));
+    await ch.insertCompactRows(ch.table('events_ingest'), columns, Buffer.from(`${eventRows(0, 20).join('\n')}\n`), `${name}:0:20`);
+
+    const restarted = writer(options);
+    await restarted.start();
+    await restarted.drain();
+    const rs = await ch.client.query({
+      query: `SELECT count() AS count, uniqExact(id) AS distinct FROM ${ch.table('events')} WHERE project_id = {project:String}`,
+      query_params: { project },
+      format: 'JSONEachRow',
+    });
+    expect((await rs.json<{ count: string; distinct: string }>()).map((r) => [Number(r.count), Number(r.distinct)])).toEqual([[30, 30]]);
+    await restarted.close();
+  });
+
   it('refuses with WriterFullError instead of growing past bufferRows, and accepts again once drained', async () => {
     const w = writer({ bufferRows: 100, flushMs: 3_600_000, flushRows: 1_000_000 });
     await w.start();
