@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiExceptionFilter, ApiValidationPipe, renderError } from '@app/common';
+import { ApiExceptionFilter, ApiValidationPipe } from '@app/common';
 import type { AppConfig } from './config';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/openapi';
 
@@ -47,14 +46,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 export function configureApp(app: NestFastifyApplication): void {
   app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-
-  const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised by Fastify itself (body parsing, size limits) take the same shape.
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, headers } = renderError(error, request.id);
-    if (headers) void reply.headers(headers);
-    void reply.status(status).send(body);
-  });
+  // Errors raised by Fastify itself (body parsing, size limits) reach the same filter: Nest
+  // installs its exception layer as Fastify's error handler when the app initialises.
 
   setupSwaggerUi(app, buildOpenApiDocument(app));
 }

@@ -38,6 +38,8 @@ describe('Crash safety: a 200 means the event survives a SIGKILL', () => {
 
   it('events acknowledged before the kill are all stored after the restart, each once', async () => {
     server = await spawnServer(env);
+    // A clean start: no Fastify warning (a second error handler once drew one on every start).
+    expect(server.stderr()).not.toContain('FSTWRN');
     const created = await fetch(`${server.url}/manage/projects`, { method: 'POST', headers: root(), body: JSON.stringify({ name: 'Crash' }) });
     const project = ((await created.json()) as { data: { id: string; client: { id: string; secret: string } } }).data;
     const write = headers(project.client.id, project.client.secret);
