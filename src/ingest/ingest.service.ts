@@ -175,9 +175,18 @@ export class IngestService implements OnModuleInit {
     }
     const profileId = event.profileId ? (profileIds.get(event.profileId) ?? event.profileId) : undefined;
     const id = eventIdFromClient(projectId, event.id ?? special.id);
-    const enriched: IncomingEvent = { ...event, projectId, profileId, context: { ...event.context, ip, userAgent } };
-    if (!revenueAllowed) enriched.revenue = 0;
-    const row = toEventRow(enriched, { deviceId, sessionId, createdAt, geo: this.geo.lookup(ip), userAgent: ua, special, fallbackId: id });
+    const row = toEventRow(event, {
+      deviceId,
+      sessionId,
+      createdAt,
+      geo: this.geo.lookup(ip),
+      userAgent: ua,
+      special,
+      projectId,
+      profileId,
+      revenue: revenueAllowed ? undefined : 0,
+      fallbackId: id,
+    });
     return { index, row, key: id ? `${projectId}:${id}` : undefined };
   }
 

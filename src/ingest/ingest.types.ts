@@ -1,5 +1,3 @@
-import type { IncomingEvent } from '@app/ingest';
-
 /** Who sent a batch of events: decided by the adapter from the authenticated client. */
 export interface IngestSource {
   projectId: string;

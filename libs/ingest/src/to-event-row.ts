@@ -25,6 +25,14 @@ export interface Enrichment {
   userAgent?: Readonly<UserAgentInfo>;
   /** `readSpecialProperties(event.properties)`, when the caller has read them already. */
   special?: SpecialProperties;
+  /**
+   * What the pipeline decided over the event's own fields, given here rather than in a copy
+   * of the event: the project the sender is authenticated for, the profile an alias points
+   * to, and revenue (0 when the sender may not set it).
+   */
+  projectId?: string;
+  profileId?: string;
+  revenue?: number;
   /** The id to use when the event carries none; a random UUID when absent. */
   fallbackId?: string;
 }
@@ -66,6 +74,7 @@ function groupList(groups: unknown): string[] {
  * columns follow `parseUserAgent` with the native SDKs' `__os`/`__device`/… overrides.
  */
 export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventRow {
+  const projectId = enrichment.projectId ?? event.projectId;
   const special = enrichment.special ?? readSpecialProperties(event.properties);
   const page = parseUrl(event.path ?? special.path);
   const hasUrl = page.path !== '' || page.origin !== '';
@@ -93,11 +102,11 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
   const geo = enrichment.geo ?? NO_GEO;
 
   return {
-    id: eventIdFromClient(event.projectId, event.id) ?? enrichment.fallbackId ?? randomUUID(),
+    id: eventIdFromClient(projectId, event.id) ?? enrichment.fallbackId ?? randomUUID(),
     name: event.name,
     device_id: enrichment.deviceId,
-    profile_id: event.profileId ?? '',
-    project_id: event.projectId,
+    profile_id: enrichment.profileId ?? event.profileId ?? '',
+    project_id: projectId,
     session_id: enrichment.sessionId,
     groups: groupList(event.groups),
     path: page.path,
@@ -105,7 +114,7 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
     referrer: referrer.referrer,
     referrer_name: referrer.name,
     referrer_type: referrer.type,
-    revenue: nonNegativeInteger(event.revenue ?? special.revenue),
+    revenue: nonNegativeInteger(enrichment.revenue ?? event.revenue ?? special.revenue),
     duration: nonNegativeInteger(
       typeof event.duration === 'number' && event.duration > 0 ? Math.round(event.duration) : 0,
     ),
