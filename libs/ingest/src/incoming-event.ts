@@ -32,7 +32,10 @@ export interface IncomingEvent {
   deviceId?: string;
   /** When the API received the event: the reference "now" for timestamp rules. */
   receivedAt: Date;
-  /** What the client says the event time is (`__timestamp`): ISO string or epoch milliseconds. */
+  /**
+   * What the client says the event time is (`__timestamp`): ISO string or epoch milliseconds
+   * (what the capture adapters give, so the time is not printed and parsed again per event).
+   */
   clientTimestamp?: string | number;
   /** Raw, possibly nested properties as sent; flattened when the row is built. */
   properties: Record<string, unknown>;

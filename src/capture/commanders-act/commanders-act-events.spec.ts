@@ -32,7 +32,7 @@ describe('commandersActBatch', () => {
         profileId: 'u1',
         deviceId: 'anon-1',
         receivedAt: NOW,
-        clientTimestamp: '2024-05-01T11:30:00.000Z',
+        clientTimestamp: Date.parse('2024-05-01T11:30:00.000Z'),
         properties: { id: 'order-1', value: 12.5, currency: 'EUR', items: [{ id: 'sku-1', quantity: 1 }], __title: 'Thanks' },
         groups: [],
         context: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 X', origin: undefined },
@@ -47,7 +47,7 @@ describe('commandersActBatch', () => {
       { event_name: 'page_view', event_id: 'ev-2', event_timestamp: AT, page: { url: 'https://a.com/x' }, user: { consistent_anonymous_id: 'anon' }, properties: { section: 'news' } },
       CTX,
     ).events;
-    expect(event).toMatchObject({ id: 'ev-2', name: 'page_view', profileId: 'anon', clientTimestamp: '2024-05-01T11:30:00.000Z', path: 'https://a.com/x', properties: { section: 'news' } });
+    expect(event).toMatchObject({ id: 'ev-2', name: 'page_view', profileId: 'anon', clientTimestamp: Date.parse('2024-05-01T11:30:00.000Z'), path: 'https://a.com/x', properties: { section: 'news' } });
     expect(event.context.ip).toBe('203.0.113.9');
   });
 

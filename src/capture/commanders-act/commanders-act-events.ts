@@ -40,7 +40,7 @@ export function commandersActBatch(body: Record<string, unknown>, ctx: Commander
     profileId: userId ?? anonymousId,
     deviceId: anonymousId,
     receivedAt: ctx.receivedAt,
-    clientTimestamp: eventTime({ now: ctx.receivedAt.getTime(), timestamp: meta.event_timestamp }).toISOString(),
+    clientTimestamp: eventTime({ now: ctx.receivedAt.getTime(), timestamp: meta.event_timestamp }).getTime(),
     properties,
     groups: [],
     context: {

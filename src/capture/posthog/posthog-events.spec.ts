@@ -49,7 +49,7 @@ describe('posthogBatch', () => {
         profileId: 'user-1',
         deviceId: 'dev-1',
         receivedAt: NOW,
-        clientTimestamp: NOW.toISOString(),
+        clientTimestamp: NOW.getTime(),
         groups: ['acme'],
         path: 'https://shop.example.com/cart?x=1',
         referrer: 'https://google.com/',
@@ -95,7 +95,7 @@ describe('posthogBatch', () => {
       {},
       { sentAt: '2024-05-01T12:00:05Z' },
     );
-    expect(events.map((e) => e.clientTimestamp)).toEqual(['2024-05-01T11:59:50.000Z', '2024-05-01T11:00:00.000Z']);
+    expect(events.map((e) => e.clientTimestamp)).toEqual([Date.parse('2024-05-01T11:59:50.000Z'), Date.parse('2024-05-01T11:00:00.000Z')]);
     expect(events[0].context.ip).toBe('203.0.113.9');
   });
 

@@ -2,7 +2,7 @@ import { ApiError, isUuid } from '@app/common';
 import type { IncomingEvent } from '@app/ingest';
 import type { CaptureBatch, CaptureUpdate } from '../capture-batch';
 import { type CaptureContext, idText, obj, str, without } from '../capture-context';
-import { eventTime } from '../event-time';
+import { eventTime, parseInstant } from '../event-time';
 import { profileUpdate } from '../profile-fields';
 import type { PosthogEnvelope } from './posthog-envelope';
 
@@ -107,6 +107,8 @@ function updatesOf(name: string, distinctId: string, e: Record<string, unknown>,
 export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestContext): CaptureBatch {
   const batch: CaptureBatch = { events: [], updates: [] };
   const now = ctx.receivedAt.getTime();
+  // The request's send time, read once rather than for every event.
+  const sentAt = parseInstant(ctx.sentAt);
   envelope.events.forEach((raw, index) => {
     const e = obj(raw);
     if (!e) throw invalid(index, 'An event must be an object');
@@ -120,7 +122,7 @@ export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestConte
     if (DROPPED_EVENTS.has(name)) return;
 
     batch.updates.push(...updatesOf(name, distinctId, e, p));
-    const time = eventTime({ now, timestamp: e.timestamp, sentAt: ctx.sentAt, offset: e.offset, ignoreSentAt: p.$ignore_sent_at === true });
+    const time = eventTime({ now, timestamp: e.timestamp, sentAt, offset: e.offset, ignoreSentAt: p.$ignore_sent_at === true });
     const referrer = str(p.$referrer);
     // A plain `id` field: spreading a conditional object here made V8 build every event
     // the slow way (18 µs an event instead of under 2).
@@ -131,7 +133,7 @@ export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestConte
       profileId: distinctId,
       deviceId: idText(p.$device_id, MAX_DISTINCT_ID_LENGTH),
       receivedAt: ctx.receivedAt,
-      clientTimestamp: time.toISOString(),
+      clientTimestamp: time.getTime(),
       properties: without(p, CONSUMED),
       groups: groupKeys(p.$groups),
       context: {

@@ -54,7 +54,7 @@ describe('segmentBatch', () => {
         profileId: 'u1',
         deviceId: 'a1',
         receivedAt: NOW,
-        clientTimestamp: '2024-05-01T11:00:00.000Z',
+        clientTimestamp: Date.parse('2024-05-01T11:00:00.000Z'),
         properties: { total: 10 },
         groups: ['g1'],
         context: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 X', sdkName: 'analytics-node', sdkVersion: '3.1.0', origin: undefined },
@@ -66,7 +66,7 @@ describe('segmentBatch', () => {
 
   it('originalTimestamp is corrected by sentAt', () => {
     const [event] = one('track', { event: 'a', userId: 'u', originalTimestamp: '2024-05-01T11:59:55Z', sentAt: '2024-05-01T12:00:05Z' }).events;
-    expect(event.clientTimestamp).toBe('2024-05-01T11:59:50.000Z');
+    expect(event.clientTimestamp).toBe(Date.parse('2024-05-01T11:59:50.000Z'));
   });
 
   it('page and screen become screen_view with the page URL, referrer and title', () => {

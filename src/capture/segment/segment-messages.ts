@@ -96,7 +96,7 @@ function toEvent(type: SegmentType, m: Record<string, unknown>, profileId: strin
     profileId,
     deviceId: idText(m.anonymousId, MAX_ID_LENGTH),
     receivedAt: ctx.receivedAt,
-    clientTimestamp: segmentTime(m, ctx.receivedAt.getTime()).toISOString(),
+    clientTimestamp: segmentTime(m, ctx.receivedAt.getTime()).getTime(),
     properties,
     groups: groupId ? [groupId] : [],
     context: {
