@@ -63,6 +63,32 @@ describe('TableWriter with a write-ahead log', () => {
     await w.close();
   });
 
+  it('inserts rows that came during an insert once they have waited flushMs, not flushMs after that insert', async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+    const starts: number[] = [];
+    const slow = {
+      insertCompactRows: async (table: string, columns: readonly string[], body: Buffer, token: string) => {
+        starts.push(Date.now());
+        await sleep(1000);
+        return ch.insertCompactRows(table, columns, body, token);
+      },
+    };
+    const w = writer({ inserter: slow, flushMs: 1500, flushRows: 1_000_000 });
+    await w.start();
+    const t0 = Date.now();
+    await w.write(rows(0, 10));
+    // Arrives while the first insert (due at 1500 ms, 1000 ms long) runs.
+    await sleep(1600 - (Date.now() - t0));
+    await w.write(rows(10, 10));
+    for (const until = Date.now() + 8000; starts.length < 2 && Date.now() < until; ) await sleep(20);
+    // Due 1500 ms after it came (about 3100 ms), not 1500 ms after the first insert (4000+).
+    expect(starts[1] - t0).toBeGreaterThanOrEqual(3000);
+    expect(starts[1] - t0).toBeLessThan(3700);
+    await w.drain();
+    expect(await stored()).toEqual({ count: 20, distinct: 20 });
+    await w.close();
+  });
+
   it('cuts a write larger than flushRows across inserts at line boundaries, each row once', async () => {
     const sizes: number[] = [];
     const counting = {

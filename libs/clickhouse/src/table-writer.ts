@@ -22,6 +22,8 @@ export interface RowText {
 interface RowChunk {
   body: Buffer;
   rows: number;
+  /** When the chunk's first (oldest) rows began to wait for an insert, epoch ms. */
+  since: number;
 }
 
 export interface TableWriterOptions {
@@ -191,6 +193,8 @@ export class TableWriter {
   private shipping = false;
   private shipTimer: NodeJS.Timeout | undefined;
   private oldestWaitingSince = 0;
+  /** The chunk an insert under way reads from; no rows are added to it meanwhile. */
+  private insertingChunk: RowChunk | undefined;
   private backoffMs = 0;
   private forceFlush = 0;
   private closed = false;
@@ -247,7 +251,7 @@ export class TableWriter {
         await this.removeSegment(segment);
         continue;
       }
-      segment.pending = [{ body: content.subarray(lineOffset(segment.shipped)), rows: segment.pendingRows }];
+      segment.pending = [{ body: content.subarray(lineOffset(segment.shipped)), rows: segment.pendingRows, since: Date.now() }];
       this.segments.push(segment);
       this.unshippedRows += segment.pendingRows;
       this.options.logger?.log(`replaying ${segment.pendingRows} rows of ${this.options.table} from ${file}`);
@@ -407,11 +411,13 @@ export class TableWriter {
       this.unsyncedRows -= a.rows;
       segment.total += a.rows;
       const last = segment.pending[segment.pending.length - 1];
-      if (last && last.body.buffer === a.body.buffer && last.body.byteOffset + last.body.length === a.body.byteOffset) {
+      // Rows that come while their neighbours are being inserted start a chunk of their own,
+      // so that what is left after the insert is dated by its own arrival.
+      if (last && last !== this.insertingChunk && last.body.buffer === a.body.buffer && last.body.byteOffset + last.body.length === a.body.byteOffset) {
         // The next bytes of the same slab: one chunk, so one insert can take them all.
-        segment.pending[segment.pending.length - 1] = { body: Buffer.from(a.body.buffer, last.body.byteOffset, last.body.length + a.body.length), rows: last.rows + a.rows };
+        segment.pending[segment.pending.length - 1] = { body: Buffer.from(a.body.buffer, last.body.byteOffset, last.body.length + a.body.length), rows: last.rows + a.rows, since: last.since };
       } else {
-        segment.pending.push({ body: a.body, rows: a.rows });
+        segment.pending.push({ body: a.body, rows: a.rows, since: Date.now() });
       }
       segment.pendingRows += a.rows;
       if (this.unshippedRows === 0) this.oldestWaitingSince = Date.now();
@@ -586,18 +592,30 @@ export class TableWriter {
     segment.retryTo = to;
     this.appendCheckpoint(segment, { shipped: from, inflight: [from, to] }, true);
     const body = firstRows(segment.pending[0], count);
-    await this.insertRange(segment, body, from, to);
+    this.insertingChunk = segment.pending[0];
+    try {
+      await this.insertRange(segment, body, from, to);
+    } finally {
+      this.insertingChunk = undefined;
+    }
     segment.retryTo = undefined;
-    // The chunk may have grown meanwhile; its first `count` rows are still these bytes.
+    // The chunk may have grown since a failed attempt; its first `count` rows are still these bytes.
     const head = segment.pending[0];
     if (count >= head.rows) segment.pending.shift();
-    else segment.pending[0] = { body: head.body.subarray(body.length), rows: head.rows - count };
+    else segment.pending[0] = { body: head.body.subarray(body.length), rows: head.rows - count, since: head.since };
     segment.pendingRows -= count;
     segment.shipped = to;
     this.unshippedRows -= count;
-    this.oldestWaitingSince = this.unshippedRows > 0 ? Date.now() : 0;
+    // The next insert is due when the oldest rows left have waited `flushMs` since they came
+    // (not since this insert ended), so no row waits much longer than the interval.
+    this.oldestWaitingSince = this.unshippedRows > 0 ? this.oldestPendingSince() : 0;
     if (segment.pendingRows === 0 && segment.unsyncedRows === 0 && segment !== this.active) await this.removeSegment(segment);
     else this.appendCheckpoint(segment, { shipped: to }, false);
+  }
+
+  private oldestPendingSince(): number {
+    for (const segment of this.segments) if (segment.pending.length > 0) return segment.pending[0].since;
+    return Date.now();
   }
 
   private async insertRange(segment: Segment, body: Buffer, from: number, to: number): Promise<void> {
