@@ -185,7 +185,7 @@ export class IngestService implements OnModuleInit {
       projectId,
       profileId,
       revenue: revenueAllowed ? undefined : 0,
-      fallbackId: id,
+      id,
     });
     return { index, row, key: id ? `${projectId}:${id}` : undefined };
   }

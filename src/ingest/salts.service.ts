@@ -18,30 +18,33 @@ export class SaltsService {
 
   /** The salts of `now`'s day when they are loaded already, so the hot path need not await. */
   peek(now: Date): DeviceSalts | undefined {
-    const c = this.cached;
-    const ms = now.getTime();
-    return c && ms < c.until && ms >= c.until - DAY_MS ? c.ready : undefined;
+    return this.cachedFor(now)?.ready;
   }
 
   forDate(now: Date): Promise<DeviceSalts> {
-    const ms = now.getTime();
     // Called for every event: the day's text is only worked out when the day changes.
-    if (this.cached && ms < this.cached.until && ms >= this.cached.until - DAY_MS) return this.cached.salts;
+    const hit = this.cachedFor(now);
+    if (hit) return hit.salts;
     const day = now.toISOString().slice(0, 10);
-    if (this.cached?.day !== day) {
-      const salts = this.load(day);
-      const entry: NonNullable<SaltsService['cached']> = { day, until: Date.parse(`${day}T00:00:00Z`) + DAY_MS, salts };
-      this.cached = entry;
-      salts.then(
-        (ready) => {
-          entry.ready = ready;
-        },
-        () => {
-          if (this.cached === entry) this.cached = undefined;
-        },
-      );
-    }
-    return this.cached.salts;
+    const salts = this.load(day);
+    const entry: NonNullable<SaltsService['cached']> = { day, until: Date.parse(`${day}T00:00:00Z`) + DAY_MS, salts };
+    this.cached = entry;
+    salts.then(
+      (ready) => {
+        entry.ready = ready;
+      },
+      () => {
+        if (this.cached === entry) this.cached = undefined;
+      },
+    );
+    return salts;
+  }
+
+  /** The cache entry when it is `now`'s day's. */
+  private cachedFor(now: Date): SaltsService['cached'] {
+    const c = this.cached;
+    const ms = now.getTime();
+    return c && ms < c.until && ms >= c.until - DAY_MS ? c : undefined;
   }
 
   private async load(day: string): Promise<DeviceSalts> {

@@ -90,12 +90,15 @@ export const TRACK_ITEM_SCHEMA = {
   })),
 };
 
-/** An item of one known `type`: what `TRACK_ITEM_SCHEMA` checks once `type` is that one. */
+/**
+ * An item of one known `type`: what `TRACK_ITEM_SCHEMA` checks once `type` is that one (the
+ * batch route validates with it, and it is that type's request schema in OpenAPI).
+ */
 export function trackItemSchemaOf(type: TrackType) {
   return {
     type: 'object',
     required: ['type', 'payload'],
-    properties: { type: { const: type }, payload: payloadFor(type) },
+    properties: { type: { type: 'string', enum: [type] }, payload: payloadFor(type) },
   };
 }
 
@@ -124,11 +127,7 @@ function componentName(type: TrackType): string {
 export function trackOpenApiComponents(): Record<string, object> {
   const out: Record<string, object> = {};
   for (const type of TRACK_TYPES) {
-    out[componentName(type)] = {
-      type: 'object',
-      required: ['type', 'payload'],
-      properties: { type: { type: 'string', enum: [type] }, payload: payloadFor(type) },
-    };
+    out[componentName(type)] = trackItemSchemaOf(type);
   }
   return out;
 }

@@ -152,7 +152,7 @@ describe('toEventRow', () => {
         groups: [],
         context: { ip: '', userAgent: '' },
       },
-      { deviceId: '', sessionId: '', createdAt: new Date('2024-01-01T00:00:00Z'), fallbackId: 'f1' },
+      { deviceId: '', sessionId: '', createdAt: new Date('2024-01-01T00:00:00Z'), id: 'f1' },
     );
     expect(row).toMatchObject({
       id: 'f1',

@@ -33,8 +33,11 @@ export interface Enrichment {
   projectId?: string;
   profileId?: string;
   revenue?: number;
-  /** The id to use when the event carries none; a random UUID when absent. */
-  fallbackId?: string;
+  /**
+   * The event id the caller worked out already (`eventIdFromClient` of the event's id or
+   * `__id`); worked out here from `event.id` when absent, a random UUID when there is none.
+   */
+  id?: string;
 }
 
 const NO_GEO: Readonly<GeoInfo> = Object.freeze({
@@ -102,7 +105,7 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
   const geo = enrichment.geo ?? NO_GEO;
 
   return {
-    id: eventIdFromClient(projectId, event.id) ?? enrichment.fallbackId ?? randomUUID(),
+    id: enrichment.id ?? eventIdFromClient(projectId, event.id) ?? randomUUID(),
     name: event.name,
     device_id: enrichment.deviceId,
     profile_id: enrichment.profileId ?? event.profileId ?? '',
