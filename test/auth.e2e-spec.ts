@@ -24,7 +24,7 @@ describe('Auth: who may call what (spec/auth.md)', () => {
   const manage = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/manage/projects', headers });
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000', TRACK_RATE_LIMIT: '10000' });
+    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000' });
     a = await createProject(t, { name: 'Project A', cors: ['https://example.com/', '*.trusted.dev'] });
     b = await createProject(t, { name: 'Project B' });
     open = await createProject(t, { name: 'Open', cors: ['*'] });

@@ -16,7 +16,7 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
   let key: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ TRACK_RATE_LIMIT: '100000' });
+    t = await createTestApp();
     p = await createProject(t, { name: 'PostHog', cors: ['https://app.example.com'] });
     pub = await createClient(t, { name: 'posthog sdk', mode: 'write', projectId: p.id, public: true });
     key = pub.id;

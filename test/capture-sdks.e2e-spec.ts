@@ -14,7 +14,7 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ TRACK_RATE_LIMIT: '100000' });
+    t = await createTestApp();
     p = await createProject(t, { name: 'SDKs' });
     pub = await createClient(t, { name: 'sdk key', mode: 'write', projectId: p.id, public: true });
     await t.app.listen(0, '127.0.0.1');

@@ -14,7 +14,7 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ TRACK_RATE_LIMIT: '100000' });
+    t = await createTestApp();
     p = await createProject(t, { name: 'Tracking APIs' });
     pub = await createClient(t, { name: 'server sdk', mode: 'write', projectId: p.id, public: true });
     db = t.app.get(DataSource);

@@ -10,7 +10,7 @@ describe('Crash safety: a 200 means the event survives a SIGKILL', () => {
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    env = await freshEnv({ TRACK_RATE_LIMIT: '1000000', LOG_LEVEL: 'error', INGEST_FLUSH_MS: '2000' });
+    env = await freshEnv({ LOG_LEVEL: 'error', INGEST_FLUSH_MS: '2000' });
     // The child has its own embedded engine directory (chDB binds one per process).
     env.CHDB_PATH = join(env.DATA_DIR, 'clickhouse');
     env.PORT = String(await freePort());

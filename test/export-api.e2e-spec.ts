@@ -23,7 +23,7 @@ describe('Export API: validation, access, safety', () => {
   /** Every hostile string lives in project B (as names, keys and values), and a few in A. */
   const HOSTILE_KEY = "it's {k:String}";
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000', TRACK_RATE_LIMIT: '100000' });
+    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000' });
     a = await createProject(t, { name: 'Alpha' });
     b = await createProject(t, { name: 'Beta' });
     readA = await createClient(t, { name: 'reader', mode: 'read', projectId: a.id });

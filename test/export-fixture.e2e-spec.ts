@@ -231,7 +231,7 @@ describe('Export API on a fixture sent through the pipeline', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000', TRACK_RATE_LIMIT: '100000' });
+    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000' });
     main = await createProject(t, { name: 'Main', timezone: TZ });
     other = await createProject(t, { name: 'Other', timezone: TZ });
     const now = new Date();

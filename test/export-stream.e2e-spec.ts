@@ -23,7 +23,7 @@ describe('Export: streaming NDJSON and CSV', () => {
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { ...authHeaders(t.root), ...headers } });
 
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000', TRACK_RATE_LIMIT: '100000' });
+    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000' });
     small = await createProject(t, { name: 'Small' });
     for (let i = 0; i < 23; i++) {
       const payload = { name: i % 3 ? 'click' : 'screen_view', properties: { n: i, note: i === 4 ? 'comma, "quote"\nnewline' : `row ${i}` } };

@@ -15,7 +15,7 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ TRACK_RATE_LIMIT: '1000000' });
+    t = await createTestApp();
     p = await createProject(t, { name: 'Track' });
     ch = t.app.get(ClickhouseService);
     db = t.app.get(DataSource);

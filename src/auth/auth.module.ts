@@ -1,17 +1,18 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { BrowserCorsSetup } from './browser-cors.setup';
 import { ClientAuthGuard } from './client-auth.guard';
 import { ClientsService } from './clients.service';
 import { ProjectAccessService } from './project-access.service';
-import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitInterceptor } from './rate-limit.interceptor';
 import { RateLimitStore } from './rate-limit.store';
 import { RootClientBootstrap } from './root-client.bootstrap';
 
 /**
- * Order of the gate: global guards run in the order they are provided here. ClientAuthGuard
- * (who is calling, which mode) comes first, so the rate limiter always keys on the client
- * it found.
+ * The gate: ClientAuthGuard is the one global guard (who is calling, which mode, and the
+ * ingestion budget). Named limits are RateLimitInterceptor, attached by @RateLimit; Nest runs
+ * interceptors after guards, so the limiter always keys on the client the guard found.
  */
 @Global()
 @Module({
@@ -19,10 +20,11 @@ import { RootClientBootstrap } from './root-client.bootstrap';
     ClientsService,
     ProjectAccessService,
     RootClientBootstrap,
+    RateLimitInterceptor,
+    BrowserCorsSetup,
     { provide: RateLimitStore, useFactory: (config: AppConfig) => new RateLimitStore(config.redisUrl), inject: [APP_CONFIG] },
     { provide: APP_GUARD, useClass: ClientAuthGuard },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [ClientsService, ProjectAccessService, RateLimitStore],
+  exports: [ClientsService, ProjectAccessService, RateLimitStore, RateLimitInterceptor],
 })
 export class AuthModule {}

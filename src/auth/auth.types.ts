@@ -19,6 +19,11 @@ export interface AuthContext {
   client: AuthClient;
   /** true when the request proved the secret (not only an allowed origin or a public client). */
   withSecret: boolean;
+  /**
+   * The address the request's events are attributed to (client-ip.ts: the sender's
+   * `x-client-ip` only with a secret, proxy headers only with TRUST_PROXY).
+   */
+  ip: string;
 }
 
 /** A client id and secret as a wire format carries them (capture APIs), see @CredentialsFrom. */
@@ -27,9 +32,17 @@ export interface IngestCredentials {
   secret?: string;
 }
 
-/** Finds the credentials of a route whose wire format keeps them in its own places. */
+/**
+ * Finds the credentials of a route whose wire format keeps them in its own places. The guard
+ * asks `peek` first and, when it names a client, authenticates it and checks its budget
+ * before `decode` inflates and parses the body: decoding is the expensive part, and an
+ * unknown caller or one over its budget must not get it for free.
+ */
 export interface CredentialsReader {
-  read(request: FastifyRequest): Promise<IngestCredentials>;
+  /** Credentials found without decoding the body: headers, the query, a glance at the body's start. */
+  peek(request: FastifyRequest): Promise<IngestCredentials>;
+  /** Decodes the body (left on the request for the handler) and names the credentials it carries. */
+  decode(request: FastifyRequest): Promise<IngestCredentials>;
 }
 
 /** Which API a route belongs to: picks the wording of refusals. */

@@ -1,13 +1,18 @@
-import { type CanActivate, type ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, type Type } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, isUuid } from '@app/common';
 import type { ClientMode } from '@app/database';
-import type { AuthContext, AuthScope, CredentialsReader, IngestCredentials } from './auth.types';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { AuthFailureLimiter } from './auth-failures';
+import type { AuthClient, AuthContext, AuthScope, CredentialsReader, IngestCredentials } from './auth.types';
+import { clientIp } from './client-ip';
 import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, CREDENTIALS_FROM_KEY, MODE_REFUSAL, PUBLIC_KEY } from './client-modes.decorator';
 import { ClientsService } from './clients.service';
-import { originAllowed } from './origin';
 import { firstHeader } from './headers';
+import { IngestRateLimiter } from './ingest-rate-limit';
+import { originAllowed } from './origin';
+import { RateLimitStore } from './rate-limit.store';
 
 interface RouteRule {
   isPublic: boolean;
@@ -29,27 +34,81 @@ function bodyField(req: FastifyRequest, name: string): string | undefined {
  * with neither is refused (fail closed). The guard identifies the client, proves it
  * (secret, allowed origin or public client for ingestion), checks its mode and leaves the
  * result on `request.auth` for the rate limiter and the handlers.
+ *
+ * For ingestion it also answers the browser (CORS for an allowed origin) and checks the
+ * opt-in ingestion budget, and for capture routes it does all of that before the body is
+ * decoded (see CredentialsReader).
  */
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
   /** @CredentialsFrom readers, resolved once. */
   private readonly readers = new Map<Type<CredentialsReader>, CredentialsReader>();
   private readonly rules = new WeakMap<object, RouteRule>();
+  private readonly failures: AuthFailureLimiter;
+  private readonly ingestBudget?: IngestRateLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly clients: ClientsService,
     private readonly moduleRef: ModuleRef,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    store: RateLimitStore,
+  ) {
+    this.failures = new AuthFailureLimiter(config.authFailures);
+    if (config.ingestRateLimit) this.ingestBudget = new IngestRateLimiter(config.ingestRateLimit, store);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { isPublic, modes, scope, reader } = this.ruleOf(context);
-    if (isPublic) return true;
-    if (!modes) throw ApiError.unauthorized('This route declares no access rule');
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const given = reader ? await this.reader(reader).read(request) : undefined;
-    request.auth = await this.authenticate(request, scope, modes, given);
+    const rule = this.ruleOf(context);
+    if (rule.isPublic) return true;
+    if (!rule.modes) throw ApiError.unauthorized('This route declares no access rule');
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    if (rule.scope !== 'ingest') {
+      request.auth = await this.authenticate(request, rule, this.headerCredentials(request, false));
+      return true;
+    }
+    request.auth = await this.authenticateIngest(request, http.getResponse<FastifyReply>(), rule);
     return true;
+  }
+
+  /**
+   * Ingestion: identify and prove the client, then its budget, then (capture routes) decode the
+   * body; the key the decoded body names is authenticated anew when it is another one (PostHog:
+   * the batch's `api_key` wins over `?token=`).
+   */
+  private async authenticateIngest(req: FastifyRequest, reply: FastifyReply, rule: RouteRule): Promise<AuthContext> {
+    const reader = rule.reader ? this.reader(rule.reader) : undefined;
+    const first = reader ? await reader.peek(req) : this.headerCredentials(req, true);
+    if (!reader) return this.admit(req, reply, rule, first);
+    if (first.id) {
+      const auth = await this.admit(req, reply, rule, first);
+      const named = await reader.decode(req);
+      if (!named.id || (named.id.toLowerCase() === auth.client.id && named.secret === first.secret)) return auth;
+      return this.admit(req, reply, rule, named);
+    }
+    // No key outside the body: decoding it to find one is work that an address which keeps
+    // failing must not get. The try is charged to the address up front (whatever then fails:
+    // the decoding or the key) and given back once the request is admitted.
+    const charged = this.failures.begin([`ip:${req.ip}`]);
+    const auth = await this.admit(req, reply, rule, await reader.decode(req), true);
+    charged();
+    return auth;
+  }
+
+  private async admit(req: FastifyRequest, reply: FastifyReply, rule: RouteRule, given: IngestCredentials, addressCharged = false): Promise<AuthContext> {
+    const auth = await this.authenticate(req, rule, given, addressCharged);
+    this.allowBrowser(req, reply, auth.client);
+    if (this.ingestBudget) await this.ingestBudget.check(auth.client.id, auth.ip, reply);
+    return auth;
+  }
+
+  /** An allowed browser origin (or any, for a public client) may read the answer. */
+  private allowBrowser(req: FastifyRequest, reply: FastifyReply, client: AuthClient): void {
+    const origin = firstHeader(req, 'origin');
+    if (!origin || !(client.public || originAllowed(origin, client.projectCors))) return;
+    void reply.header('access-control-allow-origin', origin);
+    void reply.header('vary', 'Origin');
   }
 
   /** A handler's access rule, reflected once per handler (metadata does not change at run time). */
@@ -76,21 +135,45 @@ export class ClientAuthGuard implements CanActivate {
     return reader;
   }
 
-  /** `given`: credentials a @CredentialsFrom reader found in the wire format, instead of the headers. */
-  private async authenticate(req: FastifyRequest, scope: AuthScope, modes: ClientMode[], given?: IngestCredentials): Promise<AuthContext> {
+  /** OpenPanel's headers (and, on /track, the body's `clientId` / `clientSecret`). */
+  private headerCredentials(req: FastifyRequest, ingest: boolean): IngestCredentials {
+    return {
+      id: firstHeader(req, 'openpanel-client-id', 'mixan-client-id') ?? (ingest ? bodyField(req, 'clientId') : undefined),
+      secret: firstHeader(req, 'openpanel-client-secret', 'mixan-client-secret') ?? (ingest ? bodyField(req, 'clientSecret') : undefined),
+    };
+  }
+
+  /**
+   * Who is calling, proven. Work that costs the node (a lookup not cached yet, a secret not
+   * verified yet) is counted per address and per client id by AuthFailureLimiter, and refused
+   * with a 429 before it starts once a key keeps failing.
+   */
+  private async authenticate(req: FastifyRequest, rule: RouteRule, given: IngestCredentials, addressCharged = false): Promise<AuthContext> {
+    const { scope, modes = [] } = rule;
     const prefix = PREFIX[scope];
     const ingest = scope === 'ingest';
-    const id = given ? given.id : firstHeader(req, 'openpanel-client-id', 'mixan-client-id') ?? (ingest ? bodyField(req, 'clientId') : undefined);
-    const secret = given ? given.secret : firstHeader(req, 'openpanel-client-secret', 'mixan-client-secret') ?? (ingest ? bodyField(req, 'clientSecret') : undefined);
+    const { id, secret } = given;
     if (!id) throw ApiError.unauthorized(`${prefix}: Missing client id`);
     if (!isUuid(id)) throw ApiError.unauthorized(`${prefix}: Client id must be a UUID`);
 
-    const client = await this.clients.findForAuth(id.toLowerCase());
+    // The caller's own address (not one it names): what a guesser cannot choose.
+    const address = addressCharged ? [] : [`ip:${req.ip}`];
+    const clientId = id.toLowerCase();
+    let client = await this.clients.cachedForAuth(clientId);
+    if (client === undefined) {
+      const found = this.failures.begin(address);
+      client = await this.clients.findForAuth(clientId);
+      if (client) found();
+    }
     if (!client) throw ApiError.unauthorized('Invalid client credentials');
 
     let withSecret = false;
     if (secret) {
-      if (!(await this.clients.checkSecret(client, secret))) throw ApiError.unauthorized('Invalid client credentials');
+      if (!this.clients.isVerified(client, secret)) {
+        const verified = this.failures.begin([`client:${client.id}`, ...address]);
+        if (!(await this.clients.checkSecret(client, secret))) throw ApiError.unauthorized('Invalid client credentials');
+        verified();
+      }
       withSecret = true;
     } else if (!ingest) {
       throw ApiError.unauthorized(`${prefix}: Missing client secret`);
@@ -102,6 +185,6 @@ export class ClientAuthGuard implements CanActivate {
 
     if (!modes.includes(client.mode)) throw ApiError.unauthorized(MODE_REFUSAL[scope]);
     if (ingest && !client.projectId) throw ApiError.unauthorized(`${prefix}: Client has no project to send events to`);
-    return { client, withSecret };
+    return { client, withSecret, ip: clientIp(req.headers, req.ip, { sender: withSecret, proxy: this.config.trustProxy }) };
   }
 }

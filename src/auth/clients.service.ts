@@ -22,6 +22,11 @@ interface CacheEntry<T> {
 }
 
 const MAX_VERIFIED = 10_000;
+
+/** Keyed by the stored hash too, so a changed or deleted client never matches an old entry. */
+function verifiedKey(client: AuthClient, secret: string): string {
+  return `${client.id}:${client.secretHash}:${secretFingerprint(client.id, secret)}`;
+}
 const VERIFIED_TTL_MS = 60 * 60 * 1000;
 
 /**
@@ -61,10 +66,8 @@ export class ClientsService {
    * also need.
    */
   checkSecret(client: AuthClient, secret: string): Promise<boolean> {
-    const key = `${client.id}:${client.secretHash}:${secretFingerprint(client.id, secret)}`;
-    const now = Date.now();
-    const until = this.verified.get(key);
-    if (until !== undefined && until > now) return Promise.resolve(true);
+    const key = verifiedKey(client, secret);
+    if (this.isVerifiedKey(key)) return Promise.resolve(true);
     let pending = this.verifying.get(key);
     if (!pending) {
       pending = verifySecret(secret, client.secretHash).then(
@@ -84,6 +87,22 @@ export class ClientsService {
       this.verifying.set(key, pending);
     }
     return pending;
+  }
+
+  /** Whether `secret` was verified for this client lately: answered without hashing. */
+  isVerified(client: AuthClient, secret: string): boolean {
+    return this.isVerifiedKey(verifiedKey(client, secret));
+  }
+
+  /** The cached lookup of `id`, or undefined when answering it would take a query. */
+  cachedForAuth(id: string): Promise<AuthClient | null> | undefined {
+    const hit = this.lookups.get(id);
+    return hit && hit.expires > Date.now() ? hit.value : undefined;
+  }
+
+  private isVerifiedKey(key: string): boolean {
+    const until = this.verified.get(key);
+    return until !== undefined && until > Date.now();
   }
 
   /** Forget a client (deleted, renamed, its project deleted): the next request reloads it. */

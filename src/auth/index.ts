@@ -2,6 +2,7 @@ export * from './auth.module';
 export * from './auth.types';
 export * from './client-modes.decorator';
 export * from './rate-limit.decorator';
+export { BROWSER_CORS } from './browser-cors.setup';
 export * from './clients.service';
 export * from './project-access.service';
 export * from './client-ip';

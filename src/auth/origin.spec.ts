@@ -20,4 +20,14 @@ describe('originAllowed', () => {
     expect(originAllowed('null', ['*'])).toBe(false);
     expect(originAllowed('https://x.y', ['*'])).toBe(true);
   });
+  it('reads only the host of a bare origin: a path, fragment, query or credentials is refused', () => {
+    const list = ['*.apps.example.com'];
+    expect(originAllowed('https://x.apps.example.com', list)).toBe(true);
+    expect(originAllowed('https://evil.com/.apps.example.com', list)).toBe(false);
+    expect(originAllowed('https://evil.com#.apps.example.com', list)).toBe(false);
+    expect(originAllowed('https://evil.com?.apps.example.com', list)).toBe(false);
+    expect(originAllowed('https://x.apps.example.com@evil.com', list)).toBe(false);
+    expect(originAllowed('not an origin', ['*'])).toBe(false);
+    expect(originAllowed('https://x.apps.example.com/', list)).toBe(true);
+  });
 });

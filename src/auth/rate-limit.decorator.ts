@@ -1,10 +1,11 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import type { RateLimitName } from '../config';
 import { ApiErrors } from '../openapi/api-errors.decorator';
+import { RATE_LIMIT_KEY, RateLimitInterceptor } from './rate-limit.interceptor';
 
-export const RATE_LIMIT_KEY = 'rate-limit:name';
+export { RATE_LIMIT_KEY };
 
 /** Puts a controller's routes under a named limit (per client id, else per IP). */
 export function RateLimit(name: RateLimitName) {
-  return applyDecorators(SetMetadata(RATE_LIMIT_KEY, name), ApiErrors(429));
+  return applyDecorators(SetMetadata(RATE_LIMIT_KEY, name), UseInterceptors(RateLimitInterceptor), ApiErrors(429));
 }

@@ -1,4 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiError } from '@app/common';
+import type { RateLimit } from '../config';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
@@ -76,5 +79,18 @@ export class RateLimitStore implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.redis?.disconnect();
+  }
+}
+
+/** The X-RateLimit-* headers of a counted request, and its 429 (with Retry-After) once over. */
+export function applyRateLimit(record: ThrottlerStorageRecord, limit: RateLimit, reply: FastifyReply): void {
+  const reset = Math.max(0, record.isBlocked ? record.timeToBlockExpire : record.timeToExpire);
+  reply.header('X-RateLimit-Limit', String(limit.limit));
+  reply.header('X-RateLimit-Remaining', String(Math.max(0, limit.limit - record.totalHits)));
+  reply.header('X-RateLimit-Reset', String(reset));
+  if (record.isBlocked) {
+    throw new ApiError('rate_limited', `Rate limit exceeded: ${limit.limit} requests per ${limit.windowMs / 1000} s`, undefined, {
+      'Retry-After': String(Math.max(1, reset)),
+    });
   }
 }

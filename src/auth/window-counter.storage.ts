@@ -37,6 +37,20 @@ export class WindowCounterStorage implements ThrottlerStorage {
     return { totalHits: w.count, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
   }
 
+  /** Hits counted for `key` in its current window (0 when none), without counting one. */
+  peekNow(key: string, throttlerName: string): { totalHits: number; timeToExpire: number } {
+    const w = this.windows.get(`${throttlerName}\u0000${key}`);
+    const now = Date.now();
+    if (!w || now >= w.resetAt) return { totalHits: 0, timeToExpire: 0 };
+    return { totalHits: w.count, timeToExpire: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
+  /** Takes back one hit of the current window (a try that turned out fine). */
+  refund(key: string, throttlerName: string): void {
+    const w = this.windows.get(`${throttlerName}\u0000${key}`);
+    if (w && w.count > 0 && Date.now() < w.resetAt) w.count--;
+  }
+
   /** Drops finished windows now and then, so idle clients cost no memory. */
   private sweep(now: number, ttl: number): void {
     for (const [id, w] of this.windows) if (now >= w.resetAt) this.windows.delete(id);

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { clientIp } from '../auth';
 
 /** What every adapter takes from the request itself, once per request. */
 export interface CaptureContext {
@@ -24,7 +23,8 @@ export function captureContext(req: FastifyRequest): CaptureContext {
   const origin = req.headers.origin;
   return {
     receivedAt: new Date(),
-    ip: clientIp(req.headers, req.ip),
+    // The guard worked out which address the sender may name (client-ip.ts).
+    ip: req.auth?.ip ?? req.ip,
     userAgent: browserUserAgent(req.headers['user-agent']),
     ...(typeof origin === 'string' && origin !== '' ? { origin } : {}),
   };

@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiSecurity } from '@nestjs/swagger';
 import { ERROR_FORMAT_CONFIG, type ErrorFormat } from '@app/common';
-import { AuthScopeOf, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader, RATE_LIMIT_KEY } from '../auth';
+import { AuthScopeOf, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader } from '../auth';
 
 /** Fastify route config flag of capture routes, read by CaptureHttpSetup. */
 export const CAPTURE_CONFIG = 'capture';
@@ -13,6 +13,8 @@ declare module 'fastify' {
     captureContentType?: string;
     /** What the route's credentials reader decoded from the body, for the handler. */
     captured?: unknown;
+    /** The raw body, once read (see `captureBody`). */
+    captureBody?: Buffer;
   }
 }
 
@@ -28,15 +30,14 @@ export function CaptureRoute(errorFormat?: ErrorFormat) {
 /**
  * Who may send to a capture controller: write and root clients of a project, identified by
  * the key the wire format carries (found by `reader`), proven as for /track (a secret, an
- * allowed Origin, or a `public` client). Rate-limited with /track's budget; each operation
- * documents its 429 in its wire format (@RateLimit would document the API's error shape).
+ * allowed Origin, or a `public` client). Under /track's opt-in budget (TRACK_RATE_LIMIT) and
+ * the guard's failed-authentication budget; each operation documents its 429 in its wire format.
  */
 export function CaptureAuth(reader: Type<CredentialsReader>, ...securitySchemes: string[]) {
   return applyDecorators(
     AuthScopeOf('ingest'),
     SetMetadata(CLIENT_MODES_KEY, ['write', 'root']),
     CredentialsFrom(reader),
-    SetMetadata(RATE_LIMIT_KEY, 'track'),
     ...securitySchemes.map((scheme) => ApiSecurity(scheme)),
   );
 }

@@ -6,7 +6,15 @@ export interface RateLimit {
 }
 
 /** Named limits; a controller picks one with @RateLimit(name). */
-export type RateLimitName = 'track' | 'export' | 'manage';
+export type RateLimitName = 'export' | 'manage';
+
+/**
+ * The opt-in budget of the ingestion routes (TRACK_RATE_LIMIT): per sender IP (one visitor of
+ * a site), per client (every sender of one key together), or both counters at once.
+ */
+export interface IngestRateLimit extends RateLimit {
+  by: 'ip' | 'client' | 'both';
+}
 
 export interface AppConfig {
   port: number;
@@ -26,6 +34,10 @@ export interface AppConfig {
   trustProxy: boolean;
   authCacheTtlMs: number;
   rateLimits: Record<RateLimitName, RateLimit>;
+  /** Unset (the default): ingestion has no request budget, only back-pressure and caps. */
+  ingestRateLimit?: IngestRateLimit;
+  /** Failed authentications allowed per client id and per IP in a window before 429 (no hashing then). */
+  authFailures: RateLimit;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   shutdownTimeoutMs: number;

@@ -58,6 +58,15 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   TRACK_RATE_LIMIT?: number;
 
+  @IsOptional() @IsIn(['ip', 'client', 'both'], { message: 'must be ip, client or both' })
+  TRACK_RATE_LIMIT_BY?: 'ip' | 'client' | 'both';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  AUTH_FAILURE_LIMIT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000)
+  AUTH_FAILURE_WINDOW_MS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   EXPORT_RATE_LIMIT?: number;
 

@@ -6,7 +6,14 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3333);
     expect(c.databaseUrl).toBeUndefined();
     expect(c.clickhouseUrl).toBeUndefined();
-    expect(c.rateLimits).toEqual({ track: { limit: 1000, windowMs: 10000 }, export: { limit: 100, windowMs: 10000 }, manage: { limit: 20, windowMs: 10000 } });
+    expect(c.rateLimits).toEqual({ export: { limit: 100, windowMs: 10000 }, manage: { limit: 20, windowMs: 10000 } });
+    expect(c.ingestRateLimit).toBeUndefined();
+    expect(c.authFailures).toEqual({ limit: 10, windowMs: 60000 });
+  });
+  it('takes an opt-in ingestion budget, per sender IP unless told otherwise', () => {
+    expect(loadConfig({ TRACK_RATE_LIMIT: '50' }).ingestRateLimit).toEqual({ limit: 50, windowMs: 10000, by: 'ip' });
+    expect(loadConfig({ TRACK_RATE_LIMIT: '50', TRACK_RATE_LIMIT_BY: 'both' }).ingestRateLimit?.by).toBe('both');
+    expect(() => loadConfig({ TRACK_RATE_LIMIT_BY: 'visitor' })).toThrow(/TRACK_RATE_LIMIT_BY="visitor" must be ip, client or both/);
   });
   it('flushes each second with the write-ahead log, every 250 ms without it (requests wait then)', () => {
     expect(loadConfig({}).ingest).toMatchObject({ wal: true, flushMs: 1000, flushRows: 50000 });

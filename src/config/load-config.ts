@@ -46,10 +46,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.TRUST_PROXY ?? false,
     authCacheTtlMs: e.AUTH_CACHE_TTL_MS ?? 10_000,
     rateLimits: {
-      track: { limit: e.TRACK_RATE_LIMIT ?? 1000, windowMs },
       export: { limit: e.EXPORT_RATE_LIMIT ?? 100, windowMs },
       manage: { limit: e.MANAGE_RATE_LIMIT ?? 20, windowMs },
     },
+    // One key serves every browser of a site, so a per-client default would refuse a busy
+    // site's visitors (OpenPanel, PostHog and Segment set none): ingestion is opt-in.
+    ingestRateLimit: e.TRACK_RATE_LIMIT ? { limit: e.TRACK_RATE_LIMIT, windowMs, by: e.TRACK_RATE_LIMIT_BY ?? 'ip' } : undefined,
+    // A wrong secret costs a scrypt run on libuv's pool (the write-ahead log's fsyncs use it
+    // too): ten tries a minute per client id and per address is plenty for a person or a
+    // misconfigured sender, and makes guessing pointless.
+    authFailures: { limit: e.AUTH_FAILURE_LIMIT ?? 10, windowMs: e.AUTH_FAILURE_WINDOW_MS ?? 60_000 },
     logLevel: e.LOG_LEVEL ?? 'log',
     logJson: (e.LOG_FORMAT ?? 'json') === 'json',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,

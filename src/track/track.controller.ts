@@ -3,7 +3,7 @@ import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags 
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
-import { AuthScopeOf, ClientModes, RateLimit } from '../auth';
+import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
 import { TRACK_BATCH_EXAMPLES, TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, TRACK_EXAMPLES, trackOpenApiBody } from './track.schema';
@@ -13,12 +13,16 @@ const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 
 @ApiTags('Track')
 @AuthScopeOf('ingest')
-@RateLimit('track')
 @ClientModes('write', 'root')
 @ApiExtraModels(TrackResponseDto, BotResponseDto)
 @ApiErrors(
   { status: 400, description: 'Invalid body; `details` names each bad field', details: [{ path: ['payload', 'name'], message: 'Required' }] },
   { status: 413, description: 'Body too large', message: 'Request body is too large' },
+  {
+    status: 429,
+    description: 'Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds',
+    message: 'Too many failed authentications, retry later',
+  },
   { status: 503, description: 'Ingestion saturated or shutting down; retry after `Retry-After` seconds', message: 'Ingestion is saturated, retry shortly' },
 )
 @Controller('track')
@@ -28,6 +32,7 @@ export class TrackController {
   @Post()
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BODY_SCHEMA })
+  @RouteConfig({ [BROWSER_CORS]: true })
   @ApiOperation({
     operationId: 'trackEvent',
     summary: 'Track an event or change a profile',
@@ -51,7 +56,7 @@ export class TrackController {
   @Post('batch')
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BATCH_SCHEMA })
-  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT })
+  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT, [BROWSER_CORS]: true })
   @ApiOperation({
     operationId: 'trackBatch',
     summary: 'Track up to 2000 items at once',

@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import type { IncomingEvent } from '@app/ingest';
-import { clientIp, firstHeader } from '../auth';
+import { firstHeader } from '../auth';
 import { type IngestSource, IngestService, type ProfileUpdate } from '../ingest';
 import { TRACK_ITEM_SCHEMA, TRACK_TYPES, trackItemSchemaOf, type TrackType } from './track.schema';
 
@@ -151,7 +151,7 @@ export class TrackService {
     return {
       source: { projectId: auth.client.projectId!, trusted: auth.withSecret },
       receivedAt: new Date(),
-      ip: clientIp(req.headers, req.ip),
+      ip: auth.ip,
       userAgent: firstHeader(req, 'user-agent') ?? '',
       sdkName: firstHeader(req, 'openpanel-sdk-name'),
       sdkVersion: firstHeader(req, 'openpanel-sdk-version'),

@@ -5966,7 +5966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -5983,7 +5983,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Too Many Requests",
-                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "message": "Too many failed authentications, retry later",
                      *       "status": 429
                      *     }
                      */
@@ -6107,7 +6107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6124,7 +6124,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Too Many Requests",
-                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "message": "Too many failed authentications, retry later",
                      *       "status": 429
                      *     }
                      */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
-import { decodeJsonBody, mediaType, readBody } from '../capture-body';
+import { captureBody, decodeJsonBody, mediaType } from '../capture-body';
 import { obj, str } from '../capture-context';
 
 /** Commanders Act's cap on one request. */
@@ -10,20 +10,25 @@ export const COMMANDERS_ACT_LIMIT = 32 * 1024;
 const MAX_DECODED = 1024 * 1024;
 
 /**
- * The source key comes in `?token=` or `Authorization: Bearer`; the body must be JSON
- * (Content-Type application/json, at most 32 KB) and is left on the request for the handler.
+ * The source key comes in `?token=` or `Authorization: Bearer`, and is checked before the body
+ * is read; the body must be JSON (Content-Type application/json, at most 32 KB) and is left on
+ * the request for the handler.
  */
 @Injectable()
 export class CommandersActCredentials implements CredentialsReader {
-  async read(req: FastifyRequest): Promise<IngestCredentials> {
-    if (mediaType(req.captureContentType) !== 'application/json') throw ApiError.badRequest('Content-Type must be application/json');
-    const body = obj(await decodeJsonBody(await readBody(req.raw, COMMANDERS_ACT_LIMIT), firstHeader(req, 'content-encoding'), MAX_DECODED));
-    if (!body) throw ApiError.badRequest('Body must be a JSON object');
-    req.captured = body;
+  async peek(req: FastifyRequest): Promise<IngestCredentials> {
     const bearer = /^bearer\s+(\S+)\s*$/i.exec(firstHeader(req, 'authorization') ?? '');
     return {
       id: str((req.query as { token?: unknown } | undefined)?.token) ?? bearer?.[1],
       secret: firstHeader(req, 'openpanel-client-secret'),
     };
+  }
+
+  async decode(req: FastifyRequest): Promise<IngestCredentials> {
+    if (mediaType(req.captureContentType) !== 'application/json') throw ApiError.badRequest('Content-Type must be application/json');
+    const body = obj(await decodeJsonBody(await captureBody(req, COMMANDERS_ACT_LIMIT), firstHeader(req, 'content-encoding'), MAX_DECODED));
+    if (!body) throw ApiError.badRequest('Body must be a JSON object');
+    req.captured = body;
+    return this.peek(req);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import { parseJson, utf8 } from '../capture-body';
+import { gunzipPrefix, isGzip, parseJson, tooLarge, utf8 } from '../capture-body';
 import { obj, str } from '../capture-context';
 
 /** A decoded PostHog request: its events and what the wrapper says about all of them. */
@@ -14,6 +14,19 @@ export interface PosthogEnvelope {
 }
 
 const MAX_TOKEN_LENGTH = 64;
+
+/**
+ * Events one request may carry. posthog-node sends 100 at most and posthog-js fewer; a
+ * historical migration batches more. Each event costs the main thread about 11 µs in the
+ * pipeline, so this bounds one request to well under a tenth of a second of it (a body of
+ * 150,000 events held the event loop for 9 s).
+ */
+export const MAX_EVENTS_PER_REQUEST = 5000;
+
+/** How much of the start of a body the glance for the key reads (inflated, when gzip). */
+const GLANCE_BYTES = 64 * 1024;
+// `"api_key": "…"` or `"token": "…"`, printable ASCII without quotes or backslashes.
+const TOKEN_FIELD = /"(?:api_key|token)"\s*:\s*"([\x21\x23-\x5b\x5d-\x7e]{1,64})"/;
 // Printable ASCII only (this also rules out NUL).
 const TOKEN = /^[\x21-\x7e]+$/;
 
@@ -28,6 +41,12 @@ function dataText(value: string): unknown {
  * data, sent_at?, historical_migration? }`; or one event.
  */
 export function readEnvelope(json: unknown): PosthogEnvelope {
+  const envelope = envelopeOf(json);
+  if (envelope.events.length > MAX_EVENTS_PER_REQUEST) throw tooLarge(`A request carries at most ${MAX_EVENTS_PER_REQUEST} events`);
+  return envelope;
+}
+
+function envelopeOf(json: unknown): PosthogEnvelope {
   if (Array.isArray(json)) return { events: json, historical: false };
   const wrapper = obj(json);
   if (!wrapper) throw ApiError.badRequest('Expected an event, an array of events or a batch');
@@ -41,6 +60,20 @@ export function readEnvelope(json: unknown): PosthogEnvelope {
     sentAt: wrapper.sent_at,
     historical: wrapper.historical_migration === true,
   };
+}
+
+/**
+ * The first key written near the start of a raw body (JSON, gzip of it, base64 of either, or
+ * a form's `data` field holding those), found without decoding the body; undefined when there
+ * is none to see cheaply (lz64, a gzip bomb, a key written late). Only a hint for checking the
+ * key early: the decoded body still decides (`resolveToken`).
+ */
+export async function glanceToken(body: Buffer): Promise<string | undefined> {
+  let start = body.subarray(0, GLANCE_BYTES);
+  if (start.subarray(0, 5).toString('latin1') === 'data=') start = Buffer.from(new URLSearchParams(start.toString('latin1')).get('data') ?? '', 'latin1');
+  if (start[0] !== 0x7b && start[0] !== 0x5b && !isGzip(start)) start = Buffer.from(start.toString('latin1').replace(/ /g, '+'), 'base64');
+  const text = isGzip(start) ? await gunzipPrefix(isGzip(body) ? body : start, GLANCE_BYTES) : start;
+  return text ? TOKEN_FIELD.exec(text.toString('latin1'))?.[1] : undefined;
 }
 
 function eventToken(event: unknown): string | undefined {

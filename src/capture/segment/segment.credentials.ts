@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
-import { decodeJsonBody, readBody } from '../capture-body';
+import { captureBody, decodeJsonBody } from '../capture-body';
 import { obj, str } from '../capture-context';
 
 /** Segment's caps: a batch request, and a single call. */
@@ -23,14 +23,20 @@ export function basicAuth(header: string | undefined): { user?: string; password
 
 /**
  * The write key is the Basic user name (the password: empty, or the client secret), else
- * `writeKey` in the body. The body is read here (500 KB for a batch, 32 KB for one call) and
- * left on the request for the handler.
+ * `writeKey` in the body. The body is read (500 KB for a batch, 32 KB for one call) and decoded
+ * only once a key from the header has been checked, or when the key can only be in the body;
+ * it is left on the request for the handler.
  */
 @Injectable()
 export class SegmentCredentials implements CredentialsReader {
-  async read(req: FastifyRequest): Promise<IngestCredentials> {
+  async peek(req: FastifyRequest): Promise<IngestCredentials> {
+    const basic = basicAuth(firstHeader(req, 'authorization'));
+    return { id: basic.user, secret: basic.password ?? firstHeader(req, 'openpanel-client-secret') };
+  }
+
+  async decode(req: FastifyRequest): Promise<IngestCredentials> {
     const limit = req.routeOptions.url?.startsWith('/v1/batch') ? SEGMENT_BATCH_LIMIT : SEGMENT_SINGLE_LIMIT;
-    const body = await decodeJsonBody(await readBody(req.raw, limit), firstHeader(req, 'content-encoding'), MAX_DECODED);
+    const body = await decodeJsonBody(await captureBody(req, limit), firstHeader(req, 'content-encoding'), MAX_DECODED);
     req.captured = body;
     const basic = basicAuth(firstHeader(req, 'authorization'));
     return {
