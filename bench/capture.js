@@ -99,7 +99,6 @@ async function main() {
       ROOT_CLIENT_ID: rootId,
       ROOT_CLIENT_SECRET: rootSecret,
       LOG_LEVEL: 'warn',
-     
       DATABASE_URL: '',
       CLICKHOUSE_URL: '',
       REDIS_URL: '',
