@@ -133,6 +133,30 @@ describe('Ingestion gate', () => {
     });
   });
 
+  describe('a guesser sharing an address with real senders (a NAT, a proxy)', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      // Every request looks its client up again, as each one does once its cache entry ends.
+      t = await createTestApp({ AUTH_CACHE_TTL_MS: '0' });
+    });
+    afterAll(async () => {
+      await t.close();
+      await disposeEnv(t.env);
+    });
+
+    it('does not shut them out: wrong secrets count against the client id, not the address', async () => {
+      const site = await createProject(t, { name: 'Shared address' });
+      const other = await createProject(t, { name: 'Other site' });
+      const send = (headers: Record<string, string>) =>
+        t.app.inject({ method: 'POST', url: '/track', headers: { ...JSON_HEADERS, ...headers }, payload: trackBody('shared'), remoteAddress: '192.0.2.50' });
+      expect((await send(authHeaders(other.writeClient))).statusCode).toBe(200);
+      const codes: number[] = [];
+      for (let i = 0; i < 15; i++) codes.push((await send({ 'openpanel-client-id': site.writeClient.id, 'openpanel-client-secret': `sec_guess_${i}` })).statusCode);
+      expect(codes).toEqual([...Array(10).fill(401), ...Array(5).fill(429)]);
+      for (let i = 0; i < 3; i++) expect((await send(authHeaders(other.writeClient))).statusCode).toBe(200);
+    });
+  });
+
   describe('capture bodies are decoded only after the key is checked (D2, D7)', () => {
     let t: TestApp;
     let site: CreatedProject;

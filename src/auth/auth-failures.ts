@@ -5,7 +5,8 @@ import { WindowCounterStorage } from './window-counter.storage';
 const NAME = 'auth-failures';
 
 /**
- * Failed authentications, counted per client id and per caller address, so that guessing
+ * Failed authentications, counted per client id (wrong secrets) and per caller address
+ * (unknown ids, bodies that hide their key), so that guessing
  * costs the caller and not the node: each wrong secret of a known client is a scrypt run on
  * libuv's small thread pool, which the write-ahead log's fsyncs need too, and each unknown id
  * is a PostgreSQL query. Once a key is over its budget, the next try that would hash or query

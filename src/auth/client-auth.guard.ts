@@ -144,9 +144,9 @@ export class ClientAuthGuard implements CanActivate {
   }
 
   /**
-   * Who is calling, proven. Work that costs the node (a lookup not cached yet, a secret not
-   * verified yet) is counted per address and per client id by AuthFailureLimiter, and refused
-   * with a 429 before it starts once a key keeps failing.
+   * Who is calling, proven. Work that costs the node is counted by AuthFailureLimiter and
+   * refused with a 429 before it starts once a key keeps failing: looking up an id never seen
+   * (per caller address), hashing a secret not verified yet (per client id).
    */
   private async authenticate(req: FastifyRequest, rule: RouteRule, given: IngestCredentials, addressCharged = false): Promise<AuthContext> {
     const { scope, modes = [] } = rule;
@@ -161,16 +161,19 @@ export class ClientAuthGuard implements CanActivate {
     const clientId = id.toLowerCase();
     let client = await this.clients.cachedForAuth(clientId);
     if (client === undefined) {
-      const found = this.failures.begin(address);
+      // Only ids never seen are guesses; refreshing a known client's cached row is not.
+      const found = this.clients.wasKnown(clientId) ? undefined : this.failures.begin(address);
       client = await this.clients.findForAuth(clientId);
-      if (client) found();
+      if (client) found?.();
     }
     if (!client) throw ApiError.unauthorized('Invalid client credentials');
 
     let withSecret = false;
     if (secret) {
       if (!this.clients.isVerified(client, secret)) {
-        const verified = this.failures.begin([`client:${client.id}`, ...address]);
+        // Per client id, not per address: only real ids cost a hash, and a guesser sharing
+        // an address (a NAT, a proxy) with real senders must not shut them out.
+        const verified = this.failures.begin([`client:${client.id}`]);
         if (!(await this.clients.checkSecret(client, secret))) throw ApiError.unauthorized('Invalid client credentials');
         verified();
       }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { type ClientEntity, type ClientMode, ClientEntity as ClientTable } from '@app/database';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -28,6 +29,8 @@ function verifiedKey(client: AuthClient, secret: string): string {
   return `${client.id}:${client.secretHash}:${secretFingerprint(client.id, secret)}`;
 }
 const VERIFIED_TTL_MS = 60 * 60 * 1000;
+/** A verified entry's expiry is pushed back at most this often (not on every request). */
+const VERIFIED_REFRESH_MS = 60 * 1000;
 
 /**
  * Client lookup and secret checks for the auth guard. Lookups and verified secrets are
@@ -40,6 +43,7 @@ export class ClientsService {
   private readonly lookups = new Map<string, CacheEntry<AuthClient | null>>();
   private readonly verified = new Map<string, number>();
   private readonly verifying = new Map<string, Promise<boolean>>();
+  private readonly known = new LRUCache<string, true>({ max: 100_000 });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,9 +104,21 @@ export class ClientsService {
     return hit && hit.expires > Date.now() ? hit.value : undefined;
   }
 
+  /**
+   * An entry lasts an hour from its last use, so a sender that keeps sending is never asked
+   * to prove its secret again (and never meets the failed-authentication budget).
+   */
   private isVerifiedKey(key: string): boolean {
     const until = this.verified.get(key);
-    return until !== undefined && until > Date.now();
+    const now = Date.now();
+    if (until === undefined || until <= now) return false;
+    if (until - now < VERIFIED_TTL_MS - VERIFIED_REFRESH_MS) this.verified.set(key, now + VERIFIED_TTL_MS);
+    return true;
+  }
+
+  /** Whether `id` named a client at some lookup: refreshing it is not guessing. */
+  wasKnown(id: string): boolean {
+    return this.known.has(id);
   }
 
   /** Forget a client (deleted, renamed, its project deleted): the next request reloads it. */
@@ -151,6 +167,7 @@ export class ClientsService {
       [id],
     );
     const row = rows[0];
+    if (row) this.known.set(id, true);
     // A client of a project being deleted stops working at once.
     if (!row || row.delete_at !== null) return null;
     return {

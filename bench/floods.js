@@ -1,0 +1,180 @@
+/* eslint-disable no-console */
+// Hostile floods beside real traffic (issue 14). Run: npm run build && node bench/floods.js [seconds] [code dir]
+// Starts the server of `code dir` (default: this checkout; its dist/ must be built) on the
+// embedded default, seeds a project, then for each flood of ../shared/findings/hostile-input:
+//   D1 50 concurrent wrong secrets for a known client id,
+//   D2 unauthenticated PostHog gzip bombs (about 90 MB of events inflated), 2 at a time,
+//   D6 huge chart definitions (20 series x previous x 3 breakdowns x 12 months hourly), 4 at a time,
+//   D7 150,000 PostHog events in one gzip body with a public key, 2 at a time,
+//   D8 8 concurrent NDJSON exports of every event,
+// measures single POST /track from a legitimate server sender (10 connections) during the
+// flood, against the same probe with no flood, and prints p50/p99 and the flood's answers.
+// Run it on the code before and after a change to compare (bench/README.md).
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { randomUUID } = require('node:crypto');
+const { gzipSync } = require('node:zlib');
+const autocannon = require('autocannon');
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const CODE = resolve(process.argv[3] ?? join(__dirname, '..'));
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const SEEDED = 200_000;
+let BASE;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+    probe.on('error', fail);
+  });
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+/** Runs `send` from `concurrency` loops until `until`; counts the answers by status. */
+async function flood(concurrency, until, send) {
+  const statuses = {};
+  const loop = async () => {
+    while (Date.now() < until) {
+      let status;
+      try {
+        status = (await send()).status;
+      } catch (e) {
+        status = e.name === 'TimeoutError' ? 'timeout' : 'error';
+      }
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return statuses;
+}
+
+/** A fetch that reads the whole answer and gives up after 60 s. */
+async function call(url, init = {}) {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+  await res.arrayBuffer();
+  return res;
+}
+
+function probe(headers) {
+  return new Promise((ok, fail) => {
+    autocannon(
+      { url: `${BASE}/track`, method: 'POST', headers, body: JSON.stringify({ type: 'track', payload: { name: 'probe' } }), connections: 10, duration: SECONDS },
+      (err, r) => (err ? fail(err) : ok(r)),
+    );
+  });
+}
+
+async function main() {
+  const port = await freePort();
+  BASE = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-floods-'));
+  const rootId = randomUUID();
+  const rootSecret = `sec_${randomUUID()}`;
+  const server = spawn(process.execPath, ['--max-semi-space-size=64', 'dist/src/main'], {
+    cwd: CODE,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ROOT_CLIENT_ID: rootId,
+      ROOT_CLIENT_SECRET: rootSecret,
+      LOG_LEVEL: 'error',
+      DATABASE_URL: '',
+      CLICKHOUSE_URL: '',
+      REDIS_URL: '',
+      // The code before issue 14 counted every /track request against a per-client budget;
+      // the probe must not run into it there.
+      ...(process.env.BENCH_OLD_LIMITS ? { TRACK_RATE_LIMIT: '100000000', EXPORT_RATE_LIMIT: '100000' } : {}),
+    },
+  });
+  try {
+    await waitReady(`${BASE}/healthz/ready`);
+    const root = { 'openpanel-client-id': rootId, 'openpanel-client-secret': rootSecret, 'content-type': 'application/json' };
+    const post = async (path, body) => (await fetch(`${BASE}${path}`, { method: 'POST', headers: root, body: JSON.stringify(body) })).json();
+    const project = (await post('/manage/projects', { name: 'Floods' })).data;
+    const publicClient = (await post('/manage/clients', { name: 'public', mode: 'write', projectId: project.id, public: true })).data;
+    const reader = (await post('/manage/clients', { name: 'reader', mode: 'read', projectId: project.id })).data;
+    const writer = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'user-agent': CHROME, 'x-client-ip': '8.8.8.8' };
+    const readHeaders = { 'openpanel-client-id': reader.id, 'openpanel-client-secret': reader.secret };
+
+    // A year of events with high-cardinality properties, for the chart and export floods.
+    const year = 365 * 24 * 3600 * 1000;
+    const started = Date.now();
+    for (let sent = 0; sent < SEEDED; sent += 1000) {
+      const items = Array.from({ length: 1000 }, (_, k) => {
+        const i = sent + k;
+        return {
+          type: 'track',
+          payload: {
+            name: `event_${i % 20}`,
+            profileId: `user_${i % 5000}`,
+            properties: { i, __timestamp: new Date(started - 3600_000 - ((i * 7919) % year)).toISOString(), __path: `https://shop.example.com/p/${i % 3000}` },
+          },
+        };
+      });
+      // 1,000 items at a time in two batches (the batch cap is 2,000).
+      const res = await fetch(`${BASE}/track/batch`, { method: 'POST', headers: writer, body: JSON.stringify({ items }) });
+      if (res.status !== 200) throw new Error(`seeding: ${res.status} ${await res.text()}`);
+    }
+    for (;;) {
+      const count = (await (await fetch(`${BASE}/export/events?projectId=${project.id}&limit=1`, { headers: readHeaders })).json()).meta.totalCount;
+      if (count >= SEEDED) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    const bomb = gzipSync(Buffer.from(`{"api_key":"nokey","batch":[${'{"event":"e","distinct_id":"u"},'.repeat(2_900_000)}{}]}`));
+    const big = gzipSync(Buffer.from(JSON.stringify({ api_key: publicClient.id, batch: Array.from({ length: 150_000 }, (_, i) => ({ event: 'e', distinct_id: `u${i % 500}` })) })));
+    const chart = new URLSearchParams({
+      projectId: project.id,
+      interval: 'hour',
+      range: '12m',
+      previous: 'true',
+      events: JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ name: '*', id: String(i) }))),
+      breakdowns: JSON.stringify([{ name: 'properties.i' }, { name: 'profileId' }, { name: 'path' }]),
+    });
+    const floods = {
+      none: null,
+      'D1 wrong secrets': [50, () => call(`${BASE}/track`, { method: 'POST', headers: { ...writer, 'openpanel-client-secret': `sec_${randomUUID()}` }, body: '{"type":"track","payload":{"name":"x"}}' })],
+      'D2 unauthenticated bombs': [2, () => call(`${BASE}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: bomb })],
+      'D6 huge charts': [4, () => call(`${BASE}/export/charts?${chart}`, { headers: readHeaders })],
+      'D7 150k-event bodies': [2, () => call(`${BASE}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip', origin: 'https://a.example.com' }, body: big })],
+      'D8 8 exports': [8, () => call(`${BASE}/export/events?projectId=${project.id}&format=ndjson`, { headers: readHeaders })],
+    };
+    const rows = [];
+    for (const [label, spec] of Object.entries(floods)) {
+      const until = Date.now() + SECONDS * 1000;
+      const [answers, r] = await Promise.all([spec ? flood(spec[0], until, spec[1]) : Promise.resolve({}), probe(writer)]);
+      rows.push({ flood: label, 'probe req/s': Math.round(r.requests.average), 'probe p50 ms': r.latency.p50, 'probe p99 ms': r.latency.p99, 'probe max ms': r.latency.max, 'probe non-2xx': r.non2xx + r.errors, 'flood answers': JSON.stringify(answers) });
+      // Let what a flood left behind (inserts, merges) settle before the next one.
+      await new Promise((res) => setTimeout(res, 3000));
+    }
+    console.log(`code: ${CODE}`);
+    console.table(rows);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
