@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ClickhouseService, TableWriter, WriterClosedError, WriterFullError } from '@app/clickhouse';
+import { ClickhouseService, TableWriter, wellFormedJson, WriterClosedError, WriterFullError } from '@app/clickhouse';
 import { ApiError } from '@app/common';
 import { EVENT_ROW_COLUMNS } from '@app/ingest';
 import { APP_CONFIG, type AppConfig, dataPath } from '../config';
@@ -66,7 +66,7 @@ export class EventSinkService implements OnModuleInit, BeforeApplicationShutdown
       for (let c = 0; c < columns.length; c++) values[c] = rows[i][columns[c]];
       text += `${JSON.stringify(values)}\n`;
     }
-    return writer.write({ text, rows: rows.length }).catch((error: unknown) => {
+    return writer.write({ text: wellFormedJson(text), rows: rows.length }).catch((error: unknown) => {
       throw this.unavailable(error);
     });
   }

@@ -5,6 +5,13 @@ import type { RawInsertParams } from 'chdb';
 import type { DdlTarget } from './ddl';
 import { runClickhouseMigrations } from './migrations';
 
+/**
+ * Settings of every insert. An escape ClickHouse cannot decode (a lone surrogate: rows are
+ * written through `wellFormedJson`, so none should come) is stored as it is rather than failing
+ * the insert: a failed insert is retried, and every row behind it waits.
+ */
+const INSERT_SETTINGS = { input_format_json_throw_on_bad_escape_sequence: 0 } as const;
+
 export interface ClickhouseOptions {
   /** http(s) URL of a ClickHouse server; undefined = embedded chDB at `path`. */
   url?: string;
@@ -55,14 +62,14 @@ export class ClickhouseService {
         format: 'JSONCompactEachRow',
         values: body,
         // The token also names the blocks a materialized view writes on (events_ingest).
-        settings: { insert_deduplication_token: token, input_format_parallel_parsing: 0, deduplicate_blocks_in_dependent_materialized_views: 1 },
+        settings: { ...INSERT_SETTINGS, insert_deduplication_token: token, input_format_parallel_parsing: 0, deduplicate_blocks_in_dependent_materialized_views: 1 },
       });
       return;
     }
     const result = await this.client.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
       values: Readable.from([body]),
-      clickhouse_settings: { insert_deduplication_token: token },
+      clickhouse_settings: { ...INSERT_SETTINGS, insert_deduplication_token: token },
     });
     // The answer of an INSERT is empty, but it must be read for the connection to be reused.
     for await (const _ of result.stream) void _;
