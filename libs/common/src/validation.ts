@@ -62,7 +62,7 @@ export class ApiValidationPipe extends ValidationPipe {
       if (e instanceof ApiError && e.kind === 'bad_request') throw ApiError.badRequest(WHERE[metadata.type], e.details);
       throw e;
     }
-    const checked = metadata.metatype === String || (metadata.metatype !== undefined && this.toValidate(metadata));
+    const checked = metadata.type !== 'custom' && (metadata.metatype === String || (metadata.metatype !== undefined && this.toValidate(metadata)));
     const at = checked ? findNonPgText(out) : undefined;
     if (at) {
       const path = metadata.data ? [metadata.data, ...at] : at;
