@@ -152,6 +152,8 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
         [root('POST', '/manage/references', { projectId: p.id, title: `t${NUL}`, datetime: '2024-01-01T00:00:00Z' }), ['title']],
         [root('GET', `/export/events?projectId=${p.id}&profileId=a%00b`), ['profileId']],
         [root('GET', `/export/events?projectId=a%00b`), ['projectId']],
+        [root('POST', '/manage/clients', { name: `c${NUL}`, mode: 'read', projectId: p.id }), ['name']],
+        [root('GET', `/export/charts?projectId=${p.id}&interval=day&range=7d&events=${encodeURIComponent(JSON.stringify([{ name: `e${NUL}`, id: 'a' }]))}`), ['events']],
         [root('GET', `/export/events?projectId=${p.id}&filters=${encodeURIComponent(JSON.stringify([{ name: 'name', operator: 'is', value: [`a${NUL}`] }]))}`), ['filters']],
       ];
       for (const [request, path] of cases) {
