@@ -82,9 +82,13 @@ export function addItem(batch: CaptureBatch, index: number, updates: readonly Ca
 
 /**
  * `idText` for a field a sender may fill with anything: an object id is stringified, which
- * recurses, so one nested past the depth rule is no id at all.
+ * recurses, so one nested past the depth rule is no id at all. An id cut at `maxLength` in the
+ * middle of a surrogate pair loses the half, rather than becoming an id the checks refuse.
  */
 export function idOf(value: unknown, maxLength: number): string | undefined {
   if (value !== null && typeof value === 'object' && nestsDeeperThan(value)) return undefined;
-  return idText(value, maxLength);
+  const id = idText(value, maxLength);
+  if (id === undefined || id.length < maxLength) return id;
+  const last = id.charCodeAt(id.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? id.slice(0, -1) : id;
 }

@@ -107,6 +107,8 @@ describe('segmentBatch', () => {
     let deep: Record<string, unknown> = { v: 1 };
     for (let i = 0; i < 40; i++) deep = { d: deep };
     expect(one('track', { event: 'e', userId: 'u', properties: deep })).toEqual({ events: [], updates: [], dropped: [{ index: 0, reason: 'event.properties nests deeper than 32 levels' }] });
+    // An id cut at 200 units between the halves of an emoji keeps whole characters only.
+    expect(one('track', { event: 'e', userId: `x${'😀'.repeat(150)}` }).events[0].profileId).toBe(`x${'😀'.repeat(99)}`);
     expect(one('track', { event: 'e', userId: 'u\u0000' }).dropped).toEqual([{ index: 0, reason: 'event.profileId must not contain U+0000 or a lone surrogate' }]);
   });
 });
