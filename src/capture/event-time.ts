@@ -1,20 +1,4 @@
-/** PostHog's rule: an event more than 23 hours ahead of the server is given the server's time. */
-export const MAX_FUTURE_MS = 23 * 60 * 60 * 1000;
-
-const MIN_EPOCH_MS = Date.UTC(2000, 0, 1);
-const ZONE = /(?:z|[+-]\d{2}:?\d{2})$/i;
-const DIGITS = /^\d{10,16}$/;
-
-/** ISO 8601 (a zoneless one is UTC) or epoch milliseconds, as a number or a string of digits. */
-export function parseInstant(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= MIN_EPOCH_MS ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const s = value.trim();
-  if (s === '' || s.length > 64) return undefined;
-  if (DIGITS.test(s)) return parseInstant(Number(s));
-  const ms = Date.parse(ZONE.test(s) || s.length <= 10 ? s : `${s}Z`);
-  return Number.isNaN(ms) || ms < MIN_EPOCH_MS ? undefined : ms;
-}
+import { parseInstant } from '@app/ingest';
 
 export interface EventTimeInput {
   /** Reception time, ms. */
@@ -32,18 +16,15 @@ export interface EventTimeInput {
 /**
  * The event time with the sender's clock skew removed: with `offset`, now − offset; with both
  * `timestamp` and `sent_at`, now + (timestamp − sent_at), so a client clock that runs wrong
- * only shifts events by the network delay; with `timestamp` alone, the timestamp. More than
- * 23 hours in the future, or nothing usable: now.
+ * only shifts events by the network delay; with `timestamp` alone, the timestamp; nothing
+ * usable: now. Only the wire formats know these fields, so the correction lives here; what is
+ * too far ahead is decided afterwards for every source alike (`resolveTimestamp`, @app/ingest).
  */
-export function eventTime(input: EventTimeInput): Date {
+export function eventTime(input: EventTimeInput): number {
   const { now } = input;
-  let at = now;
-  if (typeof input.offset === 'number' && Number.isFinite(input.offset)) {
-    at = now - input.offset;
-  } else {
-    const timestamp = parseInstant(input.timestamp);
-    const sentAt = input.ignoreSentAt ? undefined : parseInstant(input.sentAt);
-    if (timestamp !== undefined) at = sentAt !== undefined ? now + (timestamp - sentAt) : timestamp;
-  }
-  return new Date(at - now > MAX_FUTURE_MS || !Number.isFinite(at) ? now : at);
+  if (typeof input.offset === 'number' && Number.isFinite(input.offset)) return now - input.offset;
+  const timestamp = parseInstant(input.timestamp);
+  if (timestamp === undefined) return now;
+  const sentAt = input.ignoreSentAt ? undefined : parseInstant(input.sentAt);
+  return sentAt !== undefined ? now + (timestamp - sentAt) : timestamp;
 }

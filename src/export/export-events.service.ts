@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { buildEventListSql, splitEventPage } from '@app/analytics';
+import { isPgText, longerThan } from '@app/common';
 import { EventMetaEntity, ProfileAliasEntity, ProfileEntity, type ProjectEntity } from '@app/database';
 import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
 import type { EventMetaInfoDto, EventProfileDto, ExportedEventDto, ExportEventsResponseDto } from './dto/export-events.response.dto';
@@ -8,6 +9,8 @@ import { EngineQueryService } from './engine-query.service';
 import { EventQueryService } from './event-query.service';
 
 export const DEFAULT_PAGE_SIZE = 50;
+/** `event_meta.name` is a varchar(255). */
+const META_NAME_LENGTH = 255;
 
 /** A page of events: newest first, ties by id, the total under the page's own predicate. */
 @Injectable()
@@ -45,7 +48,8 @@ export class ExportEventsService {
    * shows the profile the alias stands for.
    */
   private async profilesOf(projectId: string, events: ExportedEventDto[]): Promise<Map<string, EventProfileDto>> {
-    const ids = [...new Set(events.map((e) => e.profileId).filter((id) => id !== ''))];
+    // Ingestion refuses profile ids PostgreSQL cannot hold; rows stored before that rule may have them.
+    const ids = [...new Set(events.map((e) => e.profileId).filter((id) => id !== '' && isPgText(id)))];
     const out = new Map<string, EventProfileDto>();
     if (ids.length === 0) return out;
     const aliases = await this.dataSource.getRepository(ProfileAliasEntity).find({ where: { projectId, alias: In(ids) } });
@@ -61,8 +65,13 @@ export class ExportEventsService {
     return out;
   }
 
+  /**
+   * The meta of each event name of the page. ClickHouse keeps event names as sent, U+0000
+   * included; /manage never lets such a name (nor one over the column's 255 characters) into
+   * event_meta, so those simply have none, and are not sent to PostgreSQL, which would refuse them.
+   */
   private async metaOf(projectId: string, events: ExportedEventDto[]): Promise<Map<string, EventMetaInfoDto>> {
-    const names = [...new Set(events.map((e) => e.name))];
+    const names = [...new Set(events.map((e) => e.name))].filter((name) => isPgText(name) && !longerThan(name, META_NAME_LENGTH));
     if (names.length === 0) return new Map();
     const metas = await this.dataSource.getRepository(EventMetaEntity).find({ where: { projectId, name: In(names) } });
     return new Map(metas.map((m) => [m.name, { name: m.name, description: m.description, conversion: m.conversion }]));

@@ -1,6 +1,7 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
+import { ApiError } from '@app/common';
 import {
   applyUserAgentOverrides,
   assignSession,
@@ -53,6 +54,7 @@ interface Prepared {
  */
 @Injectable()
 export class IngestService implements OnModuleInit {
+  private readonly logger = new Logger('Ingest');
   private readonly geo: GeoLookup;
   private readonly sessions = new MemorySessionStore();
   private readonly idempotency: IdempotencyCache;
@@ -80,8 +82,8 @@ export class IngestService implements OnModuleInit {
     const prepared: Prepared[] = [];
     // What every event of the call shares is looked up once, so preparing an event waits on
     // nothing but its session.
-    const profileIds = await this.profiles.resolveAll(source.projectId, events.map((e) => e.profileId));
-    const revenueAllowed = source.trusted || (await this.projectFlags(source.projectId)).allowUnsafeRevenue;
+    const profileIds = await this.stored(() => this.profiles.resolveAll(source.projectId, events.map((e) => e.profileId)));
+    const revenueAllowed = source.trusted || (await this.stored(() => this.projectFlags(source.projectId))).allowUnsafeRevenue;
     // Events of one call share their sender: one device hash per user agent and IP of the call.
     const devices = new Map<string, DeviceIds>();
     // Events of one call are prepared in order, so a batch's sessions follow its timeline.
@@ -97,7 +99,7 @@ export class IngestService implements OnModuleInit {
           continue;
         }
       }
-      const salts = this.salts.peek(event.receivedAt) ?? (await this.salts.forDate(event.receivedAt));
+      const salts = this.salts.peek(event.receivedAt) ?? (await this.stored(() => this.salts.forDate(event.receivedAt)));
       const p = this.prepare(source, event, i, { special, userAgent, salts, devices, profileIds, revenueAllowed });
       prepared.push(p);
       outcomes[i] = { status: 'stored', eventId: p.row.id, deviceId: p.row.device_id, sessionId: p.row.session_id };
@@ -202,33 +204,59 @@ export class IngestService implements OnModuleInit {
     return hit;
   }
 
+  /**
+   * The bot an event's user agent names, when the sender is not trusted (its event is then
+   * not counted): callers that change a profile for an event ask first.
+   */
+  botOf(source: IngestSource, event: IncomingEvent): { name: string; type: string } | undefined {
+    if (source.trusted) return undefined;
+    const bot = detectBot(readSpecialProperties(event.properties).userAgent ?? event.context.userAgent);
+    return bot ? { name: bot.name, type: bot.type } : undefined;
+  }
+
   /** The device id a request stands for (identify and friends answer it too). */
   async deviceIdFor(source: IngestSource, ip: string, userAgent: string, explicit?: string): Promise<string> {
-    return resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts: await this.salts.forDate(new Date()), explicit }).deviceId;
+    const salts = await this.stored(() => this.salts.forDate(new Date()));
+    return resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts, explicit }).deviceId;
   }
 
   /** identify: upsert of the profile (PostgreSQL), mirrored to ClickHouse. */
   async identify(source: IngestSource, update: ProfileUpdate): Promise<void> {
-    await this.profiles.identify(source.projectId, { ...update, profileId: await this.profiles.resolve(source.projectId, update.profileId) });
+    await this.stored(async () => this.profiles.identify(source.projectId, { ...update, profileId: await this.profiles.resolve(source.projectId, update.profileId) }));
   }
 
   /** increment (delta > 0) / decrement (delta < 0) of a numeric profile property, atomically. */
   async increment(source: IngestSource, profileId: string, property: string, delta: number): Promise<void> {
-    await this.profiles.increment(source.projectId, await this.profiles.resolve(source.projectId, profileId), property, delta);
+    await this.stored(async () => this.profiles.increment(source.projectId, await this.profiles.resolve(source.projectId, profileId), property, delta));
   }
 
   /** Later events sent under `alias` are attributed to `profileId`. */
   async alias(source: IngestSource, profileId: string, alias: string): Promise<void> {
-    await this.profiles.alias(source.projectId, profileId, alias);
+    await this.stored(() => this.profiles.alias(source.projectId, profileId, alias));
   }
 
   async upsertGroup(source: IngestSource, group: GroupUpdate): Promise<void> {
-    await this.profiles.upsertGroup(source.projectId, group);
+    await this.stored(() => this.profiles.upsertGroup(source.projectId, group));
   }
 
   /** Adds groups to a profile; `isExternal` false when the id is a device id. */
   async assignGroups(source: IngestSource, profileId: string, groupIds: string[], isExternal = true): Promise<void> {
-    await this.profiles.assignGroups(source.projectId, await this.profiles.resolve(source.projectId, profileId), groupIds, isExternal);
+    await this.stored(async () => this.profiles.assignGroups(source.projectId, await this.profiles.resolve(source.projectId, profileId), groupIds, isExternal));
+  }
+
+  /**
+   * Callers check every item before they write (ingest-checks.ts), so a store that fails now
+   * is an outage, not the sender's fault: a 503 the sender retries, never a 500. The domain's
+   * own answers (404 unknown profile, 400 not a number) pass as they are.
+   */
+  private async stored<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      this.logger.error(`a store failed during ingestion: ${(error as Error)?.message ?? String(error)}`);
+      throw new ApiError('unavailable', 'Ingestion could not reach its stores, retry shortly', undefined, { 'Retry-After': '1' });
+    }
   }
 
   /** Resolves once every acknowledged event is visible to queries. */

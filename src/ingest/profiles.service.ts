@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { toClickhouseDateTime } from '@app/clickhouse';
-import { ApiError } from '@app/common';
+import { ApiError, pgJson, toPgText } from '@app/common';
 import { flattenProperties } from '@app/ingest';
 import { EventSinkService } from './event-sink.service';
 import type { GroupUpdate, ProfileUpdate } from './ingest.types';
@@ -22,6 +22,9 @@ interface ProfileRow {
 }
 
 const MAX_PATH_DEPTH = 10;
+
+/** A free-text profile field as PostgreSQL stores it (see pg-text.ts). */
+const text = (v: string | null | undefined): string | null => (typeof v === 'string' ? toPgText(v) : null);
 const NUMERIC_TEXT = '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$';
 const ALIAS_TTL_MS = 60_000;
 
@@ -41,6 +44,10 @@ export class ProfilesService {
     private readonly sink: EventSinkService,
   ) {}
 
+  /**
+   * Upserts a profile. The update was checked (ingest-checks.ts: ids, lengths, depth); its
+   * free text is stored by the rule of pg-text.ts: without U+0000, lone surrogates as U+FFFD.
+   */
   async identify(projectId: string, update: ProfileUpdate): Promise<void> {
     const given = (v: unknown) => v !== undefined;
     const rows: ProfileRow[] = await this.dataSource.query(
@@ -59,16 +66,16 @@ export class ProfilesService {
       [
         projectId,
         update.profileId,
-        update.firstName ?? null,
-        update.lastName ?? null,
-        update.email ?? null,
-        update.avatar ?? null,
-        JSON.stringify(update.properties ?? {}),
+        text(update.firstName),
+        text(update.lastName),
+        text(update.email),
+        text(update.avatar),
+        pgJson(update.properties ?? {}),
         given(update.firstName),
         given(update.lastName),
         given(update.email),
-        JSON.stringify(update.propertiesOnce ?? {}),
-        update.unset ?? [],
+        pgJson(update.propertiesOnce ?? {}),
+        (update.unset ?? []).map(toPgText),
         given(update.avatar),
       ],
     );
@@ -179,7 +186,7 @@ export class ProfilesService {
       `INSERT INTO groups AS g (project_id, id, type, name, properties) VALUES ($1, $2, $3, $4, $5::jsonb)
        ON CONFLICT (project_id, id) DO UPDATE SET type = EXCLUDED.type, name = EXCLUDED.name,
          properties = g.properties || EXCLUDED.properties, updated_at = now()`,
-      [projectId, group.id, group.type, group.name, JSON.stringify(group.properties ?? {})],
+      [projectId, group.id, group.type, toPgText(group.name), pgJson(group.properties ?? {})],
     );
   }
 

@@ -5,8 +5,9 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import type { IncomingEvent } from '@app/ingest';
 import { firstHeader } from '../auth';
-import { type IngestSource, IngestService, type ProfileUpdate } from '../ingest';
+import { describeProblem, type IngestSource, IngestService, type Problem } from '../ingest';
 import { TRACK_ITEM_SCHEMA, TRACK_TYPES, trackItemSchemaOf, type TrackType } from './track.schema';
+import { checkTrackItem, groupOf, identifyOf, identifyOnTrack, idText } from './track-checks';
 
 export interface TrackItem {
   type: TrackType;
@@ -36,37 +37,6 @@ interface RequestContext {
   origin?: string;
 }
 
-const idText = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-const textOf = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-/**
- * `__identify` on a track event with a profileId: `true` makes sure the profile exists, an
- * object (`firstName`, `lastName`, `email`, `avatar`, `properties`) also updates it.
- */
-function identifyOnTrack(payload: Record<string, unknown>): ProfileUpdate | undefined {
-  const profileId = idText(payload.profileId);
-  const flag = (payload.properties as Record<string, unknown> | undefined)?.__identify;
-  if (!profileId || !flag) return undefined;
-  if (typeof flag !== 'object' || Array.isArray(flag)) return { profileId };
-  const f = flag as Record<string, unknown>;
-  const properties = f.properties && typeof f.properties === 'object' && !Array.isArray(f.properties) ? (f.properties as Record<string, unknown>) : undefined;
-  return { profileId, firstName: textOf(f.firstName), lastName: textOf(f.lastName), email: textOf(f.email), avatar: textOf(f.avatar), properties };
-}
-
-/** Properties nest at most this deep; deeper is refused rather than silently cut. */
-export const MAX_PROPERTY_DEPTH = 32;
-
-function nestsDeeperThan(value: unknown, max: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (max === 0) return true;
-  for (const v of Object.values(value)) if (nestsDeeperThan(v, max - 1)) return true;
-  return false;
-}
-
-function checkDepth(payload: Record<string, unknown>): string | undefined {
-  return nestsDeeperThan(payload.properties, MAX_PROPERTY_DEPTH) ? `properties nest deeper than ${MAX_PROPERTY_DEPTH} levels` : undefined;
-}
-
 /**
  * OpenPanel's /track on the ingestion pipeline: each `type` becomes an event or a profile
  * change. Validation of a single call happens in Fastify (the route's compiled schema); batch
@@ -90,60 +60,70 @@ export class TrackService {
   }
 
   async track(req: FastifyRequest, item: TrackItem): Promise<TrackOutcome> {
-    const tooDeep = checkDepth(item.payload);
-    if (tooDeep) throw ApiError.badRequest('Properties nest too deeply', [{ path: ['payload', 'properties'], message: tooDeep }]);
-    const ctx = this.context(req);
-    return this.handle(ctx, item, firstHeader(req, 'idempotency-key'));
+    const problem = checkTrackItem(item);
+    if (problem) throw ApiError.badRequest('Invalid request', [{ path: problem.path, message: problem.message }]);
+    return this.handle(this.context(req), item, firstHeader(req, 'idempotency-key'));
   }
 
+  /**
+   * Every item is checked first; then the profile and group work of the items, in their
+   * order; then all their events in one durable write. A refused item is listed and leaves
+   * nothing behind; a store that fails answers 503 before any event is written, so the retry
+   * it asks for stores nothing twice.
+   */
   async batch(req: FastifyRequest, items: unknown[]): Promise<BatchAnswer> {
     const ctx = this.context(req);
     const rejected: BatchAnswer['rejected'] = [];
-    const events: { index: number; event: IncomingEvent }[] = [];
-    const others: { index: number; item: TrackItem }[] = [];
+    const reject = (index: number, problem: Problem) => rejected.push({ index, error: describeProblem(problem) });
+    const valid: { index: number; item: TrackItem }[] = [];
     items.forEach((raw, index) => {
       const validate = (raw !== null && typeof raw === 'object' && this.validateByType.get((raw as { type?: unknown }).type)) || this.validateItem;
       if (!validate(raw)) {
         rejected.push({ index, error: describe(validate.errors ?? []) });
         return;
       }
-      const item = raw as TrackItem;
-      const tooDeep = checkDepth(item.payload);
-      if (tooDeep) {
-        rejected.push({ index, error: tooDeep });
-        return;
-      }
-      if (item.type === 'track') events.push({ index, event: this.toEvent(ctx, item.payload) });
-      else others.push({ index, item });
+      const problem = checkTrackItem(raw as TrackItem);
+      if (problem) reject(index, problem);
+      else valid.push({ index, item: raw as TrackItem });
     });
     let accepted = 0;
-    if (events.length > 0) {
-      // One call for all events: one durable write for the batch. A refusal (503) fails the
-      // request as a whole, so the client retries it; ids make the retry harmless.
-      const outcomes = await this.ingest.ingestEvents(ctx.source, events.map((e) => e.event));
-      const identifies: ProfileUpdate[] = [];
-      outcomes.forEach((o, i) => {
-        if (o.status === 'bot') {
-          rejected.push({ index: events[i].index, error: `Bot traffic is not counted (${o.bot.name})` });
-          return;
-        }
-        accepted++;
-        const identify = identifyOnTrack((items[events[i].index] as TrackItem).payload);
-        if (identify) identifies.push(identify);
-      });
-      for (const identify of identifies) await this.ingest.identify(ctx.source, identify);
-    }
-    for (const { index, item } of others) {
+    const events: { index: number; event: IncomingEvent }[] = [];
+    for (const { index, item } of valid) {
       try {
-        await this.handle(ctx, item);
-        accepted++;
+        if (item.type !== 'track') {
+          await this.handle(ctx, item);
+          accepted++;
+          continue;
+        }
+        const event = this.toEvent(ctx, item.payload);
+        const identified = this.identifyFirst(ctx, item, event);
+        if (identified) await identified;
+        events.push({ index, event });
       } catch (error) {
         if (!(error instanceof ApiError) || error.kind === 'unavailable') throw error;
         rejected.push({ index, error: error.message });
       }
     }
+    if (events.length > 0) {
+      // One call for all events: one durable write for the batch. A refusal (503) fails the
+      // request as a whole, so the client retries it; ids make the retry harmless.
+      const outcomes = await this.ingest.ingestEvents(ctx.source, events.map((e) => e.event));
+      outcomes.forEach((o, i) => {
+        if (o.status === 'bot') rejected.push({ index: events[i].index, error: `Bot traffic is not counted (${o.bot.name})` });
+        else accepted++;
+      });
+    }
     rejected.sort((a, b) => a.index - b.index);
     return { accepted, rejected };
+  }
+
+  /**
+   * The `__identify` of a track item, applied before its event is written; none for a bot's
+   * event, which is not counted. Most events have none: they wait on nothing here.
+   */
+  private identifyFirst(ctx: RequestContext, item: TrackItem, event: IncomingEvent): Promise<void> | undefined {
+    const identify = identifyOnTrack(item.payload);
+    return identify && !this.ingest.botOf(ctx.source, event) ? this.ingest.identify(ctx.source, identify) : undefined;
   }
 
   private context(req: FastifyRequest): RequestContext {
@@ -176,23 +156,17 @@ export class TrackService {
     const p = item.payload;
     const { source } = ctx;
     if (item.type === 'track') {
-      const [outcome] = await this.ingest.ingestEvents(source, [this.toEvent(ctx, p, idempotencyKey)]);
+      const event = this.toEvent(ctx, p, idempotencyKey);
+      const identified = this.identifyFirst(ctx, item, event);
+      if (identified) await identified;
+      const [outcome] = await this.ingest.ingestEvents(source, [event]);
       if (outcome.status === 'bot') return { kind: 'bot', bot: outcome.bot };
-      const identify = identifyOnTrack(p);
-      if (identify) await this.ingest.identify(source, identify);
       return { kind: 'ok', answer: { deviceId: outcome.deviceId, sessionId: outcome.sessionId } };
     }
     const deviceId = await this.ingest.deviceIdFor(source, ctx.ip, ctx.userAgent);
     switch (item.type) {
       case 'identify':
-        await this.ingest.identify(source, {
-          profileId: String(p.profileId),
-          firstName: p.firstName as string | undefined,
-          lastName: p.lastName as string | undefined,
-          email: p.email as string | undefined,
-          avatar: p.avatar as string | undefined,
-          properties: p.properties as Record<string, unknown> | undefined,
-        });
+        await this.ingest.identify(source, identifyOf(p));
         break;
       case 'increment':
       case 'decrement': {
@@ -204,12 +178,7 @@ export class TrackService {
         await this.ingest.alias(source, String(p.profileId), p.alias as string);
         break;
       case 'group':
-        await this.ingest.upsertGroup(source, {
-          id: p.id as string,
-          type: p.type as string,
-          name: p.name as string,
-          properties: p.properties as Record<string, unknown> | undefined,
-        });
+        await this.ingest.upsertGroup(source, groupOf(p));
         break;
       case 'assign_group': {
         const profileId = idText(p.profileId);

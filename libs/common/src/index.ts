@@ -6,3 +6,4 @@ export * from './render-error';
 export * from './api-exception.filter';
 export * from './error-response.dto';
 export * from './clickhouse-datetime';
+export * from './pg-text';

@@ -1,6 +1,7 @@
 import { IsOptional, IsString, MaxLength, MinLength, ValidateNested, validateSync } from 'class-validator';
 import { Type } from 'class-transformer';
-import { validationDetails } from './validation';
+import { ApiError } from './errors';
+import { ApiValidationPipe, validationDetails } from './validation';
 
 class Child {
   @IsString()
@@ -35,5 +36,43 @@ describe('validationDetails', () => {
       { path: ['title'], message: 'title must be longer than or equal to 1 characters' },
       { path: ['children', 0, 'name'], message: 'name must be longer than or equal to 1 characters' },
     ]);
+  });
+});
+
+class Body {
+  @IsString()
+  name: string;
+
+  @IsOptional()
+  tags?: unknown;
+}
+
+describe('ApiValidationPipe: text PostgreSQL cannot store', () => {
+  const pipe = new ApiValidationPipe();
+  const refusal = async (value: unknown, metadata: Parameters<ApiValidationPipe['transform']>[1]) => {
+    try {
+      await pipe.transform(value, metadata);
+    } catch (e) {
+      if (e instanceof ApiError) return { message: e.message, details: e.details };
+      throw e;
+    }
+    return undefined;
+  };
+
+  it('refuses U+0000 or a lone surrogate in any string of a DTO, keys included, naming the field', async () => {
+    expect(await refusal({ name: 'a\u0000b' }, { type: 'body', metatype: Body })).toEqual({
+      message: 'Invalid request body',
+      details: [{ path: ['name'], message: 'name must not contain U+0000 or a lone surrogate' }],
+    });
+    expect((await refusal({ name: 'ok', tags: ['x', { 'k\ud800': 1 }] }, { type: 'body', metatype: Body }))?.details?.[0].path).toEqual(['tags', 1, 'k\ud800']);
+  });
+
+  it('and in a plain string parameter', async () => {
+    expect((await refusal('a\u0000', { type: 'param', metatype: String, data: 'id' }))?.details).toEqual([{ path: ['id'], message: 'id must not contain U+0000 or a lone surrogate' }]);
+  });
+
+  it('leaves bodies no DTO describes to their routes, and clean values pass', async () => {
+    expect(await refusal({ name: 'a\u0000' }, { type: 'body', metatype: Object })).toBeUndefined();
+    expect(await refusal({ name: 'Ada 😀' }, { type: 'body', metatype: Body })).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { ApiError, type ErrorDetail } from './errors';
+import { findNonPgText, PG_TEXT_MESSAGE } from './pg-text';
 
 /** Rules about a value's type: when one fails, the rules about its content say nothing more. */
 const TYPE_RULES = new Set(['isString', 'isBoolean', 'isArray', 'isInt', 'isNumber', 'isObject']);
@@ -36,6 +37,12 @@ const WHERE: Record<ArgumentMetadata['type'], string> = {
 /**
  * The global validation pipe: DTOs are transformed and whitelisted, and a failure is a 400
  * whose `details` name each invalid field and whose `message` names the part of the request.
+ *
+ * It also applies the identifier rule of pg-text.ts to every string of every DTO (keys too,
+ * and what a DTO's transforms parse out of JSON parameters) and to plain string parameters:
+ * /manage and /export read and write PostgreSQL with them, so U+0000 or a lone surrogate is
+ * a 400 naming the field here, once for every route, rather than an error from the database.
+ * Bodies no DTO describes (ingestion, capture) are left to their own rules.
  */
 export class ApiValidationPipe extends ValidationPipe {
   constructor() {
@@ -48,11 +55,19 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    let out: unknown;
     try {
-      return await super.transform(value, metadata);
+      out = await super.transform(value, metadata);
     } catch (e) {
       if (e instanceof ApiError && e.kind === 'bad_request') throw ApiError.badRequest(WHERE[metadata.type], e.details);
       throw e;
     }
+    const checked = metadata.type !== 'custom' && (metadata.metatype === String || (metadata.metatype !== undefined && this.toValidate(metadata)));
+    const at = checked ? findNonPgText(out) : undefined;
+    if (at) {
+      const path = metadata.data ? [metadata.data, ...at] : at;
+      throw ApiError.badRequest(WHERE[metadata.type], [{ path, message: `${path.length > 0 ? path.join('.') : 'value'} ${PG_TEXT_MESSAGE}` }]);
+    }
+    return out;
   }
 }

@@ -1,4 +1,4 @@
-import { resolveTimestamp } from './timestamp';
+import { parseInstant, resolveTimestamp } from './timestamp';
 
 const now = new Date('2024-06-01T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
@@ -46,5 +46,19 @@ describe('resolveTimestamp', () => {
 
   it('returns a fresh Date, not the reception Date itself', () => {
     expect(resolveTimestamp(undefined, now).createdAt).not.toBe(now);
+  });
+});
+
+describe('parseInstant', () => {
+  const NOW = Date.parse('2024-05-01T12:00:00.000Z');
+  it('ISO with and without zone, epoch ms as number, digits or Date; epoch seconds refused', () => {
+    expect(parseInstant('2024-05-01T12:00:00')).toBe(NOW);
+    expect(parseInstant('2024-05-01T14:00:00+02:00')).toBe(NOW);
+    expect(parseInstant(NOW)).toBe(NOW);
+    expect(parseInstant(String(NOW))).toBe(NOW);
+    expect(parseInstant(new Date(NOW))).toBe(NOW);
+    expect(parseInstant(NOW / 1000)).toBeUndefined();
+    expect(parseInstant(String(NOW / 1000))).toBeUndefined();
+    expect(parseInstant({})).toBeUndefined();
   });
 });

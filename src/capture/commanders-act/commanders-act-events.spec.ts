@@ -52,6 +52,14 @@ describe('commandersActBatch', () => {
   });
 
   it('no event_name → nothing (still a 200)', () => {
-    expect(commandersActBatch({ user: { id: 'u' } }, CTX)).toEqual({ events: [], updates: [] });
+    expect(commandersActBatch({ user: { id: 'u' } }, CTX)).toEqual({ events: [], updates: [], dropped: [] });
+  });
+
+  it('a too long user.email drops the event with it', () => {
+    expect(commandersActBatch({ event_name: 'e', user: { id: 'u', email: 'x'.repeat(321) } }, CTX)).toEqual({
+      events: [],
+      updates: [],
+      dropped: [{ index: 0, reason: 'profile.email must not be longer than 320 characters' }],
+    });
   });
 });

@@ -62,7 +62,7 @@ export class CommandersActController {
   async event(@Req() req: FastifyRequest): Promise<{ success: true }> {
     const source = this.ingest.source(req);
     const body = req.captured as Record<string, unknown>;
-    await this.ingest.apply(source, commandersActBatch(body, { ...captureContext(req), projectId: source.projectId }));
+    await this.ingest.apply(source, commandersActBatch(body, { ...captureContext(req), projectId: source.projectId }), 'Commanders Act');
     return { success: true };
   }
 }

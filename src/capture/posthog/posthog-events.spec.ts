@@ -137,4 +137,25 @@ describe('posthogBatch', () => {
     expect(event.path).toBe('https://example.com/a');
     expect(event.referrer).toBeUndefined();
   });
+
+  it('drops an event whose profile, group or properties break a storage rule, with its changes; the others stay', () => {
+    let deep: Record<string, unknown> = { v: 1 };
+    for (let i = 0; i < 5_000; i++) deep = { d: deep };
+    const out = batch([
+      { event: 'ok', distinct_id: 'a' },
+      { event: 'bad', distinct_id: 'b', $set: { email: 'x'.repeat(321), plan: 'pro' } },
+      { event: '$groupidentify', distinct_id: 'c', properties: { $group_type: 'company', $group_key: 'k'.repeat(256) } },
+      { event: 'deep', distinct_id: 'd', $set: deep },
+      { event: 'deep_id', distinct_id: deep },
+      { event: 'ok', distinct_id: 'e', $set: { first_name: 'Ada' } },
+    ]);
+    expect(out.events.map((e) => e.profileId)).toEqual(['a', 'e']);
+    expect(out.updates).toEqual([{ kind: 'profile', update: { profileId: 'e', firstName: 'Ada' } }]);
+    expect(out.dropped).toEqual([
+      { index: 1, reason: 'profile.email must not be longer than 320 characters' },
+      { index: 2, reason: 'group.id must not be longer than 255 characters' },
+      { index: 3, reason: 'profile.properties nests deeper than 32 levels' },
+      { index: 4, reason: 'distinct_id nests deeper than 32 levels' },
+    ]);
+  });
 });

@@ -24,6 +24,6 @@ export class PosthogService {
       sentAt: envelope.sentAt ?? query._,
       engage: req.routeOptions.url?.startsWith('/engage') === true,
     });
-    await this.ingest.apply(source, batch);
+    await this.ingest.apply(source, batch, 'PostHog');
   }
 }

@@ -78,6 +78,7 @@ describe('segmentBatch', () => {
 
   it('identify, group and alias become profile, group and alias changes; no event', () => {
     expect(one('identify', { userId: 'u', anonymousId: 'a', traits: { email: 'a@b.c', firstName: 'Ada', plan: 'pro' } })).toEqual({
+      dropped: [],
       events: [],
       updates: [
         { kind: 'profile', update: { profileId: 'u', email: 'a@b.c', firstName: 'Ada', properties: { plan: 'pro' } } },
@@ -92,8 +93,23 @@ describe('segmentBatch', () => {
   });
 
   it('drops what it cannot use: no user id nor anonymous id, a track without event', () => {
-    expect(one('track', { event: 'a' })).toEqual({ events: [], updates: [] });
-    expect(one('track', { userId: 'u' })).toEqual({ events: [], updates: [] });
+    expect(one('track', { event: 'a' })).toEqual({ events: [], updates: [], dropped: [] });
+    expect(one('track', { userId: 'u' })).toEqual({ events: [], updates: [], dropped: [] });
+  });
+
+  it('drops a message whose profile, group or properties break a storage rule, naming the field only', () => {
+    expect(one('identify', { userId: 'u', traits: { email: 'x'.repeat(321) } })).toEqual({
+      events: [],
+      updates: [],
+      dropped: [{ index: 0, reason: 'profile.email must not be longer than 320 characters' }],
+    });
+    expect(one('group', { userId: 'u', groupId: 'g', traits: { type: 't'.repeat(256) } }).dropped).toEqual([{ index: 0, reason: 'group.type must not be longer than 255 characters' }]);
+    let deep: Record<string, unknown> = { v: 1 };
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    expect(one('track', { event: 'e', userId: 'u', properties: deep })).toEqual({ events: [], updates: [], dropped: [{ index: 0, reason: 'event.properties nests deeper than 32 levels' }] });
+    // An id cut at 200 units between the halves of an emoji keeps whole characters only.
+    expect(one('track', { event: 'e', userId: `x${'😀'.repeat(150)}` }).events[0].profileId).toBe(`x${'😀'.repeat(99)}`);
+    expect(one('track', { event: 'e', userId: 'u\u0000' }).dropped).toEqual([{ index: 0, reason: 'event.profileId must not contain U+0000 or a lone surrogate' }]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ApiError } from '@app/common';
 import type { IncomingEvent } from '@app/ingest';
-import type { CaptureBatch } from '../capture-batch';
-import { type CaptureContext, idText, obj, str } from '../capture-context';
+import { addItem, type CaptureBatch, type CaptureUpdate, emptyBatch, idOf } from '../capture-batch';
+import { type CaptureContext, obj, str } from '../capture-context';
 import { eventTime } from '../event-time';
 import { profileUpdate } from '../profile-fields';
 
@@ -61,7 +61,7 @@ export function segmentMessages(route: SegmentType | 'batch', body: unknown): Se
  * Segment's time: an explicit `timestamp` is taken as is; an `originalTimestamp` (the
  * device's clock) is corrected by `sentAt` (the same clock) against reception time.
  */
-function segmentTime(m: Record<string, unknown>, now: number): Date {
+function segmentTime(m: Record<string, unknown>, now: number): number {
   if (m.timestamp !== undefined) return eventTime({ now, timestamp: m.timestamp });
   return eventTime({ now, timestamp: m.originalTimestamp, sentAt: m.sentAt });
 }
@@ -87,16 +87,16 @@ function toEvent(type: SegmentType, m: Record<string, unknown>, profileId: strin
     const title = str(properties.title) ?? str(page?.title);
     if (title) properties.__title = title;
   }
-  const groupId = idText(context.groupId, MAX_ID_LENGTH);
+  const groupId = idOf(context.groupId, MAX_ID_LENGTH);
   const { path, referrer } = pageEvent(type, m, properties, page);
   return {
-    id: idText(m.messageId, MAX_ID_LENGTH),
+    id: idOf(m.messageId, MAX_ID_LENGTH),
     name,
     projectId: ctx.projectId,
     profileId,
-    deviceId: idText(m.anonymousId, MAX_ID_LENGTH),
+    deviceId: idOf(m.anonymousId, MAX_ID_LENGTH),
     receivedAt: ctx.receivedAt,
-    clientTimestamp: segmentTime(m, ctx.receivedAt.getTime()).getTime(),
+    clientTimestamp: segmentTime(m, ctx.receivedAt.getTime()),
     properties,
     groups: groupId ? [groupId] : [],
     context: {
@@ -114,43 +114,44 @@ function toEvent(type: SegmentType, m: Record<string, unknown>, profileId: strin
 /**
  * Segment calls as events, profile, alias and group changes. A message without `userId` or
  * `anonymousId` (or a track without `event`, a group without `groupId`, an alias without
- * `previousId`) is dropped: Segment answers 200 for those too.
+ * `previousId`) is dropped: Segment answers 200 for those too. So is a message whose
+ * profile, group or properties break a storage rule (`addItem`).
  */
 export function segmentBatch(messages: SegmentMessage[], ctx: SegmentRequestContext): CaptureBatch {
-  const batch: CaptureBatch = { events: [], updates: [] };
-  for (const { type, message: m } of messages) {
-    const userId = idText(m.userId, MAX_ID_LENGTH);
-    const anonymousId = idText(m.anonymousId, MAX_ID_LENGTH);
+  const batch = emptyBatch();
+  messages.forEach(({ type, message: m }, index) => {
+    const userId = idOf(m.userId, MAX_ID_LENGTH);
+    const anonymousId = idOf(m.anonymousId, MAX_ID_LENGTH);
     const profileId = userId ?? anonymousId;
-    if (!profileId) continue;
+    if (!profileId) return;
+    const updates: CaptureUpdate[] = [];
     switch (type) {
       case 'identify': {
         const traits = obj(m.traits) ?? obj(obj(m.context)?.traits);
-        batch.updates.push({ kind: 'profile', update: profileUpdate(profileId, { set: traits }) });
-        if (userId && anonymousId && userId !== anonymousId) batch.updates.push({ kind: 'alias', profileId: userId, alias: anonymousId });
+        updates.push({ kind: 'profile', update: profileUpdate(profileId, { set: traits }) });
+        if (userId && anonymousId && userId !== anonymousId) updates.push({ kind: 'alias', profileId: userId, alias: anonymousId });
         break;
       }
       case 'alias': {
-        const previousId = idText(m.previousId, MAX_ID_LENGTH);
-        if (userId && previousId && previousId !== userId) batch.updates.push({ kind: 'alias', profileId: userId, alias: previousId });
+        const previousId = idOf(m.previousId, MAX_ID_LENGTH);
+        if (userId && previousId && previousId !== userId) updates.push({ kind: 'alias', profileId: userId, alias: previousId });
         break;
       }
       case 'group': {
-        const groupId = idText(m.groupId, MAX_ID_LENGTH);
+        const groupId = idOf(m.groupId, MAX_ID_LENGTH);
         if (!groupId) break;
         const { name, type: groupType, ...properties } = obj(m.traits) ?? {};
-        batch.updates.push({
-          kind: 'group',
-          group: { id: groupId, type: str(groupType) ?? 'group', name: str(name) ?? groupId, properties },
-        });
-        batch.updates.push({ kind: 'assign', profileId, groupIds: [groupId] });
+        updates.push({ kind: 'group', group: { id: groupId, type: str(groupType) ?? 'group', name: str(name) ?? groupId, properties } });
+        updates.push({ kind: 'assign', profileId, groupIds: [groupId] });
         break;
       }
       default: {
         const event = toEvent(type, m, profileId, ctx);
-        if (event) batch.events.push(event);
+        if (event) addItem(batch, index, updates, event);
+        return;
       }
     }
-  }
+    addItem(batch, index, updates);
+  });
   return batch;
 }

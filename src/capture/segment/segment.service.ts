@@ -12,6 +12,6 @@ export class SegmentService {
   async handle(req: FastifyRequest, route: SegmentType | 'batch'): Promise<void> {
     const source = this.ingest.source(req);
     const messages = segmentMessages(route, req.captured);
-    await this.ingest.apply(source, segmentBatch(messages, { ...captureContext(req), projectId: source.projectId }));
+    await this.ingest.apply(source, segmentBatch(messages, { ...captureContext(req), projectId: source.projectId }), 'Segment');
   }
 }
