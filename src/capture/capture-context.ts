@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 export interface CaptureContext {
   receivedAt: Date;
   ip: string;
+  /** An address the request names for its events (PostHog `?ip=`): see IncomingEventContext. */
+  namedIp?: string;
   /** The request's user agent when it is a browser's; '' otherwise (see `browserUserAgent`). */
   userAgent: string;
   origin?: string;

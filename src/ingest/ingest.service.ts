@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
@@ -156,7 +157,10 @@ export class IngestService implements OnModuleInit {
   private prepare(source: IngestSource, event: IncomingEvent, index: number, shared: PrepareInput): Prepared {
     const { special, userAgent, salts, devices, profileIds, revenueAllowed } = shared;
     const projectId = source.projectId;
-    const ip = special.ip ?? event.context.ip;
+    // The wire format's own field for the visitor's address, when it holds one (posthog-js
+    // sends `?ip=1`, a flag).
+    const named = special.ip ?? event.context.namedIp;
+    const ip = named !== undefined && isIP(named) !== 0 ? named : event.context.ip;
     const { createdAt, fromPast } = resolveTimestamp(event.clientTimestamp ?? special.timestamp, event.receivedAt);
     const ua = applyUserAgentOverrides(parseUserAgent(userAgent), event.properties);
     const explicit = event.deviceId ?? special.deviceId;

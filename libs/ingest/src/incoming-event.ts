@@ -6,6 +6,13 @@
 export interface IncomingEventContext {
   /** Client IP used for geo and the device id; '' when unknown. */
   ip: string;
+  /**
+   * An address the wire format names for the event (PostHog `$ip` or `?ip=`, Segment
+   * `context.ip`, Commanders Act `device.ip`; OpenPanel's `__ip` is read from the properties):
+   * it replaces `ip` when it is an IP address. Unlike the client-ip headers (client-ip.ts),
+   * it is believed from any sender: server SDKs of public clients set it for their visitors.
+   */
+  namedIp?: string;
   /** Device user agent; '' when unknown (server-side SDKs often send none). */
   userAgent: string;
   sdkName?: string;

@@ -35,7 +35,7 @@ describe('commandersActBatch', () => {
         clientTimestamp: Date.parse('2024-05-01T11:30:00.000Z'),
         properties: { id: 'order-1', value: 12.5, currency: 'EUR', items: [{ id: 'sku-1', quantity: 1 }], __title: 'Thanks' },
         groups: [],
-        context: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 X', origin: undefined },
+        context: { ip: '203.0.113.9', namedIp: '198.51.100.7', userAgent: 'Mozilla/5.0 X', origin: undefined },
         path: 'https://shop.example.com/thanks',
         referrer: 'https://shop.example.com/cart',
       },

@@ -45,7 +45,8 @@ export function commandersActBatch(body: Record<string, unknown>, ctx: Commander
     properties,
     groups: [],
     context: {
-      ip: str(device?.ip) ?? ctx.ip,
+      ip: ctx.ip,
+      namedIp: str(device?.ip),
       userAgent: str(device?.user_agent) ?? ctx.userAgent,
       origin: ctx.origin,
     },

@@ -53,7 +53,7 @@ describe('posthogBatch', () => {
         groups: ['acme'],
         path: 'https://shop.example.com/cart?x=1',
         referrer: 'https://google.com/',
-        context: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0)', sdkName: 'web', sdkVersion: '1.449.0', origin: undefined },
+        context: { ip: '203.0.113.9', namedIp: '198.51.100.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0)', sdkName: 'web', sdkVersion: '1.449.0', origin: undefined },
       }),
     ]);
     expect(events[0].properties).toEqual({

@@ -142,7 +142,8 @@ export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestConte
       properties: without(p, CONSUMED),
       groups: groupKeys(p.$groups),
       context: {
-        ip: str(p.$ip) ?? ctx.ip,
+        ip: ctx.ip,
+        namedIp: str(p.$ip) ?? ctx.namedIp,
         userAgent: str(p.$raw_user_agent) ?? ctx.userAgent,
         sdkName: str(p.$lib),
         sdkVersion: str(p.$lib_version),

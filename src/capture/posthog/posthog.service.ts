@@ -19,7 +19,8 @@ export class PosthogService {
     const context = captureContext(req);
     const batch = posthogBatch(envelope, {
       ...context,
-      ip: str(query.ip) ?? context.ip,
+      // posthog-js sends `?ip=1` (a flag, not an address): only an IP counts, see namedIp.
+      namedIp: str(query.ip),
       projectId: source.projectId,
       sentAt: envelope.sentAt ?? query._,
       engage: req.routeOptions.url?.startsWith('/engage') === true,

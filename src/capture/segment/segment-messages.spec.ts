@@ -57,7 +57,7 @@ describe('segmentBatch', () => {
         clientTimestamp: Date.parse('2024-05-01T11:00:00.000Z'),
         properties: { total: 10 },
         groups: ['g1'],
-        context: { ip: '198.51.100.7', userAgent: 'Mozilla/5.0 X', sdkName: 'analytics-node', sdkVersion: '3.1.0', origin: undefined },
+        context: { ip: '203.0.113.9', namedIp: '198.51.100.7', userAgent: 'Mozilla/5.0 X', sdkName: 'analytics-node', sdkVersion: '3.1.0', origin: undefined },
         path: undefined,
         referrer: undefined,
       },

@@ -100,7 +100,8 @@ function toEvent(type: SegmentType, m: Record<string, unknown>, profileId: strin
     properties,
     groups: groupId ? [groupId] : [],
     context: {
-      ip: str(context.ip) ?? ctx.ip,
+      ip: ctx.ip,
+      namedIp: str(context.ip),
       userAgent: str(context.userAgent) ?? ctx.userAgent,
       sdkName: str(library?.name),
       sdkVersion: str(library?.version),
