@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiExceptionFilter, ApiValidationPipe } from '@app/common';
+import { ApiExceptionFilter, ApiValidationPipe, renderConnectionError, renderError } from '@app/common';
 import type { AppConfig } from './config';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/openapi';
 
@@ -24,17 +27,57 @@ export const BODY_LIMIT = 'bodyLimit';
 const JSON_BODIES = addFormats(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
 const PARAMETERS = addFormats(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
 
+/**
+ * The OpenPanel-style APIs take JSON bodies only: Nest would register a form-body parser
+ * beside JSON for every route (and Fastify has a text/plain one, removed below), so these
+ * bodies reached the DTOs. With only Fastify's JSON parser left, anything else is a 415
+ * before the body is read. Capture routes, which take form bodies and text/plain, read their
+ * own raw body (src/capture/capture-http.setup.ts) and are not affected.
+ */
+class JsonBodyFastifyAdapter extends FastifyAdapter {
+  override registerParserMiddleware(): void {}
+}
+
+/**
+ * Answers, in the API's shape, what Node's HTTP parser refuses before Fastify sees a request
+ * (malformed headers, headers over 16 KB, a request not received in time), then closes the
+ * connection, as Node itself would. Nothing is written once an answer has started.
+ */
+function answerConnectionError(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const { status, body } = renderConnectionError(error.code);
+    const json = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** The router's refusals (a path parameter too long, bad percent-encoding), in the API's shape. */
+function answerRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = renderError(error, request.id);
+  void reply.code(status).send(body);
+}
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  const adapter = new FastifyAdapter({
+  const adapter = new JsonBodyFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    frameworkErrors: answerRoutingError,
+    clientErrorHandler: answerConnectionError,
     // Idle keep-alive sockets are closed at shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',
     logger: false,
   });
-  adapter.getInstance().addHook('onRoute', (route) => {
+  const fastify = adapter.getInstance();
+  fastify.removeContentTypeParser('text/plain'); // see JsonBodyFastifyAdapter
+  fastify.addHook('onRoute', (route) => {
     const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT];
     if (typeof limit === 'number') route.bodyLimit = limit;
     if (route.schema?.body) route.validatorCompiler = ({ schema, httpPart }) => (httpPart === 'body' ? JSON_BODIES : PARAMETERS).compile(schema);

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { HttpException, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, type ErrorDetail, statusOf } from './errors';
@@ -24,8 +25,27 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
   FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Request body size did not match Content-Length',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: this route takes application/json',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long',
+  FST_ERR_BAD_URL: 'The URL is not valid (a path segment is not valid percent-encoding)',
 };
+
+/**
+ * Errors Node's HTTP parser reports before a request exists (`clientError`), by code. Their
+ * answer is written to the socket as is, in the API's shape, and the connection is closed.
+ */
+const CONNECTION_ERRORS: Record<string, { status: number; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time' },
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'Request headers are too large' },
+};
+const MALFORMED_REQUEST = { status: 400, message: 'Malformed HTTP request' };
+
+/** The answer to a request Node could not parse or did not receive in time (never echoes it). */
+export function renderConnectionError(code: string | undefined): RenderedError {
+  const { status, message } = (code && CONNECTION_ERRORS[code]) || MALFORMED_REQUEST;
+  return { status, body: errorBody(status, message) };
+}
 
 interface FastifyValidationIssue {
   instancePath?: string;
@@ -51,6 +71,9 @@ function toDetail(issue: FastifyValidationIssue): ErrorDetail {
  * request id so an operator can find them.
  */
 export function renderError(exception: unknown, requestId: string): RenderedError {
+  // Nest hands Fastify's own errors (body parsing, media type) over wrapped in an
+  // HttpException carrying Fastify's message, which may quote the input: the cause decides.
+  if (exception instanceof HttpException && fastifyClientError(exception.cause)) exception = exception.cause;
   if (exception instanceof ApiError) {
     const status = statusOf(exception.kind);
     return { status, body: errorBody(status, exception.message, exception.details), headers: exception.headers };
@@ -72,8 +95,10 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
     return { status: 400, body: errorBody(400, 'Invalid request', validation.map(toDetail)) };
   }
   if (fastify) {
-    const message = FASTIFY_MESSAGES[fastify.code] ?? (/^(JSON|Unexpected|Body)/i.test(fastify.message) ? 'Request body is not valid JSON' : fastify.message);
-    return { status: fastify.statusCode, body: errorBody(fastify.statusCode, message) };
+    // Fastify's own messages may quote the input (the whole path, the content type): only
+    // known codes get a message of their own, the others the status text.
+    const message = FASTIFY_MESSAGES[fastify.code] ?? (/^(JSON|Unexpected|Body)/i.test(fastify.message) ? 'Request body is not valid JSON' : undefined);
+    return { status: fastify.statusCode, body: errorBody(fastify.statusCode, message ?? STATUS_CODES[fastify.statusCode] ?? 'Bad request') };
   }
   logger.error({ requestId, message: 'unhandled error', err: exception instanceof Error ? exception.stack : String(exception) });
   return { status: 500, body: errorBody(500, `Internal server error (request ${requestId})`) };
