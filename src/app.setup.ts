@@ -64,11 +64,25 @@ function answerRoutingError(error: FastifyError, request: FastifyRequest, reply:
 }
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = config.http;
   const adapter = new JsonBodyFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Fastify's default requestTimeout of 0 turns Node's off: a body trickled a byte at a time
+    // held its connection for ever. It covers capture routes too: Node times the whole request,
+    // whoever reads the body.
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: {
+      // Node checks headersTimeout against the requestTimeout it is given here, at creation.
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      // Node looks for expired requests only this often (30 s by default, which would let a
+      // request live up to a minute): a quarter of the shorter timeout, at most each second.
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
+    },
     frameworkErrors: answerRoutingError,
     clientErrorHandler: answerConnectionError,
     // Idle keep-alive sockets are closed at shutdown; in-flight requests finish first.
