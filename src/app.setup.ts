@@ -28,6 +28,16 @@ const JSON_BODIES = addFormats(new Ajv({ coerceTypes: false, useDefaults: true, 
 const PARAMETERS = addFormats(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
 
 /**
+ * The longest path parameter a route may receive, as the router measures it (decoded, in
+ * UTF-16 units; encoded when it does not decode). The longest documented parameter is an
+ * event name of 255 characters: 255 code points of 4 UTF-8 bytes each are 3,060 characters
+ * percent-encoded, which fits in either form. Past the router, each route's DTO caps its own
+ * parameters with a 400; Fastify's default of 100 made ids and names the API had created
+ * unaddressable (414).
+ */
+export const MAX_PARAM_LENGTH = 255 * 4 * 3;
+
+/**
  * The OpenPanel-style APIs take JSON bodies only: Nest would register a form-body parser
  * beside JSON for every route (and Fastify has a text/plain one, removed below), so these
  * bodies reached the DTOs. With only Fastify's JSON parser left, anything else is a 415
@@ -57,7 +67,7 @@ function answerConnectionError(error: ConnectionError, socket: Socket): void {
   socket.destroy(error);
 }
 
-/** The router's refusals (a path parameter too long, bad percent-encoding), in the API's shape. */
+/** The router's refusals (a path parameter over MAX_PARAM_LENGTH, bad percent-encoding), in the API's shape. */
 function answerRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = renderError(error, request.id);
   void reply.code(status).send(body);
@@ -83,6 +93,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
       // request live up to a minute): a quarter of the shorter timeout, at most each second.
       connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 4)),
     },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: answerRoutingError,
     clientErrorHandler: answerConnectionError,
     // Idle keep-alive sockets are closed at shutdown; in-flight requests finish first.
