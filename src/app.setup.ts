@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiExceptionFilter, ApiValidationPipe, renderConnectionError, renderError } from '@app/common';
+import { ApiExceptionFilter, ApiValidationPipe, CALLER_REQUEST_ID_HEADER, callerRequestId, renderConnectionError, renderError } from '@app/common';
 import type { AppConfig } from './config';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/openapi';
 
@@ -26,6 +26,8 @@ export const BODY_LIMIT = 'bodyLimit';
  */
 const JSON_BODIES = addFormats(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
 const PARAMETERS = addFormats(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
+
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /**
  * The longest path parameter a route may receive, as the router measures it (decoded, in
@@ -69,8 +71,8 @@ function answerConnectionError(error: ConnectionError, socket: Socket): void {
 
 /** The router's refusals (a path parameter over MAX_PARAM_LENGTH, bad percent-encoding), in the API's shape. */
 function answerRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, body } = renderError(error, request.id);
-  void reply.code(status).send(body);
+  const { status, body } = renderError(error, request.id, callerRequestId(request.headers[CALLER_REQUEST_ID_HEADER]));
+  void reply.code(status).header(REQUEST_ID_HEADER, request.id).send(body);
 }
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -78,7 +80,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new JsonBodyFastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
+    // Ids are made here only: Fastify would otherwise take the caller's x-request-id, so a
+    // caller could pick the id a 500 answer and its log line carry, or reuse another's.
+    requestIdHeader: false,
     genReqId: () => randomUUID(),
     // Fastify's default requestTimeout of 0 turns Node's off: a body trickled a byte at a time
     // held its connection for ever. It covers capture routes too: Node times the whole request,
@@ -106,6 +110,12 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT];
     if (typeof limit === 'number') route.bodyLimit = limit;
     if (route.schema?.body) route.validatorCompiler = ({ schema, httpPart }) => (httpPart === 'body' ? JSON_BODIES : PARAMETERS).compile(schema);
+  });
+  // Every answer names the request by our id, which the logs and 500 bodies carry too (under
+  // the header name callers use for theirs, which is only logged, apart).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   return adapter;
 }

@@ -47,6 +47,13 @@ export function renderConnectionError(code: string | undefined): RenderedError {
   return { status, body: errorBody(status, message) };
 }
 
+/** A caller's own request id, kept beside ours in logs: printable ASCII, at most 64 characters. */
+export function callerRequestId(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const clean = value?.replace(/[^\x20-\x7e]/g, '').slice(0, 64);
+  return clean || undefined;
+}
+
 interface FastifyValidationIssue {
   instancePath?: string;
   message?: string;
@@ -70,7 +77,7 @@ function toDetail(issue: FastifyValidationIssue): ErrorDetail {
  * become a 500 whose body says nothing about internals; the log keeps the details and the
  * request id so an operator can find them.
  */
-export function renderError(exception: unknown, requestId: string): RenderedError {
+export function renderError(exception: unknown, requestId: string, callerId?: string): RenderedError {
   // Nest hands Fastify's own errors (body parsing, media type) over wrapped in an
   // HttpException carrying Fastify's message, which may quote the input: the cause decides.
   if (exception instanceof HttpException && fastifyClientError(exception.cause)) exception = exception.cause;
@@ -86,7 +93,7 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
       const m = (response as { message: unknown }).message;
       message = Array.isArray(m) ? m.join('; ') : String(m);
     }
-    if (status >= 500) logger.error({ requestId, err: String(exception.stack ?? exception) });
+    if (status >= 500) logger.error({ requestId, callerRequestId: callerId, err: String(exception.stack ?? exception) });
     return { status, body: errorBody(status, status >= 500 ? 'Internal server error' : message) };
   }
   const fastify = fastifyClientError(exception);
@@ -100,7 +107,7 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
     const message = FASTIFY_MESSAGES[fastify.code] ?? (/^(JSON|Unexpected|Body)/i.test(fastify.message) ? 'Request body is not valid JSON' : undefined);
     return { status: fastify.statusCode, body: errorBody(fastify.statusCode, message ?? STATUS_CODES[fastify.statusCode] ?? 'Bad request') };
   }
-  logger.error({ requestId, message: 'unhandled error', err: exception instanceof Error ? exception.stack : String(exception) });
+  logger.error({ requestId, callerRequestId: callerId, message: 'unhandled error', err: exception instanceof Error ? exception.stack : String(exception) });
   return { status: 500, body: errorBody(500, `Internal server error (request ${requestId})`) };
 }
 
@@ -120,9 +127,16 @@ export type ErrorFormat = (error: RenderedError) => WireError;
  */
 export const ERROR_FORMAT_CONFIG = 'errorFormat';
 
+/**
+ * A request id a caller may send. It is never our request id (the server makes those, so a
+ * caller cannot pick or reuse the id a 500 answer and its log line carry); it is logged
+ * beside ours, so the caller's own tracing still finds the request.
+ */
+export const CALLER_REQUEST_ID_HEADER = 'x-request-id';
+
 /** `renderError`, then the route's own wire format when its config names one. */
 export function renderRequestError(exception: unknown, request: FastifyRequest): WireError {
-  const rendered = renderError(exception, request.id);
+  const rendered = renderError(exception, request.id, callerRequestId(request.headers[CALLER_REQUEST_ID_HEADER]));
   const format = (request.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[ERROR_FORMAT_CONFIG];
   return typeof format === 'function' ? (format as ErrorFormat)(rendered) : rendered;
 }
