@@ -41,9 +41,20 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   shutdownTimeoutMs: number;
+  http: HttpTimeouts;
   /** A MaxMind-format city database (GeoLite2/GeoIP2/DB-IP); undefined = the shipped DB-IP lite. */
   geoDbPath?: string;
   ingest: IngestConfig;
+}
+
+/** How long a connection may take to deliver a request, and stay idle between requests. */
+export interface HttpTimeouts {
+  /** The whole request, headers and body, must arrive within this (408 and closed otherwise). */
+  requestTimeoutMs: number;
+  /** The request line and headers must arrive within this; at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
 }
 
 export interface IngestConfig {

@@ -85,6 +85,15 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0)
   SHUTDOWN_TIMEOUT_MS?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  REQUEST_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  HEADERS_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  KEEP_ALIVE_TIMEOUT_MS?: number;
+
   @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(1)
   GEO_DB_PATH?: string;
 

@@ -20,6 +20,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ INGEST_WAL: 'false' }).ingest).toMatchObject({ wal: false, flushMs: 250 });
     expect(loadConfig({ INGEST_FLUSH_MS: '40' }).ingest.flushMs).toBe(40);
   });
+  it('bounds how long a request may take to arrive (30 s, headers 10 s) and keeps idle connections 72 s', () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30000, headersTimeoutMs: 10000, keepAliveTimeoutMs: 72000 });
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '2000' }).http).toMatchObject({ requestTimeoutMs: 2000, headersTimeoutMs: 2000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '5000', KEEP_ALIVE_TIMEOUT_MS: '5000' }).http).toEqual({ requestTimeoutMs: 30000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 });
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' })).toThrow(/REQUEST_TIMEOUT_MS="0"/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '5000' })).toThrow(/HEADERS_TIMEOUT_MS=5000 must not exceed REQUEST_TIMEOUT_MS=2000/);
+  });
   it('stops with a sentence naming the variable', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT="abc"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);

@@ -28,6 +28,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (Boolean(e.ROOT_CLIENT_ID) !== Boolean(e.ROOT_CLIENT_SECRET)) {
     throw new ConfigError('Invalid configuration: ROOT_CLIENT_ID and ROOT_CLIENT_SECRET must be set together');
   }
+  // Node's own default is 300 s, and Fastify turns even that off. 30 s lets a 1 MB SDK batch
+  // (the /track cap) arrive over a 300 kbit/s link; the larger capture and import caps
+  // (10-20 MB) come from servers, which deliver them far faster. A client trickling its body
+  // holds a connection (a file descriptor) for at most this long.
+  const requestTimeoutMs = e.REQUEST_TIMEOUT_MS ?? 30_000;
+  // Headers come in the first packets of a real client; a slow-headers sender gets less rope.
+  const headersTimeoutMs = e.HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`Invalid configuration: HEADERS_TIMEOUT_MS=${headersTimeoutMs} must not exceed REQUEST_TIMEOUT_MS=${requestTimeoutMs} (the headers are part of the request)`);
+  }
   const dataDir = e.DATA_DIR ?? './data';
   const windowMs = e.RATE_LIMIT_WINDOW_MS ?? 10_000;
   const wal = e.INGEST_WAL ?? true;
@@ -59,6 +69,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL ?? 'log',
     logJson: (e.LOG_FORMAT ?? 'json') === 'json',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    http: {
+      requestTimeoutMs,
+      headersTimeoutMs,
+      // Fastify's default, longer than the idle timeout of common proxies and load balancers
+      // (60 s): the proxy closes an idle connection first, so it never reuses one the server
+      // has just closed (a 502 to the caller).
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS ?? 72_000,
+    },
     geoDbPath: e.GEO_DB_PATH,
     ingest: {
       wal,

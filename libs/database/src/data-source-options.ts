@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { ParameterFreeLogger } from './typeorm-logger';
 
 export interface DatabaseConnection {
   url: string;
@@ -25,6 +26,6 @@ export function buildDataSourceOptions(conn: DatabaseConnection): DataSourceOpti
     installExtensions: false,
     poolSize: conn.poolSize,
     applicationName: 'openpanel-compatible-api',
-    logging: ['error', 'warn', 'migration'],
+    logger: new ParameterFreeLogger(),
   };
 }
