@@ -30,7 +30,10 @@ export class ExportEventsController {
     description:
       'Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page ' +
       '(`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / ' +
-      '`text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply).',
+      '`text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). ' +
+      'In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading ' +
+      "single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV " +
+      'injection); NDJSON and JSON carry every value exactly as stored.',
   })
   @ApiQuery({
     name: 'filters',
