@@ -22,6 +22,16 @@ describe('apiErrorFromEngine', () => {
     expect(err!.details).toEqual([{ path: ['events', 0, 'filters', 0, 'value', 1], message: 'Not a valid RE2 pattern' }]);
   });
 
+  it("names every pattern when the engine's compile check refuses one without quoting it", () => {
+    const err = apiErrorFromEngine(engineError('BAD_ARGUMENTS', "The pattern argument is not a valid re2 pattern: trailing \\: In scope SELECT ..."), regexes);
+    expect(err?.message).toBe('Invalid regular expression (RE2 syntax expected)');
+    expect(err?.details?.map((d) => d.path)).toEqual([
+      ['events', 0, 'filters', 0, 'value', 0],
+      ['events', 0, 'filters', 0, 'value', 1],
+    ]);
+    expect(apiErrorFromEngine(engineError('BAD_ARGUMENTS', 'Illegal type of argument'), regexes)).toBeUndefined();
+  });
+
   it.each([
     ['TOO_MANY_ROWS', 'bad_request', /more rows/],
     ['TOO_MANY_ROWS_OR_BYTES', 'bad_request', /more rows/],

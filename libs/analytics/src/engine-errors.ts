@@ -41,7 +41,9 @@ export function apiErrorFromEngine(err: unknown, regexes: RegexCandidate[] = [])
   const type = engineErrorType(err);
   if (!type) return undefined;
   const message = err instanceof Error ? err.message : '';
-  if (type === 'CANNOT_COMPILE_REGEXP') {
+  // The compile check of filters.ts (replaceRegexpOne) fails with BAD_ARGUMENTS and does not
+  // quote the pattern as match() does; then every pattern of the request is named.
+  if (type === 'CANNOT_COMPILE_REGEXP' || (type === 'BAD_ARGUMENTS' && message.includes('not a valid re2 pattern'))) {
     // The engine names the pattern it could not compile; point at that one when it can be told.
     const named = regexes.filter((r) => message.includes(`re2: ${r.pattern}, error:`));
     const culprits = named.length > 0 ? named : regexes;
