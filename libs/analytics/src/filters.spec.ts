@@ -50,7 +50,7 @@ describe('compileFilter', () => {
     ['doesNotContain', ['a', 'b'], '(position(e.country, {p0:String}) = 0 AND position(e.country, {p1:String}) = 0)'],
     ['startsWith', ['a'], 'startsWith(e.country, {p0:String})'],
     ['endsWith', ['a'], 'endsWith(e.country, {p0:String})'],
-    ['regex', ['^a+$'], "(match(e.country, {p0:String}) AND replaceRegexpOne('', {p0:String}, '') = '')"],
+    ['regex', ['^a+$'], 'match(e.country, {p0:String})'],
     ['isNull', [], "e.country = ''"],
     ['isNotNull', [], "NOT (e.country = '')"],
     ['gt', ['1.5'], 'toFloat64OrNull(e.country) > {p0:Float64}'],
@@ -107,6 +107,13 @@ describe('compileFilter', () => {
     expect(path('a\\\\')).toBeUndefined();
     expect(path('\\Qa\\')).toBeUndefined();
     expect(path('\\Qa\\E\\')?.path).toEqual(['filters', 0, 'value', 1]);
+  });
+
+  it('has RE2 compile a pattern that match() could take for a literal: one with an escape and no metacharacter', () => {
+    const sql = (v: string) => compileFilter({ name: 'path', operator: 'regex', value: [v] }, new ParamBag(), ['filters', 0])?.sql;
+    expect(sql('a\\-b')).toBe("(match(e.path, {p0:String}) AND replaceRegexpOne('', {p0:String}, '') = '')");
+    expect(sql('^a\\-b$')).toBe('match(e.path, {p0:String})');
+    expect(sql('plain')).toBe('match(e.path, {p0:String})');
   });
 
   it('reads createdAt bounds strictly: no 30 February, year 1 is year 1 and outside 1900-2299', () => {

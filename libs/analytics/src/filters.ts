@@ -110,12 +110,12 @@ function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag
       // match() is RE2: linear time, no backtracking blow-up, whatever the pattern. But it
       // hands a pattern without metacharacters to a substring search and never compiles it,
       // so a pattern RE2 refuses could match as a literal (a lone `\` matched every row).
-      // replaceRegexpOne compiles every pattern with RE2, once per statement since its
-      // arguments are constants, and on the empty string it yields '' for any valid one.
+      // For those, replaceRegexpOne compiles the pattern with RE2, once per statement since
+      // its arguments are constants, and on the empty string yields '' for any valid one.
       return any(
         vals.map((v) => {
           const pattern = p(v);
-          return `(match(${text}, ${pattern}) AND replaceRegexpOne('', ${pattern}, '') = '')`;
+          return needsCompileCheck(v) ? `(match(${text}, ${pattern}) AND replaceRegexpOne('', ${pattern}, '') = '')` : `match(${text}, ${pattern})`;
         }),
       );
     case 'gt':
@@ -134,6 +134,15 @@ function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag
       throw invalid([...path, 'operator'], `Unknown operator ${String(unknown)}`);
     }
   }
+}
+
+/**
+ * Whether match() might take `pattern` for a literal without compiling it: no metacharacter
+ * but an escape. A pattern with a metacharacter is compiled (and a refused one named in the
+ * engine's error); one with neither is a plain literal, valid as it is.
+ */
+export function needsCompileCheck(pattern: string): boolean {
+  return pattern.includes('\\') && !/[.^$|()[\]{}*+?]/.test(pattern);
 }
 
 /**
