@@ -26,6 +26,8 @@ export interface AppConfig {
   trustProxy: boolean;
   authCacheTtlMs: number;
   rateLimits: Record<RateLimitName, RateLimit>;
+  /** Bulk exports (NDJSON/CSV streams) running at once on this node, and per client. */
+  exportStreams: { perNode: number; perClient: number };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   shutdownTimeoutMs: number;

@@ -13,6 +13,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ INGEST_WAL: 'false' }).ingest).toMatchObject({ wal: false, flushMs: 250 });
     expect(loadConfig({ INGEST_FLUSH_MS: '40' }).ingest.flushMs).toBe(40);
   });
+  it('runs 4 bulk exports per node and 2 per client unless told otherwise', () => {
+    expect(loadConfig({}).exportStreams).toEqual({ perNode: 4, perClient: 2 });
+    expect(loadConfig({ EXPORT_STREAMS: '8', EXPORT_STREAMS_PER_CLIENT: '1' }).exportStreams).toEqual({ perNode: 8, perClient: 1 });
+    expect(() => loadConfig({ EXPORT_STREAMS: '0' })).toThrow(/EXPORT_STREAMS="0"/);
+  });
   it('stops with a sentence naming the variable', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT="abc"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);

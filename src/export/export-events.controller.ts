@@ -51,11 +51,16 @@ export class ExportEventsController {
     },
   })
   @ApiExtraModels(ExportEventsResponseDto)
-  @ApiErrors(400, [404, 'Project not found'])
+  @ApiErrors(400, [404, 'Project not found'], {
+    status: 429,
+    description:
+      'Too many requests for this client, or a stream (`ndjson`/`csv`) past the bulk exports that may run at once ' +
+      '(per client and per server; 2 and 4 unless configured); retry after `Retry-After` seconds',
+  })
   async exportEvents(@Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
     const project = await this.access.readableProject(req.auth!, query.projectId ?? query.project_id);
     const format = exportFormat(query.format, req.headers.accept);
     if (format === 'json') return this.events.list(project, query);
-    return new StreamableFile(await this.stream.open(project, query, format), { type: STREAM_CONTENT_TYPES[format] });
+    return new StreamableFile(await this.stream.open(project, query, format, req.auth!.client.id), { type: STREAM_CONTENT_TYPES[format] });
   }
 }
