@@ -38,6 +38,8 @@ export interface AppConfig {
   ingestRateLimit?: IngestRateLimit;
   /** Failed authentications allowed per client id and per IP in a window before 429 (no hashing then). */
   authFailures: RateLimit;
+  /** Bulk exports (NDJSON/CSV streams) running at once on this node, and per client. */
+  exportStreams: { perNode: number; perClient: number };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logJson: boolean;
   shutdownTimeoutMs: number;

@@ -76,6 +76,12 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100)
   RATE_LIMIT_WINDOW_MS?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  EXPORT_STREAMS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  EXPORT_STREAMS_PER_CLIENT?: number;
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 

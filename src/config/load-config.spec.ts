@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' })).toThrow(/REQUEST_TIMEOUT_MS="0"/);
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '5000' })).toThrow(/HEADERS_TIMEOUT_MS=5000 must not exceed REQUEST_TIMEOUT_MS=2000/);
   });
+  it('runs 4 bulk exports per node and 2 per client unless told otherwise', () => {
+    expect(loadConfig({}).exportStreams).toEqual({ perNode: 4, perClient: 2 });
+    expect(loadConfig({ EXPORT_STREAMS: '8', EXPORT_STREAMS_PER_CLIENT: '1' }).exportStreams).toEqual({ perNode: 8, perClient: 1 });
+    expect(() => loadConfig({ EXPORT_STREAMS: '0' })).toThrow(/EXPORT_STREAMS="0"/);
+  });
   it('stops with a sentence naming the variable', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT="abc"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);

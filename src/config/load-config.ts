@@ -66,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // too): ten tries a minute per client id and per address is plenty for a person or a
     // misconfigured sender, and makes guessing pointless.
     authFailures: { limit: e.AUTH_FAILURE_LIMIT ?? 10, windowMs: e.AUTH_FAILURE_WINDOW_MS ?? 60_000 },
+    // A stream step costs the engine a few granules per 5,000 rows (libs/analytics), but on the
+    // 2-core reference machine 8 unbounded ones stalled ingestion for seconds: 4 at once keep
+    // a core for everything else, and 2 per client keep one client from taking them all.
+    exportStreams: { perNode: e.EXPORT_STREAMS ?? 4, perClient: e.EXPORT_STREAMS_PER_CLIENT ?? 2 },
     logLevel: e.LOG_LEVEL ?? 'log',
     logJson: (e.LOG_FORMAT ?? 'json') === 'json',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,

@@ -30,7 +30,10 @@ export class ExportChartsController {
     description:
       'One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the ' +
       "project's time zone, with `previous` the same figures for the period of the same length just before. " +
-      '`events` (or `series`) and `breakdowns` are URL-encoded JSON arrays.',
+      '`events` (or `series`) and `breakdowns` are URL-encoded JSON arrays. An answer holds at most ' +
+      `${CHART_LIMITS.maxValues} values (series x breakdown groups x buckets, the previous period's buckets included): ` +
+      'a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps ' +
+      `its largest groups, at most ${CHART_LIMITS.maxBreakdownGroups} and fewer when more would not fit.`,
   })
   @ApiQuery({ name: 'events', required: false, description: 'The series to compute (required unless `series` is given)', content: { 'application/json': { schema: EVENTS_SCHEMA } } })
   @ApiQuery({ name: 'series', required: false, description: 'Alias of events', content: { 'application/json': { schema: EVENTS_SCHEMA } } })

@@ -30,7 +30,10 @@ export class ExportEventsController {
     description:
       'Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page ' +
       '(`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / ' +
-      '`text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply).',
+      '`text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). ' +
+      'In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading ' +
+      "single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV " +
+      'injection); NDJSON and JSON carry every value exactly as stored.',
   })
   @ApiQuery({
     name: 'filters',
@@ -48,11 +51,16 @@ export class ExportEventsController {
     },
   })
   @ApiExtraModels(ExportEventsResponseDto)
-  @ApiErrors(400, [404, 'Project not found'])
+  @ApiErrors(400, [404, 'Project not found'], {
+    status: 429,
+    description:
+      'Too many requests for this client, or a stream (`ndjson`/`csv`) past the bulk exports that may run at once ' +
+      '(per client and per server; 2 and 4 unless configured); retry after `Retry-After` seconds',
+  })
   async exportEvents(@Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
     const project = await this.access.readableProject(req.auth!, query.projectId ?? query.project_id);
     const format = exportFormat(query.format, req.headers.accept);
     if (format === 'json') return this.events.list(project, query);
-    return new StreamableFile(await this.stream.open(project, query, format), { type: STREAM_CONTENT_TYPES[format] });
+    return new StreamableFile(await this.stream.open(project, query, format, req.auth!.client.id), { type: STREAM_CONTENT_TYPES[format] });
   }
 }

@@ -7,6 +7,7 @@ import { csvLine } from './csv';
 import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
 import { EngineQueryService } from './engine-query.service';
 import { type EventQuery, EventQueryService } from './event-query.service';
+import { ExportSlotsService } from './export-slots.service';
 
 export type StreamFormat = 'ndjson' | 'csv';
 
@@ -27,20 +28,31 @@ export class ExportStreamService {
   constructor(
     private readonly engine: EngineQueryService,
     private readonly eventQuery: EventQueryService,
+    private readonly slots: ExportSlotsService,
   ) {}
 
   /**
    * Resolves once the first step has been read, so a request the engine refuses (a bad
    * pattern, a cap) is still answered with a 400; a failure after that aborts the reply, so
-   * a cut export never looks complete.
+   * a cut export never looks complete. The export holds one of ExportSlotsService's slots of
+   * `clientId` until the stream closes: at its end, on an error, or when the client goes away
+   * (the reply then destroys the stream).
    */
-  async open(project: ProjectEntity, q: ExportEventsQueryDto, format: StreamFormat, chunk = EVENT_STREAM_CHUNK): Promise<Readable> {
+  async open(project: ProjectEntity, q: ExportEventsQueryDto, format: StreamFormat, clientId: string, chunk = EVENT_STREAM_CHUNK): Promise<Readable> {
     const extra = (q.includes ?? []).findIndex((i) => i !== 'properties');
     if (extra >= 0) throw ApiError.badRequest('Invalid query parameters', [{ path: ['includes', extra], message: 'Streams carry the event columns only' }]);
-    const { query, regexes } = await this.eventQuery.build(project, q);
-    const steps = format === 'ndjson' ? this.ndjson(query, regexes, chunk) : this.csv(query, regexes, chunk);
-    const first = await steps.next();
-    return Readable.from(resume(first, steps), { objectMode: false });
+    const release = this.slots.acquire(clientId);
+    try {
+      const { query, regexes } = await this.eventQuery.build(project, q);
+      const steps = format === 'ndjson' ? this.ndjson(query, regexes, chunk) : this.csv(query, regexes, chunk);
+      const first = await steps.next();
+      const stream = Readable.from(resume(first, steps), { objectMode: false });
+      stream.once('close', release);
+      return stream;
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   /** Rows go out as the engine wrote them: JSONEachRow already is NDJSON in the listing's shape. */

@@ -5,10 +5,11 @@ import { ExportChartsController } from './export-charts.controller';
 import { ExportChartsService } from './export-charts.service';
 import { ExportEventsController } from './export-events.controller';
 import { ExportEventsService } from './export-events.service';
+import { ExportSlotsService } from './export-slots.service';
 import { ExportStreamService } from './export-stream.service';
 
 @Module({
   controllers: [ExportEventsController, ExportChartsController],
-  providers: [EngineQueryService, EventQueryService, ExportEventsService, ExportStreamService, ExportChartsService],
+  providers: [EngineQueryService, EventQueryService, ExportEventsService, ExportSlotsService, ExportStreamService, ExportChartsService],
 })
 export class ExportModule {}

@@ -189,7 +189,7 @@ export interface paths {
         };
         /**
          * Chart data of a project
-         * @description One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` are URL-encoded JSON arrays.
+         * @description One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` are URL-encoded JSON arrays. An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
          */
         get: operations["exportCharts"];
         put?: never;
@@ -209,7 +209,7 @@ export interface paths {
         };
         /**
          * List or stream the events of a project
-         * @description Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply).
+         * @description Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored.
          */
         get: operations["exportEvents"];
         put?: never;
@@ -3220,7 +3220,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            /** @description Too many requests for this client, or a stream (`ndjson`/`csv`) past the bulk exports that may run at once (per client and per server; 2 and 4 unless configured); retry after `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */

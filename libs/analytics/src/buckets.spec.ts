@@ -35,6 +35,26 @@ describe('buckets', () => {
     expect(bucketStart(new Date('2024-03-31T12:34:00Z'), 'hour', 'Asia/Kathmandu').toISOString()).toBe('2024-03-31T12:15:00.000Z');
   });
 
+  it('hours of a 30-minute change (Lord Howe) count from midnight, as the engine does, and the day ends with a half hour', () => {
+    const tz = 'Australia/Lord_Howe';
+    const hours = local(listBuckets(range('2024-10-05T13:30:00Z', '2024-10-06T15:00:00Z'), 'hour', tz), tz);
+    expect(hours.slice(0, 4)).toEqual(['2024-10-06T00:00:00.000+10:30', '2024-10-06T01:00:00.000+10:30', '2024-10-06T02:30:00.000+11:00', '2024-10-06T03:30:00.000+11:00']);
+    expect(hours.slice(22)).toEqual(['2024-10-06T22:30:00.000+11:00', '2024-10-06T23:30:00.000+11:00', '2024-10-07T00:00:00.000+11:00', '2024-10-07T01:00:00.000+11:00']);
+    expect(local([bucketStart(new Date('2024-10-06T12:50:00Z'), 'hour', tz), bucketStart(new Date('2024-10-06T13:10:00Z'), 'hour', tz)], tz)).toEqual([
+      '2024-10-06T23:30:00.000+11:00',
+      '2024-10-07T00:00:00.000+11:00',
+    ]);
+  });
+
+  it('a day whose clocks went back past midnight starts at the second midnight (Moncton, 2000)', () => {
+    const tz = 'America/Moncton';
+    expect(listBuckets(range('2000-10-28T03:00:00Z', '2000-10-30T05:00:00Z'), 'day', tz).map((d) => d.toISOString())).toEqual([
+      '2000-10-28T03:00:00.000Z',
+      '2000-10-29T04:00:00.000Z',
+      '2000-10-30T04:00:00.000Z',
+    ]);
+  });
+
   it('stops at the cap', () => {
     expect(listBuckets(range('2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z'), 'minute', 'UTC', 11)).toHaveLength(11);
   });

@@ -1,42 +1,65 @@
-import { localTime, offsetMs, weekdayMondayFirst, zonedInstant } from './timezone';
+import { civilDate, dayStart, engineDay, weekdayMondayFirst } from './timezone';
 import type { DateRange, Interval } from './types';
 
 const FIXED_MS: Partial<Record<Interval, number>> = { minute: 60_000, hour: 3_600_000 };
 
 /**
- * Start of the bucket holding `instant`, the way ClickHouse's toStartOf* functions compute it
- * in the same zone: minutes and hours by the wall clock (so a repeated hour when clocks go
- * back is two buckets), days, weeks (Monday first, ISO 8601) and months at local midnight.
+ * Minute and hour buckets are counted from the start of their day in elapsed time, and the
+ * last one of a day ends where the next day starts: the rule ClickHouse's own toStartOfHour
+ * follows in zones whose offset is not a whole number of hours, written out in bucketSql so
+ * that the engine applies it in every zone. Wherever clocks change by whole hours (and
+ * always in UTC) that is the wall-clock hour. With a 30-minute change (Lord Howe) the hours
+ * of the changeover day after the change start at :30 and the day's last bucket is a half
+ * hour; a repeated hour when clocks go back is two buckets.
+ */
+function fixedStart(instant: Date, step: number, tz: string): Date {
+  const day = engineDay(instant, tz).start.getTime();
+  return new Date(day + Math.floor((instant.getTime() - day) / step) * step);
+}
+
+/**
+ * Start of the bucket holding `instant`, as the SQL of bucketSql computes it in the same zone:
+ * minutes and hours see fixedStart, days, weeks (Monday first, ISO 8601) and months start at
+ * the engine's start of their first day (dayStart).
  */
 export function bucketStart(instant: Date, interval: Interval, tz: string): Date {
   const fixed = FIXED_MS[interval];
-  if (fixed) {
-    const wall = instant.getTime() + offsetMs(instant, tz);
-    return new Date(instant.getTime() - (((wall % fixed) + fixed) % fixed));
-  }
-  const t = localTime(instant, tz);
+  if (fixed) return fixedStart(instant, fixed, tz);
+  const d = engineDay(instant, tz);
   switch (interval) {
-    case 'week':
-      return zonedInstant(tz, t.year, t.month, t.day - weekdayMondayFirst(t.year, t.month, t.day));
+    case 'week': {
+      const monday = civilDate(d.year, d.month, d.day - weekdayMondayFirst(d.year, d.month, d.day));
+      return dayStart(tz, monday.year, monday.month, monday.day);
+    }
     case 'month':
-      return zonedInstant(tz, t.year, t.month, 1);
+      return dayStart(tz, d.year, d.month, 1);
     default:
-      return zonedInstant(tz, t.year, t.month, t.day);
+      return d.start;
   }
 }
 
 /** Start of the bucket after the one starting at `start`. */
 export function nextBucket(start: Date, interval: Interval, tz: string): Date {
   const fixed = FIXED_MS[interval];
-  if (fixed) return new Date(start.getTime() + fixed);
-  const t = localTime(start, tz);
+  const d = engineDay(start, tz);
+  const next = (days: number) => {
+    const c = civilDate(d.year, d.month, d.day + days);
+    return dayStart(tz, c.year, c.month, c.day);
+  };
+  if (fixed) {
+    const candidate = start.getTime() + fixed;
+    const tomorrow = next(1);
+    return candidate < tomorrow.getTime() ? new Date(candidate) : tomorrow;
+  }
   switch (interval) {
     case 'week':
-      return zonedInstant(tz, t.year, t.month, t.day + 7);
-    case 'month':
-      return zonedInstant(tz, t.year, t.month + 1, 1);
+      return next(7);
+    case 'month': {
+      const c = civilDate(d.year, d.month + 1, 1);
+      return dayStart(tz, c.year, c.month, c.day);
+    }
     default:
-      return zonedInstant(tz, t.year, t.month, t.day + 1);
+      return next(1);
   }
 }
 
@@ -56,13 +79,19 @@ export function listBuckets(range: DateRange, interval: Interval, tz: string, ca
 /**
  * The bucket of `column` as Unix seconds of the bucket's first instant: a plain number that
  * compares exactly with `listBuckets`, whatever the zone. `tz` is a placeholder, not a name.
+ * Minutes and hours are written as elapsed time from the start of the day (see fixedStart)
+ * instead of toStartOfMinute/toStartOfHour, which switch to UTC rounding in zones whose offset
+ * has been whole hours since 1970 and would then disagree with the list after a half-hour
+ * change; the result is the same wherever those functions are right.
  */
 export function bucketSql(interval: Interval, column: string, tz: string): string {
+  const day = `toInt64(toUnixTimestamp(toStartOfDay(${column}, ${tz})))`;
+  const fixed = (seconds: number) => `${day} + intDiv(toInt64(toUnixTimestamp(${column})) - ${day}, ${seconds}) * ${seconds}`;
   switch (interval) {
     case 'minute':
-      return `toUInt32(toStartOfMinute(${column}, ${tz}))`;
+      return fixed(60);
     case 'hour':
-      return `toUInt32(toStartOfHour(${column}, ${tz}))`;
+      return fixed(3600);
     case 'day':
       return `toUInt32(toStartOfDay(${column}, ${tz}))`;
     case 'week':
@@ -75,3 +104,4 @@ export function bucketSql(interval: Interval, column: string, tz: string): strin
     }
   }
 }
+

@@ -1,3 +1,4 @@
+import { ApiError } from '@app/common';
 import { listBuckets } from './buckets';
 import { invalid } from './errors';
 import { resolveRange, type ResolvedRange } from './range';
@@ -12,6 +13,12 @@ export interface ChartPlan {
   range: ResolvedRange;
   buckets: Date[];
   previousBuckets: Date[];
+  /**
+   * Breakdown groups each series keeps (1 without breakdowns): the largest groups, as many as
+   * fit in CHART_LIMITS.maxValues, at most maxBreakdownGroups. The SQL returns no more, so the
+   * answer's size is known before a statement runs.
+   */
+  groupsPerSeries: number;
 }
 
 export const PROPERTY_SEGMENTS: readonly Segment[] = ['property_sum', 'property_average', 'property_min', 'property_max'];
@@ -42,5 +49,19 @@ export function planChart(query: ChartQuery, now: Date): ChartPlan {
   if (buckets.length >= cap || previousBuckets.length >= cap) {
     throw invalid(['interval'], `This range has more than ${CHART_LIMITS.maxBuckets} ${query.interval} buckets; choose a coarser interval`);
   }
-  return { query, timezone, range, buckets, previousBuckets };
+  const perGroup = buckets.length + previousBuckets.length;
+  const least = query.events.length * perGroup;
+  if (least > CHART_LIMITS.maxValues) throw tooLarge(query, buckets.length, previousBuckets.length);
+  const groupsPerSeries = query.breakdowns.length === 0 ? 1 : Math.min(CHART_LIMITS.maxBreakdownGroups, Math.floor(CHART_LIMITS.maxValues / least));
+  return { query, timezone, range, buckets, previousBuckets, groupsPerSeries };
+}
+
+/** Says what the cap is and which knobs bring a request under it. */
+function tooLarge(query: ChartQuery, buckets: number, previousBuckets: number): ApiError {
+  const periods = previousBuckets > 0 ? ` + ${previousBuckets} previous` : '';
+  const values = query.events.length * (buckets + previousBuckets);
+  return ApiError.badRequest(
+    `This chart would hold ${values} values (${query.events.length} series x ${buckets}${periods} ${query.interval} buckets) and an answer holds at most ` +
+      `${CHART_LIMITS.maxValues}: choose a coarser interval, a shorter range, fewer events${previousBuckets > 0 ? ' or previous=false' : ''}`,
+  );
 }

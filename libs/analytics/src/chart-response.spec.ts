@@ -107,6 +107,19 @@ describe('shapeChartResponse', () => {
     expect(shapeChartResponse([], query({ breakdowns: [{ name: 'country' }] }), NOW)).toEqual({ series: [], metrics: { sum: 0, average: 0, min: 0, max: 0 } });
   });
 
+  it('never drops a row whose bucket is not in the list: it counts in the bucket that holds it', () => {
+    const rows: ChartRow[] = [
+      { series: 0, period: 'current', bucket: day('2024-04-02'), breakdown: [], value: 2 },
+      { series: 0, period: 'current', bucket: day('2024-04-02') + 1800, breakdown: [], value: 3 },
+      { series: 0, period: 'current', bucket: day('2024-03-31'), breakdown: [], value: 1 },
+    ];
+    const res = shapeChartResponse(rows, query(), NOW);
+    expect(res.series[0].data.slice(0, 2).map((p) => p.count)).toEqual([1, 5]);
+    expect(res.metrics.sum).toBe(6);
+    const max = shapeChartResponse(rows, query({ events: [{ name: 'x', segment: 'property_max', property: 'properties.n', filters: [] }] }), NOW);
+    expect(max.series[0].data[1].count).toBe(3);
+  });
+
   it('accepts numbers that arrive as strings and trims float noise', () => {
     const rows = [{ series: '0', period: 'current', bucket: String(day('2024-04-01')), breakdown: [], value: '0.30000000000000004' }] as unknown as ChartRow[];
     expect(shapeChartResponse(rows, query(), NOW).series[0].data[0].count).toBe(0.3);

@@ -1,7 +1,7 @@
 import { type ChartPlan, planChart } from './chart-plan';
 import type { ChartRow } from './chart-sql';
 import { formatZonedIso } from './timezone';
-import { CHART_LIMITS, type ChartQuery } from './types';
+import type { ChartQuery, Segment } from './types';
 
 /** A value of the previous period and how the current one compares to it. */
 export interface PreviousValue {
@@ -89,15 +89,49 @@ function slug(text: string): string {
 
 interface Group {
   labels: string[];
+  /** Values by bucket position: current[i] belongs to plan.buckets[i]. */
   current: Map<number, number>;
   previous: Map<number, number>;
   total: number;
 }
 
-function groupRows(rows: ChartRow[], seriesCount: number): Map<string, Group>[] {
-  const bySeries = Array.from({ length: seriesCount }, () => new Map<string, Group>());
+/**
+ * Position of the bucket holding `second` (Unix seconds) in `keys` (ascending): the exact
+ * key, else the last bucket that starts before it, else the first. The builder and the list
+ * use one rule (buckets.ts), so the exact key is always there while JavaScript's zone data and
+ * the engine's agree; if they ever differ, a row lands in the bucket containing it instead of
+ * vanishing from the chart.
+ */
+function bucketIndex(keys: number[], index: Map<number, number>, second: number): number {
+  const exact = index.get(second);
+  if (exact !== undefined) return exact;
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (keys[mid] <= second) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** How two values of one bucket combine when rows share it: by what the segment measures. */
+function merger(segment: Segment): (a: number, b: number) => number {
+  if (segment === 'property_min') return Math.min;
+  if (segment === 'property_max') return Math.max;
+  // Counts and sums add up; for distinct counts and averages the sum is the closest a row
+  // that cannot be split again allows, and only a zone-data mismatch ever gets here.
+  return (a, b) => a + b;
+}
+
+function groupRows(rows: ChartRow[], plan: ChartPlan): Map<string, Group>[] {
+  const keys = { current: plan.buckets.map((b) => b.getTime() / 1000), previous: plan.previousBuckets.map((b) => b.getTime() / 1000) };
+  const positions = { current: new Map(keys.current.map((k, i) => [k, i])), previous: new Map(keys.previous.map((k, i) => [k, i])) };
+  const merge = plan.query.events.map((e) => merger(e.segment));
+  const bySeries = Array.from({ length: plan.query.events.length }, () => new Map<string, Group>());
   for (const row of rows) {
-    const series = bySeries[Number(row.series)];
+    const seriesIndex = Number(row.series);
+    const series = bySeries[seriesIndex];
     if (!series) continue;
     const labels = (row.breakdown ?? []).map(String);
     const key = JSON.stringify(labels);
@@ -107,11 +141,13 @@ function groupRows(rows: ChartRow[], seriesCount: number): Map<string, Group>[] 
       series.set(key, group);
     }
     const value = Number(row.value);
-    if (row.period === 'previous') group.previous.set(Number(row.bucket), value);
-    else {
-      group.current.set(Number(row.bucket), value);
-      group.total += value;
-    }
+    const period = row.period === 'previous' ? 'previous' : 'current';
+    if (keys[period].length === 0) continue;
+    const at = bucketIndex(keys[period], positions[period], Number(row.bucket));
+    const values = group[period];
+    const before = values.get(at);
+    values.set(at, before === undefined ? value : merge[seriesIndex](before, value));
+    if (period === 'current') group.total += value;
   }
   return bySeries;
 }
@@ -121,15 +157,14 @@ function groupRows(rows: ChartRow[], seriesCount: number): Map<string, Group>[] 
  * Export API's chart response. Every bucket of the range is present, zero-filled; previous
  * values pair with current ones by position (the first day with the first day before). A
  * series without breakdowns always appears; with breakdowns, one series per group that has
- * data in the current period, largest first. Top-level metrics sum the series' sums, average
- * their averages and take the extreme of their minima and maxima.
+ * data in the current period, largest first, at most plan.groupsPerSeries of them. Top-level
+ * metrics sum the series' sums, average their averages and take the extreme of their minima
+ * and maxima.
  */
 export function shapeChartResponse(rows: ChartRow[], query: ChartQuery, now: Date): ChartResponse {
   const plan: ChartPlan = planChart(query, now);
   const dates = plan.buckets.map((b) => formatZonedIso(b, plan.timezone));
-  const currentKeys = plan.buckets.map((b) => b.getTime() / 1000);
-  const previousKeys = plan.previousBuckets.map((b) => b.getTime() / 1000);
-  const grouped = groupRows(rows, query.events.length);
+  const grouped = groupRows(rows, plan);
   const usedIds = new Map<string, number>();
   const series: ChartSeries[] = [];
   const seriesPrevious: Omit<ChartMetrics, 'previous'>[] = [];
@@ -138,10 +173,10 @@ export function shapeChartResponse(rows: ChartRow[], query: ChartQuery, now: Dat
     let groups = [...grouped[index].values()].filter((g) => g.current.size > 0);
     if (query.breakdowns.length === 0 && groups.length === 0) groups = [{ labels: [], current: new Map(), previous: new Map(), total: 0 }];
     groups.sort((a, b) => b.total - a.total || JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
-    for (const group of groups.slice(0, CHART_LIMITS.maxBreakdownGroups)) {
-      const counts = currentKeys.map((k) => tidy(group.current.get(k) ?? 0));
-      const previous = query.previous ? currentKeys.map((_, i) => tidy(group.previous.get(previousKeys[i]) ?? 0)) : undefined;
-      const prevSummary = previous ? summarise(previousKeys.map((k) => tidy(group.previous.get(k) ?? 0))) : undefined;
+    for (const group of groups.slice(0, plan.groupsPerSeries)) {
+      const counts = plan.buckets.map((_, i) => tidy(group.current.get(i) ?? 0));
+      const previous = query.previous ? plan.buckets.map((_, i) => tidy(group.previous.get(i) ?? 0)) : undefined;
+      const prevSummary = previous ? summarise(plan.previousBuckets.map((_, i) => tidy(group.previous.get(i) ?? 0))) : undefined;
       if (prevSummary) seriesPrevious.push(prevSummary);
       const names = [def.name, ...group.labels];
       const base = slug(names.join('-'));

@@ -7,6 +7,9 @@ import { type ChartQuery, SEGMENTS } from './types';
 const NOW = new Date('2024-04-03T10:00:00Z');
 const OPTS = { database: 'analytics', now: NOW };
 
+/** A hostile string as a pattern RE2 accepts: a trailing lone backslash is refused before any SQL. */
+const asPattern = (h: string) => h.slice(0, 1000).replace(/\\$/, '\\\\');
+
 function query(overrides: Partial<ChartQuery> = {}): ChartQuery {
   return { projectId: 'p1', timezone: 'UTC', events: [{ name: 'screen_view', segment: 'event', filters: [] }], breakdowns: [], interval: 'day', range: '7d', previous: false, ...overrides };
 }
@@ -74,7 +77,7 @@ describe('buildChartSql', () => {
           projectId: hostile,
           previous: true,
           events: [
-            { name: hostile, segment: 'property_sum', property: `properties.${hostile}`, filters: [{ name: `profile.properties.${hostile}`, operator: 'regex', value: [hostile.slice(0, 1000)] }] },
+            { name: hostile, segment: 'property_sum', property: `properties.${hostile}`, filters: [{ name: `profile.properties.${hostile}`, operator: 'regex', value: [asPattern(hostile)] }] },
             { name: 'ok', segment: 'event', filters: [{ name: `properties.${hostile}`, operator: 'is', value: [hostile, hostile] }] },
           ],
           breakdowns: [{ name: `properties.${hostile}` }],
@@ -103,6 +106,30 @@ describe('buildChartSql', () => {
     ['bad custom range', { range: { startDate: '2024-13-01', endDate: '2024-12-01' } }, ['startDate']],
   ])('rejects %s at its path', (_title, overrides, path) => {
     expect(invalidPath(() => buildChartSql(query(overrides), OPTS))).toEqual(path);
+  });
+
+  it('refuses, before any statement, a chart of more values than an answer holds, saying what to narrow', () => {
+    const events = Array.from({ length: 20 }, (_, i) => ({ id: String(i), name: '*', segment: 'event' as const, filters: [] }));
+    const big = query({ events, interval: 'hour', range: '12m', previous: true, breakdowns: [{ name: 'properties.i' }, { name: 'profileId' }, { name: 'path' }] });
+    let error: unknown;
+    try {
+      buildChartSql(big, OPTS);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ kind: 'bad_request' });
+    expect((error as Error).message).toMatch(/^This chart would hold 35\d{4} values \(20 series x 87\d\d \+ 87\d\d previous hour buckets\) and an answer holds at most 200000: .*coarser interval.*previous=false/);
+    // A year of hours for 20 series fits without the previous period: every existing request does.
+    expect(buildChartSql(query({ events, interval: 'hour', range: '12m' }), OPTS)).toHaveLength(20);
+  });
+
+  it('keeps as many breakdown groups per series as fit in the cap, at most 50', () => {
+    const events = Array.from({ length: 20 }, () => ({ name: '*', segment: 'event' as const, filters: [] }));
+    const groups = (q: Partial<ChartQuery>) => Number(/group_rank <= (\d+)/.exec(buildChartSql(query({ breakdowns: [{ name: 'path' }], ...q }), OPTS)[0].sql)?.[1]);
+    expect(groups({})).toBe(50);
+    // 20 series x (720 + 720) hourly values of 30 days: 6 groups each, 172,800 values at most.
+    expect(groups({ events, interval: 'hour', range: '30d', previous: true })).toBe(6);
+    expect(groups({ interval: 'hour', range: '12m' })).toBe(22);
   });
 
   it('documents its caps as a constant', () => {

@@ -5,7 +5,7 @@ import { numberOf, resolveField, textOf } from './fields';
 import { ParamBag } from './params';
 import { CHART_QUERY_SETTINGS, settingsClause } from './settings';
 import { ACTOR_SQL, DATETIME_PARAM, dateTimeParam, fromClause } from './source';
-import { CHART_LIMITS, type ChartQuery, type DateRange, type Period, type Segment, type SeriesDef, type SqlStatement } from './types';
+import { type ChartQuery, type DateRange, type Period, type Segment, type SeriesDef, type SqlStatement } from './types';
 
 /** One statement per series and period; its rows name both, so results can simply be concatenated. */
 export interface ChartStatement extends SqlStatement {
@@ -130,14 +130,15 @@ function seriesQuery(plan: ChartPlan, def: SeriesDef, index: number, database: s
   const breakdownArray = keys.length > 0 ? `[${keys.join(', ')}]` : "CAST([], 'Array(String)')";
   if (keys.length === 0) return { inner: `SELECT bucket, ${breakdownArray} AS breakdown, value FROM (${grouped})`, params: bag.params };
 
-  // Only the largest groups come back (ranked by the sum of their bucket values), so a
-  // breakdown over a high-cardinality field such as path cannot flood the response.
+  // Only the largest groups come back (ranked by the sum of their bucket values), as many as
+  // the plan allows, so neither a high-cardinality field such as path nor many series of many
+  // buckets can make an answer larger than CHART_LIMITS.maxValues.
   const keyList = keys.join(', ');
   const ranked =
     `SELECT bucket, ${keyList}, value, dense_rank() OVER (ORDER BY group_total DESC, ${keyList}) AS group_rank ` +
     `FROM (SELECT bucket, ${keyList}, value, sum(value) OVER (PARTITION BY ${keyList}) AS group_total FROM (${grouped}))`;
   return {
-    inner: `SELECT bucket, ${breakdownArray} AS breakdown, value FROM (${ranked}) WHERE group_rank <= ${CHART_LIMITS.maxBreakdownGroups}`,
+    inner: `SELECT bucket, ${breakdownArray} AS breakdown, value FROM (${ranked}) WHERE group_rank <= ${plan.groupsPerSeries}`,
     params: bag.params,
   };
 }

@@ -22,6 +22,17 @@ describe('apiErrorFromEngine', () => {
     expect(err!.details).toEqual([{ path: ['events', 0, 'filters', 0, 'value', 1], message: 'Not a valid RE2 pattern' }]);
   });
 
+  it("names the patterns the engine's compile check ran on when it refuses one without quoting it", () => {
+    const checked = regexCandidates([{ name: 'path', operator: 'regex', value: ['^/ok$', 'a\\', '\\Qb\\'] }], ['filters']);
+    const err = apiErrorFromEngine(engineError('BAD_ARGUMENTS', 'The pattern argument is not a valid re2 pattern: trailing \\: In scope SELECT ...'), checked);
+    expect(err?.message).toBe('Invalid regular expression (RE2 syntax expected)');
+    expect(err?.details?.map((d) => d.path)).toEqual([
+      ['filters', 0, 'value', 1],
+      ['filters', 0, 'value', 2],
+    ]);
+    expect(apiErrorFromEngine(engineError('BAD_ARGUMENTS', 'Illegal type of argument'), regexes)).toBeUndefined();
+  });
+
   it.each([
     ['TOO_MANY_ROWS', 'bad_request', /more rows/],
     ['TOO_MANY_ROWS_OR_BYTES', 'bad_request', /more rows/],

@@ -1,5 +1,6 @@
 import { ApiError } from '@app/common';
 import type { Path } from './errors';
+import { needsCompileCheck } from './filters';
 import type { Filter } from './types';
 
 /** A regex a request sent, and where: so an RE2 compile error can point at the pattern. */
@@ -41,9 +42,12 @@ export function apiErrorFromEngine(err: unknown, regexes: RegexCandidate[] = [])
   const type = engineErrorType(err);
   if (!type) return undefined;
   const message = err instanceof Error ? err.message : '';
-  if (type === 'CANNOT_COMPILE_REGEXP') {
+  // The compile check of filters.ts (replaceRegexpOne) fails with BAD_ARGUMENTS and does not
+  // quote the pattern as match() does; it runs only for the patterns needsCompileCheck picks.
+  const checked = type === 'BAD_ARGUMENTS' && message.includes('not a valid re2 pattern');
+  if (type === 'CANNOT_COMPILE_REGEXP' || checked) {
     // The engine names the pattern it could not compile; point at that one when it can be told.
-    const named = regexes.filter((r) => message.includes(`re2: ${r.pattern}, error:`));
+    const named = regexes.filter((r) => (checked ? needsCompileCheck(r.pattern) : message.includes(`re2: ${r.pattern}, error:`)));
     const culprits = named.length > 0 ? named : regexes;
     return ApiError.badRequest(
       'Invalid regular expression (RE2 syntax expected)',

@@ -183,6 +183,18 @@ export function buildEventListSql(q: EventListQuery, database: string): EventLis
  * when absent), in page order. An export is a walk of such keyset steps, each a bounded query,
  * so memory stays flat however many rows the export holds, on a server as on the embedded
  * engine (whose client materialises each result), and nothing is read faster than it is sent.
+ *
+ * Each step costs what it returns, not what remains. The tie-break on the id is not part of
+ * the table's sort key (project_id, toDate(created_at), created_at, name), so ClickHouse cannot
+ * stop early on `ORDER BY created_at DESC, id DESC LIMIT n`: it read and sorted every row still
+ * ahead, and a walk was quadratic. So a scalar subquery first finds `low`, the created_at of the
+ * chunk-th row, ordered by a prefix of the sort key, which the engine reads in reverse order
+ * and stops after the chunk; the step then takes the chunk from `[low, after]` only. At least
+ * `chunk` rows lie there and every row before `low` comes after them, so the step is exactly
+ * the next `chunk` rows of the full order; when fewer remain, `low` is NULL and the rest is
+ * read. The bounds are repeated on toDate(created_at), the key column the engine's index can
+ * seek on (it does not derive it from created_at), and only for instants taken from stored
+ * rows, which lie within toDate's range (ingestion keeps 2000 onwards).
  */
 export function buildEventStreamSql(
   q: Omit<EventListQuery, 'limit' | 'offset' | 'cursor'>,
@@ -192,10 +204,20 @@ export function buildEventStreamSql(
 ): SqlStatement {
   if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > EVENT_STREAM_SETTINGS.max_result_rows) throw new Error(`invalid chunk size ${chunk}`);
   const { bag, from, where } = predicate({ ...q, limit: 1 }, database);
-  if (after) where.push(...seekAfter(bag, new Date(after.createdAt), after.id));
+  if (after) {
+    where.push(...seekAfter(bag, new Date(after.createdAt), after.id));
+    where.push(`toDate(e.created_at) <= toDate({c_at:${DATETIME_PARAM}})`);
+  }
+  const skip = bag.named('skip', String(chunk - 1), 'UInt32');
   const limit = bag.named('limit', String(chunk), 'UInt32');
+  const low =
+    `(SELECT toNullable(e.created_at) ${from} WHERE ${where.join(' AND ')} ` +
+    `ORDER BY toDate(e.created_at) DESC, e.created_at DESC LIMIT 1 OFFSET ${skip})`;
+  const window = '(low IS NULL OR (toDate(e.created_at) >= toDate(assumeNotNull(low)) AND e.created_at >= assumeNotNull(low)))';
   return {
-    sql: `SELECT ${SELECT_EVENTS} ${from} WHERE ${where.join(' AND ')} ORDER BY ${EVENT_ORDER_SQL} LIMIT ${limit} ${settingsClause(EVENT_STREAM_SETTINGS)}`,
+    sql:
+      `WITH ${low} AS low SELECT ${SELECT_EVENTS} ${from} WHERE ${[...where, window].join(' AND ')} ` +
+      `ORDER BY ${EVENT_ORDER_SQL} LIMIT ${limit} ${settingsClause(EVENT_STREAM_SETTINGS)}`,
     params: bag.params,
   };
 }

@@ -1,5 +1,6 @@
 import { HOSTILE, sqlIsClean } from '../test/hostile';
 import { invalidDetails as details } from '../test/invalid';
+import { QueryValidationError } from './errors';
 import { knownFieldNames, resolveField } from './fields';
 import { compileFilter, compileFilters } from './filters';
 import { ParamBag } from './params';
@@ -99,6 +100,36 @@ describe('compileFilter', () => {
     expect(details(() => compile({ name: 'path', operator: 'like' as FilterOperator, value: ['x'] }))?.[0].path).toEqual(['filters', 0, 'operator']);
   });
 
+  it('refuses a pattern ending in a lone backslash at its path, outside a \\Q quote', () => {
+    const path = (v: string) => refusal(() => compile({ name: 'path', operator: 'regex', value: ['ok', v] }));
+    expect(path('\\')).toEqual({ path: ['filters', 0, 'value', 1], message: 'Not a valid RE2 pattern: it ends in a lone backslash' });
+    expect(path('a\\\\\\')?.path).toEqual(['filters', 0, 'value', 1]);
+    expect(path('a\\\\')).toBeUndefined();
+    expect(path('\\Qa\\')).toBeUndefined();
+    expect(path('\\Qa\\E\\')?.path).toEqual(['filters', 0, 'value', 1]);
+  });
+
+  it('has RE2 compile a pattern that match() could take for a literal: one with an escape and no metacharacter', () => {
+    const sql = (v: string) => compileFilter({ name: 'path', operator: 'regex', value: [v] }, new ParamBag(), ['filters', 0])?.sql;
+    expect(sql('a\\-b')).toBe("(match(e.path, {p0:String}) AND replaceRegexpOne('', {p0:String}, '') = '')");
+    expect(sql('^a\\-b$')).toBe('match(e.path, {p0:String})');
+    expect(sql('plain')).toBe('match(e.path, {p0:String})');
+  });
+
+  it('reads createdAt bounds strictly: no 30 February, year 1 is year 1 and outside 1900-2299', () => {
+    const at = (v: string) => refusal(() => compile({ name: 'createdAt', operator: 'gt', value: [v] }));
+    expect(at('2024-02-30')).toEqual({ path: ['filters', 0, 'value', 0], message: 'Not a valid date' });
+    expect(at('2024-04-31T00:00:00Z')?.message).toBe('Not a valid date');
+    expect(at('2024-04-30T24:00:00Z')?.message).toBe('Not a valid date');
+    expect(at('0001-01-01')?.message).toBe('Dates must lie between 1900-01-01 and 2299-12-31');
+    expect(at('2300-01-01T00:00:00Z')?.message).toBe('Dates must lie between 1900-01-01 and 2299-12-31');
+    expect(at('2024-02-29')).toBeUndefined();
+    expect(at('1900-01-01T00:00:00+01:00')).toBeUndefined();
+    const bag = new ParamBag();
+    compileFilter({ name: 'createdAt', operator: 'lt', value: ['2024-04-01T10:00:00+02:00'] }, bag, ['filters', 0]);
+    expect(Object.values(bag.params)).toContain('2024-04-01 08:00:00.000');
+  });
+
   it('ANDs a list and reports whether it needs the profile join', () => {
     const bag = new ParamBag();
     const c = compileFilters(
@@ -112,3 +143,14 @@ describe('compileFilter', () => {
     expect(c).toEqual({ sql: "(e.country = {p0:String}) AND (NOT (p.email = ''))", profile: true });
   });
 });
+
+/** The first detail of the validation error `fn` throws, or undefined when it accepts. */
+function refusal(fn: () => unknown) {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    if (e instanceof QueryValidationError) return e.details?.[0];
+    throw e;
+  }
+}

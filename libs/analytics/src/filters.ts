@@ -1,6 +1,7 @@
 import { invalid, type Path } from './errors';
 import { emptyTest, numberOf, resolveField, type ResolvedField, textOf } from './fields';
 import type { ParamBag } from './params';
+import { parseWrittenDate, writtenInstant } from './range';
 import { DATETIME_PARAM, dateTimeParam } from './source';
 import { CHART_LIMITS, type Filter, FILTER_OPERATORS, type FilterOperator } from './types';
 
@@ -36,15 +37,12 @@ function all(parts: string[]): string {
   return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
-
-/** A `createdAt` bound: a date (UTC midnight) or an ISO date-time, UTC unless it says otherwise. */
+/**
+ * A `createdAt` bound: a date (UTC midnight) or an ISO date-time, UTC unless it says otherwise,
+ * read by the same strict rules as range bounds (no 30 February, years 1900 to 2299).
+ */
 function instantParam(v: string, bag: ParamBag, path: Path): string {
-  const text = v.trim();
-  const zoned = text.length > 10 && !/(?:Z|[+-]\d{2}:\d{2})$/.test(text) ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T');
-  const ms = INSTANT.test(text) ? Date.parse(zoned) : Number.NaN;
-  if (!Number.isFinite(ms)) throw invalid(path, 'Expected a date or an ISO 8601 date-time');
-  return bag.value(dateTimeParam(new Date(ms)), DATETIME_PARAM);
+  return bag.value(dateTimeParam(new Date(writtenInstant(parseWrittenDate(v, path), 'UTC'))), DATETIME_PARAM);
 }
 
 function numberParam(v: string, bag: ParamBag, path: Path): string {
@@ -107,9 +105,19 @@ function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag
     case 'regex':
       vals.forEach((v, i) => {
         if (v.length > CHART_LIMITS.maxRegexLength) throw invalid([...path, 'value', i], `A pattern may have at most ${CHART_LIMITS.maxRegexLength} characters`);
+        if (endsInLoneBackslash(v)) throw invalid([...path, 'value', i], 'Not a valid RE2 pattern: it ends in a lone backslash');
       });
-      // match() is RE2: linear time, no backtracking blow-up, whatever the pattern.
-      return any(vals.map((v) => `match(${text}, ${p(v)})`));
+      // match() is RE2: linear time, no backtracking blow-up, whatever the pattern. But it
+      // hands a pattern without metacharacters to a substring search and never compiles it,
+      // so a pattern RE2 refuses could match as a literal (a lone `\` matched every row).
+      // For those, replaceRegexpOne compiles the pattern with RE2, once per statement since
+      // its arguments are constants, and on the empty string yields '' for any valid one.
+      return any(
+        vals.map((v) => {
+          const pattern = p(v);
+          return needsCompileCheck(v) ? `(match(${text}, ${pattern}) AND replaceRegexpOne('', ${pattern}, '') = '')` : `match(${text}, ${pattern})`;
+        }),
+      );
     case 'gt':
     case 'lt':
     case 'gte':
@@ -126,6 +134,36 @@ function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag
       throw invalid([...path, 'operator'], `Unknown operator ${String(unknown)}`);
     }
   }
+}
+
+/**
+ * Whether match() might take `pattern` for a literal without compiling it: no metacharacter
+ * but an escape. A pattern with a metacharacter is compiled (and a refused one named in the
+ * engine's error); one with neither is a plain literal, valid as it is.
+ */
+export function needsCompileCheck(pattern: string): boolean {
+  return pattern.includes('\\') && !/[.^$|()[\]{}*+?]/.test(pattern);
+}
+
+/**
+ * Whether RE2 would stop at "trailing \": an odd run of backslashes at the end, outside a
+ * `\Q...` quote (where a backslash is a literal). The engine's compile check below catches
+ * it too, but only this one can say which pattern it was.
+ */
+function endsInLoneBackslash(pattern: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== '\\') continue;
+    if (quoted) {
+      if (pattern[i + 1] === 'E') quoted = false;
+      i++;
+      continue;
+    }
+    if (i === pattern.length - 1) return true;
+    if (pattern[i + 1] === 'Q') quoted = true;
+    i++;
+  }
+  return false;
 }
 
 /** All filters of a list, ANDed; null when none applies. */

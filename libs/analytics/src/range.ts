@@ -1,5 +1,5 @@
 import { invalid, type Path } from './errors';
-import { civilDate, localTime, type LocalTime, zonedInstant } from './timezone';
+import { civilDate, localTime, type LocalTime, utcMs, zonedInstant } from './timezone';
 import { type DateRange, RANGE_NAMES, type RangeInput, type RangeName } from './types';
 
 export interface ResolvedRange extends DateRange {
@@ -105,25 +105,70 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
+ * The years ClickHouse's DateTime64 holds. A date outside them is refused with a 400 that says
+ * so, rather than clamped: a bound the engine cannot store has no exact meaning (events are
+ * stored from 2000 on anyway), and "year 1" deserves an answer that is not about its calendar.
+ */
+export const MIN_DATE_YEAR = 1900;
+export const MAX_DATE_YEAR = 2299;
+export const DATE_RANGE_MESSAGE = `Dates must lie between ${MIN_DATE_YEAR}-01-01 and ${MAX_DATE_YEAR}-12-31`;
+
+/** A date or date-time as written: calendar fields checked, the zone (if any) not applied yet. */
+export interface WrittenDate {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+  /** `Z` or `+hh:mm`-like suffix; undefined = the reader's zone. */
+  zone?: string;
+  dateOnly: boolean;
+}
+
+/**
+ * Reads `YYYY-MM-DD` or an ISO 8601 date-time strictly, for every date of the API (range
+ * bounds, custom chart ranges, `createdAt` filters): 30 February is not 1 March, and year 1 is
+ * year 1 (and then outside the supported range), never 1901.
+ */
+export function parseWrittenDate(text: string, path: Path): WrittenDate {
+  const trimmed = typeof text === 'string' ? text.trim() : '';
+  const date = DATE_ONLY.exec(trimmed);
+  const dt = date ? null : DATE_TIME.exec(trimmed);
+  const m = date ?? dt;
+  if (!m) throw invalid(path, 'Expected YYYY-MM-DD or an ISO 8601 date-time');
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const millisecond = dt?.[7] ? Number(dt[7].slice(0, 3).padEnd(3, '0')) : 0;
+  const c = civilDate(year, month, day);
+  if (c.year !== year || c.month !== month || c.day !== day || hour > 23 || minute > 59 || second > 59) throw invalid(path, 'Not a valid date');
+  if (dt?.[8] && !validOffset(dt[8])) throw invalid(path, 'Not a valid date');
+  if (year < MIN_DATE_YEAR || year > MAX_DATE_YEAR) throw invalid(path, DATE_RANGE_MESSAGE);
+  return { year, month, day, hour, minute, second, millisecond, zone: dt?.[8], dateOnly: date !== null };
+}
+
+/** The instant of a written date, reading a date without offset as wall time in `tz`. */
+export function writtenInstant(w: WrittenDate, tz: string): number {
+  if (w.zone) return utcMs(w.year, w.month, w.day, w.hour, w.minute, w.second, w.millisecond) - zoneOffsetMs(w.zone);
+  return zonedInstant(tz, w.year, w.month, w.day, w.hour, w.minute, w.second, w.millisecond).getTime();
+}
+
+/**
  * Parses one inclusive bound of a date filter. `YYYY-MM-DD` is a whole day of the project's
  * calendar; a date-time without an offset is the project's wall time; with `Z` or an offset it
  * is that instant. An `end` bound is returned exclusive (the next day, or the next millisecond).
  */
 export function parseDateBound(text: string, edge: 'start' | 'end', tz: string, path: Path): Date {
-  const date = DATE_ONLY.exec(text);
-  if (date) {
-    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    checkCalendar(y, m, d, 0, 0, 0, path);
-    return zonedInstant(tz, y, m, edge === 'start' ? d : d + 1);
-  }
-  const dt = DATE_TIME.exec(text);
-  if (!dt) throw invalid(path, 'Expected YYYY-MM-DD or an ISO 8601 date-time');
-  const [y, m, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(dt[i] ?? 0));
-  const ms = dt[7] ? Number(dt[7].slice(0, 3).padEnd(3, '0')) : 0;
-  checkCalendar(y, m, d, h, mi, s, path);
-  const zone = dt[8];
-  const instant = zone ? Date.UTC(y, m - 1, d, h, mi, s, ms) - zoneOffsetMs(zone) : zonedInstant(tz, y, m, d, h, mi, s, ms).getTime();
+  const w = parseWrittenDate(text, path);
+  if (w.dateOnly) return zonedInstant(tz, w.year, w.month, edge === 'start' ? w.day : w.day + 1);
+  const instant = writtenInstant(w, tz);
   return new Date(edge === 'start' ? instant : instant + 1);
+}
+
+function validOffset(zone: string): boolean {
+  if (zone === 'Z') return true;
+  const digits = zone.slice(1).replace(':', '');
+  return Number(digits.slice(0, 2)) <= 23 && Number(digits.slice(2) || 0) <= 59;
 }
 
 function zoneOffsetMs(zone: string): number {
@@ -131,11 +176,6 @@ function zoneOffsetMs(zone: string): number {
   const digits = zone.slice(1).replace(':', '');
   const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
   return (zone[0] === '-' ? -1 : 1) * minutes * MINUTE_MS;
-}
-
-function checkCalendar(y: number, m: number, d: number, h: number, mi: number, s: number, path: Path): void {
-  const c = civilDate(y, m, d);
-  if (c.year !== y || c.month !== m || c.day !== d || h > 23 || mi > 59 || s > 59) throw invalid(path, 'Not a valid date');
 }
 
 function isMidnight(t: LocalTime): boolean {

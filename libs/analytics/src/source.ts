@@ -31,6 +31,15 @@ export function fromClause(database: string, withProfile: boolean): string {
   );
 }
 
+/** What DateTime64 holds: 1900-01-01 to 2299-12-31, to the millisecond. */
+const ENGINE_MIN_MS = Date.UTC(1900, 0, 1);
+const ENGINE_MAX_MS = Date.UTC(2300, 0, 1) - 1;
+
+/**
+ * An instant as a DateTime64(3, 'UTC') parameter. Written dates are kept to the years
+ * 1900-2299 (range.ts), but a project's zone can move a bound of 1900-01-01 a few hours before
+ * 1900: such a bound is held at the edge, which selects exactly the same stored events.
+ */
 export function dateTimeParam(date: Date): string {
-  return toClickhouseDateTime(date);
+  return toClickhouseDateTime(new Date(Math.min(ENGINE_MAX_MS, Math.max(ENGINE_MIN_MS, date.getTime()))));
 }

@@ -66,8 +66,21 @@ export function localTime(instant: Date, timeZone: string): LocalTime {
   return out;
 }
 
+/**
+ * Date.UTC for every year: Date.UTC maps years 0 to 99 to 1900 to 1999, which would turn
+ * `0001-01-01` into 1901 and make a valid date look invalid.
+ */
+export function utcMs(year: number, month: number, day = 1, hour = 0, minute = 0, second = 0, ms = 0): number {
+  // The Gregorian calendar repeats every 400 years (146,097 days): compute in a year of the
+  // same cycle that Date.UTC reads literally, then shift back by whole cycles.
+  const cycles = Math.floor((year - 2000) / 400);
+  return Date.UTC(year - cycles * 400, month - 1, day, hour, minute, second, ms) + cycles * CYCLE_MS;
+}
+
+const CYCLE_MS = 146_097 * 86_400_000;
+
 function wallMs(t: LocalTime): number {
-  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
+  return utcMs(t.year, t.month, t.day, t.hour, t.minute, t.second, t.millisecond);
 }
 
 /** Local time minus UTC at `instant`, in milliseconds (+2 h for Berlin in summer). */
@@ -84,26 +97,65 @@ const DAY_MS = 86_400_000;
  * jump (02:30 on a spring-forward night becomes 03:30), as most calendars do.
  */
 export function zonedInstant(timeZone: string, year: number, month: number, day = 1, hour = 0, minute = 0, second = 0, ms = 0): Date {
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const { valid, skipped } = wallCandidates(timeZone, utcMs(year, month, day, hour, minute, second, ms));
+  return new Date(valid.length > 0 ? valid[0] : skipped);
+}
+
+/**
+ * The instants at which the clocks show `wall` (Unix ms of the wall time read as UTC), earliest
+ * first: one, two when the clocks went back over it, none when they jumped over it (then
+ * `skipped` is the instant as far past the jump as the wall time was past its start).
+ */
+function wallCandidates(timeZone: string, wall: number): { valid: number[]; skipped: number } {
   // At most one transition lies within a day of any wall time, so the offsets a day either
   // side are the only two candidates.
   const before = wall - offsetMs(new Date(wall - DAY_MS), timeZone);
   const after = wall - offsetMs(new Date(wall + DAY_MS), timeZone);
   const fits = (t: number) => t + offsetMs(new Date(t), timeZone) === wall;
-  const valid = [before, after].filter(fits);
-  if (valid.length > 0) return new Date(Math.min(...valid));
-  return new Date(Math.max(before, after));
+  const valid = [...new Set([before, after])].filter(fits).sort((a, b) => a - b);
+  return { valid, skipped: Math.max(before, after) };
+}
+
+/**
+ * The first instant of a calendar day as ClickHouse's date tables define it (toStartOfDay,
+ * toDateTime of a Date), so bucket lists built here meet the buckets the engine computes. It
+ * differs from zonedInstant(midnight) in one case: when the clocks go back from after
+ * midnight to the previous day (Moncton and St. John's until 2011, Casey in 2010), midnight
+ * happens twice and the engine starts the day at the second one; when they go back exactly to
+ * midnight (Havana), at the first.
+ */
+export function dayStart(timeZone: string, year: number, month: number, day: number): Date {
+  const { valid, skipped } = wallCandidates(timeZone, utcMs(year, month, day));
+  if (valid.length === 0) return new Date(skipped);
+  if (valid.length === 1) return new Date(valid[0]);
+  const second = valid[valid.length - 1];
+  const wentBackToMidnight = offsetMs(new Date(second - 1000), timeZone) !== offsetMs(new Date(second), timeZone);
+  return new Date(wentBackToMidnight ? valid[0] : second);
+}
+
+/**
+ * The calendar day an instant belongs to in the engine's tables: the last day that has started
+ * by then. It is the local date except in the sliver between a first midnight and a clock
+ * change back into the previous day, which the engine counts to the day before (see dayStart).
+ */
+export function engineDay(instant: Date, timeZone: string): { year: number; month: number; day: number; start: Date } {
+  const t = localTime(instant, timeZone);
+  let start = dayStart(timeZone, t.year, t.month, t.day);
+  if (start.getTime() <= instant.getTime()) return { year: t.year, month: t.month, day: t.day, start };
+  const before = civilDate(t.year, t.month, t.day - 1);
+  start = dayStart(timeZone, before.year, before.month, before.day);
+  return { ...before, start };
 }
 
 /** A calendar date with rolled-over fields normalised (month 13 = January next year). */
 export function civilDate(year: number, month: number, day: number): { year: number; month: number; day: number } {
-  const d = new Date(Date.UTC(year, month - 1, day));
+  const d = new Date(utcMs(year, month, day));
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
 /** Monday = 0 ... Sunday = 6 of a calendar date. */
 export function weekdayMondayFirst(year: number, month: number, day: number): number {
-  return (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
+  return (new Date(utcMs(year, month, day)).getUTCDay() + 6) % 7;
 }
 
 function pad(n: number, width = 2): string {

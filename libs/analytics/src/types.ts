@@ -117,8 +117,17 @@ export const CHART_LIMITS = {
   maxFilterValues: 100,
   /** A day of minutes is 1440, a year of hours 8784; a week of minutes is refused. */
   maxBuckets: 10_000,
-  /** Breakdown groups kept per series, the largest first. */
+  /** Breakdown groups kept per series at most, the largest first (fewer when maxValues says so). */
   maxBreakdownGroups: 50,
+  /**
+   * Values one answer may hold: series x breakdown groups x buckets, the previous period's
+   * buckets counted too. A chart is at most a few thousand pixels wide, so 20 lines of a year
+   * of hours (175,680 values) is already far more than it can draw; 200,000 values are about
+   * 25 MB of JSON with the previous period (~125 bytes a point), built and sent in well under
+   * a second, where the unbounded answer (20 series x 50 groups x 8,784 hours x 2) overflowed
+   * V8's string limit after 30 s of engine work.
+   */
+  maxValues: 200_000,
   /** RE2 is linear-time, but compiling a huge pattern still costs memory per query. */
   maxRegexLength: 1_000,
 } as const;
