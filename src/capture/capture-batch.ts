@@ -1,4 +1,5 @@
-import { type IncomingEvent, nestsDeeperThan } from '@app/ingest';
+import { nestsDeeperThan } from '@app/common';
+import type { IncomingEvent } from '@app/ingest';
 import { idText } from './capture-context';
 import {
   checkAlias,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ClickhouseService, TableWriter, wellFormedJson, WriterClosedError, WriterFullError } from '@app/clickhouse';
-import { ApiError } from '@app/common';
+import { ClickhouseService, TableWriter, WriterClosedError, WriterFullError } from '@app/clickhouse';
+import { ApiError, wellFormedJson } from '@app/common';
 import { EVENT_ROW_COLUMNS } from '@app/ingest';
 import { APP_CONFIG, type AppConfig, dataPath } from '../config';
 

@@ -4,4 +4,3 @@ export * from './migrations';
 export * from './clickhouse.service';
 export * from './clickhouse.module';
 export * from './table-writer';
-export * from './well-formed-json';

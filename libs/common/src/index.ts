@@ -7,3 +7,5 @@ export * from './api-exception.filter';
 export * from './error-response.dto';
 export * from './clickhouse-datetime';
 export * from './pg-text';
+export * from './property-depth';
+export * from './json-text';

@@ -1,3 +1,5 @@
+import { wellFormedJson } from './json-text';
+
 /**
  * Text bound for PostgreSQL. `text`, `varchar` and `jsonb` refuse U+0000, and `jsonb` also
  * refuses a lone surrogate (JSON.stringify writes it as `\ud800`, which PostgreSQL will not
@@ -55,24 +57,13 @@ export function longerThan(s: string, max: number): boolean {
   return false;
 }
 
-// In JSON.stringify's output a string's NUL is the escape `\u0000` and a lone surrogate
-// `\udXXX` (a valid pair is written as the characters themselves). Each escape is matched
-// whole, so the `\\` of a backslash the text held is never read as the start of one.
-const JSON_ESCAPE = /\\(?:u(?:0000|d[89a-f][0-9a-f]{2})|.)/g;
-const UNSAFE_ESCAPE = /\\u(?:0000|d[89a-f])/;
-
 /**
  * JSON text for a `jsonb` parameter, with the rule for free text applied to every key and
- * string value: U+0000 removed, lone surrogates as U+FFFD. Only text that holds such an escape
- * is scanned again. The caller bounds the nesting (JSON.stringify recurses).
+ * string value: U+0000 removed, lone surrogates as U+FFFD. The caller bounds the nesting
+ * (JSON.stringify recurses).
  */
 export function pgJson(value: unknown): string {
-  const json = JSON.stringify(value) ?? 'null';
-  if (!UNSAFE_ESCAPE.test(json)) return json;
-  return json.replace(JSON_ESCAPE, (escape) => {
-    if (escape === '\\u0000') return '';
-    return escape.length === 6 && escape[1] === 'u' ? '\\ufffd' : escape;
-  });
+  return wellFormedJson(JSON.stringify(value) ?? 'null', true);
 }
 
 interface Visit {

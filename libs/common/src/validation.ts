@@ -2,6 +2,7 @@ import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { ApiError, type ErrorDetail } from './errors';
 import { findNonPgText, PG_TEXT_MESSAGE } from './pg-text';
+import { MAX_PROPERTY_DEPTH, nestsDeeperThan } from './property-depth';
 
 /** Rules about a value's type: when one fails, the rules about its content say nothing more. */
 const TYPE_RULES = new Set(['isString', 'isBoolean', 'isArray', 'isInt', 'isNumber', 'isObject']);
@@ -55,6 +56,11 @@ export class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // class-transformer copies a body recursively, so nesting thousands of levels deep would
+    // overflow the stack (a 500); no DTO of this API nests anywhere near the property rule.
+    if (metadata.type === 'body' && this.toValidate(metadata) && nestsDeeperThan(value)) {
+      throw ApiError.badRequest(WHERE.body, [{ path: [], message: `nests deeper than ${MAX_PROPERTY_DEPTH} levels` }]);
+    }
     let out: unknown;
     try {
       out = await super.transform(value, metadata);

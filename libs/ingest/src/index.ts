@@ -11,4 +11,3 @@ export * from './timestamp';
 export * from './session';
 export * from './event-id';
 export * from './to-event-row';
-export * from './property-depth';

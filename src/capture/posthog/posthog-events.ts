@@ -1,5 +1,6 @@
 import { ApiError, isUuid } from '@app/common';
-import { type IncomingEvent, MAX_PROPERTY_DEPTH, nestsDeeperThan, parseInstant } from '@app/ingest';
+import { MAX_PROPERTY_DEPTH, nestsDeeperThan } from '@app/common';
+import { type IncomingEvent, parseInstant } from '@app/ingest';
 import { addItem, type CaptureBatch, type CaptureUpdate, emptyBatch, idOf } from '../capture-batch';
 import { type CaptureContext, obj, str, without } from '../capture-context';
 import { eventTime } from '../event-time';

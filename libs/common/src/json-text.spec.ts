@@ -1,4 +1,4 @@
-import { wellFormedJson } from './well-formed-json';
+import { wellFormedJson } from './json-text';
 
 describe('wellFormedJson', () => {
   it('writes lone surrogates as U+FFFD and leaves everything else as it is', () => {
@@ -7,5 +7,10 @@ describe('wellFormedJson', () => {
     expect(JSON.parse(wellFormedJson(text))).toEqual(['a\ufffdb', 'b\ufffd', 'pair 😀', 'text \\ud800 with a backslash', '\\\ufffd', 'plain']);
     const clean = JSON.stringify(['plain', 'pair 😀']);
     expect(wellFormedJson(clean)).toBe(clean);
+  });
+  it('keeps U+0000 for ClickHouse, drops it for PostgreSQL', () => {
+    const text = JSON.stringify({ 'k\u0000': 'a\u0000b\ud800', literal: '\\u0000' });
+    expect(JSON.parse(wellFormedJson(text))).toEqual({ 'k\u0000': 'a\u0000b\ufffd', literal: '\\u0000' });
+    expect(JSON.parse(wellFormedJson(text, true))).toEqual({ k: 'ab\ufffd', literal: '\\u0000' });
   });
 });
