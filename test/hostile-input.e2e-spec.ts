@@ -15,6 +15,8 @@ const HOSTILE: Record<string, string> = {
   nul: 'a\u0000b',
   surrogate: 'a\ud800b',
   long: 'x'.repeat(5000),
+  // 400 characters to PostgreSQL, 200 to class-validator's MaxLength (it skips U+FE0F).
+  selectors: 'a\uFE0F'.repeat(200),
 };
 /** Nesting far past every depth rule, written as JSON text (building it as an object would overflow JSON.stringify here). */
 const DEEP_LEVELS = 5000;

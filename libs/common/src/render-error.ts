@@ -77,10 +77,28 @@ function toDetail(issue: FastifyValidationIssue): ErrorDetail {
  * become a 500 whose body says nothing about internals; the log keeps the details and the
  * request id so an operator can find them.
  */
+/**
+ * SQLSTATEs of a value PostgreSQL refuses: too long for its column (22001), not of its type
+ * (22P02), or not a character it can hold (22021). The request checks are meant to refuse
+ * such values first, naming the field; this is the net under them (class-validator's
+ * MaxLength, for one, does not count U+FE0F, which PostgreSQL does), so a value is never a 500.
+ */
+const REFUSED_VALUE = new Set(['22001', '22P02', '22021']);
+
+function refusedValue(e: unknown): string | undefined {
+  const code = (e as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return typeof code === 'string' && REFUSED_VALUE.has(code) ? code : undefined;
+}
+
 export function renderError(exception: unknown, requestId: string, callerId?: string): RenderedError {
   // Nest hands Fastify's own errors (body parsing, media type) over wrapped in an
   // HttpException carrying Fastify's message, which may quote the input: the cause decides.
   if (exception instanceof HttpException && fastifyClientError(exception.cause)) exception = exception.cause;
+  const refused = refusedValue(exception);
+  if (refused) {
+    logger.warn({ requestId, message: `PostgreSQL refused a value the checks let through (SQLSTATE ${refused})` });
+    return { status: 400, body: errorBody(400, 'A value does not fit its field (too long, or not of its type)') };
+  }
   if (exception instanceof ApiError) {
     const status = statusOf(exception.kind);
     return { status, body: errorBody(status, exception.message, exception.details), headers: exception.headers };
