@@ -102,6 +102,23 @@ describe('Ingestion gate', () => {
       expect(await country('server_xff')).toBe('');
     });
 
+    it("takes posthog-js's ?ip=1 for the flag it is, not for the visitor's address", async () => {
+      const send = (remoteAddress: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/e/?ip=1&_=1700000000000&ver=1.200.0',
+          headers: { 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome },
+          payload: JSON.stringify([{ event: 'ph_ip_flag', properties: { token: publicClient.id, distinct_id: `v-${remoteAddress}` } }]),
+          remoteAddress,
+        });
+      expect((await send('81.2.69.142')).statusCode).toBe(200);
+      expect((await send('81.2.69.160')).statusCode).toBe(200);
+      const rows = await storedEvents(t, site.id, `name = 'ph_ip_flag'`);
+      expect(rows).toHaveLength(2);
+      expect(new Set(rows.map((r) => r.device_id)).size).toBe(2);
+      expect(rows.map((r) => r.country_code)).toEqual(['GB', 'GB']);
+    });
+
     it('reads the host of a bare Origin only: a path or fragment after it does not match a wildcard', async () => {
       const send = (origin: string) => track({ 'openpanel-client-id': site.writeClient.id, origin }, 'origin_probe');
       expect((await send('https://a.apps.example.com')).statusCode).toBe(200);
