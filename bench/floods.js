@@ -9,7 +9,8 @@
 //   D8 8 concurrent NDJSON exports of every event,
 // measures single POST /track from a legitimate server sender (10 connections) during the
 // flood, against the same probe with no flood, and prints p50/p99 and the flood's answers.
-// Run it on the code before and after a change to compare (bench/README.md).
+// Run it on the code before and after a change to compare (bench/README.md). BENCH_FLOODS=D6,D8
+// runs only those (and the probe alone).
 const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
@@ -17,6 +18,7 @@ const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { gzipSync } = require('node:zlib');
+const { isMainThread, Worker, workerData, parentPort } = require('node:worker_threads');
 const autocannon = require('autocannon');
 
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -79,6 +81,41 @@ function probe(headers) {
   });
 }
 
+function runWorker(data) {
+  return new Promise((ok, fail) => {
+    const worker = new Worker(__filename, { workerData: data });
+    worker.once('message', ok);
+    worker.once('error', fail);
+  });
+}
+
+/** The floods, by label; each sends its requests from `concurrency` loops. */
+function floodOf({ base, project, writer, readHeaders, publicId, label }) {
+  if (label === 'D1 wrong secrets') {
+    return [50, () => call(`${base}/track`, { method: 'POST', headers: { ...writer, 'openpanel-client-secret': `sec_${randomUUID()}` }, body: '{"type":"track","payload":{"name":"x"}}' })];
+  }
+  if (label === 'D2 unauthenticated bombs') {
+    const bomb = gzipSync(Buffer.from(`{"api_key":"nokey","batch":[${'{"event":"e","distinct_id":"u"},'.repeat(2_900_000)}{}]}`));
+    return [2, () => call(`${base}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: bomb })];
+  }
+  if (label === 'D6 huge charts') {
+    const chart = new URLSearchParams({
+      projectId: project,
+      interval: 'hour',
+      range: '12m',
+      previous: 'true',
+      events: JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ name: '*', id: String(i) }))),
+      breakdowns: JSON.stringify([{ name: 'properties.i' }, { name: 'profileId' }, { name: 'path' }]),
+    });
+    return [4, () => call(`${base}/export/charts?${chart}`, { headers: readHeaders })];
+  }
+  if (label === 'D7 150k-event bodies') {
+    const big = gzipSync(Buffer.from(JSON.stringify({ api_key: publicId, batch: Array.from({ length: 150_000 }, (_, i) => ({ event: 'e', distinct_id: `u${i % 500}` })) })));
+    return [2, () => call(`${base}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip', origin: 'https://a.example.com' }, body: big })];
+  }
+  return [8, () => call(`${base}/export/events?projectId=${project}&format=ndjson`, { headers: readHeaders })];
+}
+
 async function main() {
   const port = await freePort();
   BASE = `http://127.0.0.1:${port}`;
@@ -139,29 +176,15 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
 
-    const bomb = gzipSync(Buffer.from(`{"api_key":"nokey","batch":[${'{"event":"e","distinct_id":"u"},'.repeat(2_900_000)}{}]}`));
-    const big = gzipSync(Buffer.from(JSON.stringify({ api_key: publicClient.id, batch: Array.from({ length: 150_000 }, (_, i) => ({ event: 'e', distinct_id: `u${i % 500}` })) })));
-    const chart = new URLSearchParams({
-      projectId: project.id,
-      interval: 'hour',
-      range: '12m',
-      previous: 'true',
-      events: JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ name: '*', id: String(i) }))),
-      breakdowns: JSON.stringify([{ name: 'properties.i' }, { name: 'profileId' }, { name: 'path' }]),
-    });
-    const floods = {
-      none: null,
-      'D1 wrong secrets': [50, () => call(`${BASE}/track`, { method: 'POST', headers: { ...writer, 'openpanel-client-secret': `sec_${randomUUID()}` }, body: '{"type":"track","payload":{"name":"x"}}' })],
-      'D2 unauthenticated bombs': [2, () => call(`${BASE}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: bomb })],
-      'D6 huge charts': [4, () => call(`${BASE}/export/charts?${chart}`, { headers: readHeaders })],
-      'D7 150k-event bodies': [2, () => call(`${BASE}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip', origin: 'https://a.example.com' }, body: big })],
-      'D8 8 exports': [8, () => call(`${BASE}/export/events?projectId=${project.id}&format=ndjson`, { headers: readHeaders })],
-    };
+    const setup = { base: BASE, project: project.id, writer, readHeaders, publicId: publicClient.id };
     const rows = [];
-    for (const [label, spec] of Object.entries(floods)) {
-      const until = Date.now() + SECONDS * 1000;
-      const [answers, r] = await Promise.all([spec ? flood(spec[0], until, spec[1]) : Promise.resolve({}), probe(writer)]);
-      rows.push({ flood: label, 'probe req/s': Math.round(r.requests.average), 'probe p50 ms': r.latency.p50, 'probe p99 ms': r.latency.p99, 'probe max ms': r.latency.max, 'probe non-2xx': r.non2xx + r.errors, 'flood answers': JSON.stringify(answers) });
+    const only = process.env.BENCH_FLOODS?.split(',');
+    const labels = ['none', 'D1 wrong secrets', 'D2 unauthenticated bombs', 'D6 huge charts', 'D7 150k-event bodies', 'D8 8 exports'];
+    for (const label of labels.filter((l) => !only || l === 'none' || only.some((o) => l.startsWith(o)))) {
+      // The flood runs in a thread of its own, so its client work does not delay the probe's.
+      const answers = label === 'none' ? Promise.resolve({}) : runWorker({ ...setup, label, until: Date.now() + SECONDS * 1000 });
+      const [flooded, r] = await Promise.all([answers, probe(writer)]);
+      rows.push({ flood: label, 'probe req/s': Math.round(r.requests.average), 'probe p50 ms': r.latency.p50, 'probe p99 ms': r.latency.p99, 'probe max ms': r.latency.max, 'probe non-2xx': r.non2xx + r.errors, 'flood answers': JSON.stringify(flooded) });
       // Let what a flood left behind (inserts, merges) settle before the next one.
       await new Promise((res) => setTimeout(res, 3000));
     }
@@ -174,7 +197,12 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (isMainThread) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  const [concurrency, send] = floodOf(workerData);
+  flood(concurrency, workerData.until, send).then((answers) => parentPort.postMessage(answers));
+}
