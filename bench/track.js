@@ -57,6 +57,7 @@ function summary(label, r, eventsPerRequest) {
     '2xx': ok,
     'non-2xx': r.non2xx,
     'socket errors': r.errors,
+    timeouts: r.timeouts,
   };
 }
 
