@@ -8,15 +8,12 @@
 //      (retry dedupe on), from a pool of distinct bodies.
 // Prints events/s per run and the ratio PostHog : /track/batch (target ≥ 0.8, and ≥ 50,000
 // events/s), then counts the rows in ClickHouse to check that every acknowledged event is stored.
-const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { randomUUID } = require('node:crypto');
-const { createServer } = require('node:net');
 const { gzipSync } = require('node:zlib');
 const autocannon = require('autocannon');
 const { persistedRuns } = require('./persisted');
+const { startServer } = require('./server');
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -34,16 +31,6 @@ const trackItem = (i) => ({ type: 'track', payload: { name: 'bench_track', profi
 function posthogBody(key, uuid) {
   const sentAt = new Date().toISOString();
   return gzipSync(JSON.stringify({ api_key: key, sent_at: sentAt, batch: Array.from({ length: PER_BATCH }, (_, i) => posthogEvent(i, uuid)) }));
-}
-
-async function waitReady(url) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready: ${url}`);
 }
 
 function run(opts) {
@@ -70,46 +57,11 @@ async function count(root, projectId) {
   return res.meta.totalCount;
 }
 
-/** A port nobody listens on (other benchmarks may be running on this machine). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
 async function main() {
-  const port = await freePort();
-  BASE = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-capture-'));
-  const rootId = randomUUID();
-  const rootSecret = `sec_${randomUUID()}`;
-  // The flag `npm start` uses (a larger young generation), as in bench/track.js.
-  const server = spawn(process.execPath, ['--max-semi-space-size=64', 'dist/src/main'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ROOT_CLIENT_ID: rootId,
-      ROOT_CLIENT_SECRET: rootSecret,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      CLICKHOUSE_URL: '',
-      REDIS_URL: '',
-    },
-  });
+  const server = await startServer({ code: ROOT, logLevel: 'warn' });
+  BASE = server.base;
+  const { root } = server;
   try {
-    server.once('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(`the server exited with ${code}`);
-    });
-    await waitReady(`${BASE}/healthz/ready`);
-    const root = { 'openpanel-client-id': rootId, 'openpanel-client-secret': rootSecret, 'content-type': 'application/json' };
     const createdProject = await (await fetch(`${BASE}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'Bench capture' }) })).json();
     if (!createdProject.data) throw new Error(`creating the project: ${JSON.stringify(createdProject)}`);
     const project = createdProject.data;
@@ -146,11 +98,7 @@ async function main() {
     console.log(`ratio PostHog /batch : /track/batch (events/s stored) = ${ratio.toFixed(3)} (target ≥ 0.8)`);
     console.log(`acknowledged in all runs (incl. warm-up): ${withIds.acknowledged}; stored: ${await all()}`);
   } finally {
-    if (server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -6,13 +6,10 @@
 // sends a fixed number of requests with autocannon (50 connections) and reads the server's
 // main thread CPU time (/proc/<pid>/task/<pid>/stat, utime + stime) before and after.
 // Alternate two code dirs run by run to compare them (bench/README.md).
-const { spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
-const { tmpdir } = require('node:os');
+const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
-const { randomUUID } = require('node:crypto');
 const autocannon = require('autocannon');
+const { startServer } = require('./server');
 
 const REQUESTS = Number(process.argv[2] ?? 100_000);
 const CODE = resolve(process.argv[3] ?? join(__dirname, '..'));
@@ -20,16 +17,6 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 const TICK_US = 1e6 / 100; // USER_HZ
 
 const event = (i) => ({ type: 'track', payload: { name: 'bench_event', properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', i, nested: { a: 1, b: 'x' } } } });
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-    probe.on('error', fail);
-  });
-}
 
 /** CPU time of the process's main thread, µs. */
 function mainThreadUs(pid) {
@@ -42,38 +29,10 @@ function run(opts) {
 }
 
 async function main() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-cpu-'));
-  const rootId = randomUUID();
-  const rootSecret = `sec_${randomUUID()}`;
-  const server = spawn(process.execPath, ['--max-semi-space-size=64', 'dist/src/main'], {
-    cwd: CODE,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ROOT_CLIENT_ID: rootId,
-      ROOT_CLIENT_SECRET: rootSecret,
-      LOG_LEVEL: 'error',
-      DATABASE_URL: '',
-      CLICKHOUSE_URL: '',
-      REDIS_URL: '',
-      // The code before issue 14 counted ingestion requests per client.
-      ...(process.env.BENCH_OLD_LIMITS ? { TRACK_RATE_LIMIT: '100000000' } : {}),
-    },
-  });
+  // The code before issue 14 counted ingestion requests per client.
+  const server = await startServer({ code: CODE, env: process.env.BENCH_OLD_LIMITS ? { TRACK_RATE_LIMIT: '100000000' } : {} });
+  const { base, root } = server;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/healthz/ready`)).status === 200) break;
-      } catch {}
-      if (i > 600) throw new Error('server not ready');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const root = { 'openpanel-client-id': rootId, 'openpanel-client-secret': rootSecret, 'content-type': 'application/json' };
     const project = (await (await fetch(`${base}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'CPU' }) })).json()).data;
     const headers = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'user-agent': CHROME, 'x-client-ip': '8.8.8.8' };
     const single = JSON.stringify(event(1));
@@ -85,17 +44,15 @@ async function main() {
       ['POST /track', single, REQUESTS, 1],
       ['POST /track/batch (100 events)', batch, Math.round(REQUESTS / 50), 100],
     ]) {
-      const before = mainThreadUs(server.pid);
+      const before = mainThreadUs(server.child.pid);
       const r = await run({ url: `${base}/track${perRequest > 1 ? '/batch' : ''}`, method: 'POST', headers, body, amount });
-      const spent = mainThreadUs(server.pid) - before;
+      const spent = mainThreadUs(server.child.pid) - before;
       rows.push({ route: label, requests: r['2xx'], 'non-2xx': r.non2xx + r.errors, 'main-thread µs / request': Math.round(spent / r['2xx']), 'µs / event': +(spent / (r['2xx'] * perRequest)).toFixed(1), 'req/s': Math.round(r.requests.average) });
     }
     console.log(`code: ${CODE}`);
     console.table(rows);
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -11,41 +11,18 @@
 // flood, against the same probe with no flood, and prints p50/p99 and the flood's answers.
 // Run it on the code before and after a change to compare (bench/README.md). BENCH_FLOODS=D6,D8
 // runs only those (and the probe alone).
-const { spawn } = require('node:child_process');
-const { mkdtempSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
-const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { gzipSync } = require('node:zlib');
 const { isMainThread, Worker, workerData, parentPort } = require('node:worker_threads');
 const autocannon = require('autocannon');
+const { startServer } = require('./server');
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CODE = resolve(process.argv[3] ?? join(__dirname, '..'));
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const SEEDED = 200_000;
 let BASE;
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => ok(port));
-    });
-    probe.on('error', fail);
-  });
-}
-
-async function waitReady(url) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready: ${url}`);
-}
 
 /** Runs `send` from `concurrency` loops until `until`; counts the answers by status. */
 async function flood(concurrency, until, send) {
@@ -117,33 +94,15 @@ function floodOf({ base, project, writer, readHeaders, publicId, label }) {
 }
 
 async function main() {
-  const port = await freePort();
-  BASE = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-floods-'));
-  const rootId = randomUUID();
-  const rootSecret = `sec_${randomUUID()}`;
-  const server = spawn(process.execPath, ['--max-semi-space-size=64', 'dist/src/main'], {
-    cwd: CODE,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ROOT_CLIENT_ID: rootId,
-      ROOT_CLIENT_SECRET: rootSecret,
-      LOG_LEVEL: 'error',
-      DATABASE_URL: '',
-      CLICKHOUSE_URL: '',
-      REDIS_URL: '',
-      // The code before issue 14 counted every /track request against a per-client budget;
-      // the probe must not run into it there.
-      ...(process.env.BENCH_OLD_LIMITS ? { TRACK_RATE_LIMIT: '100000000', EXPORT_RATE_LIMIT: '100000' } : {}),
-    },
+  const server = await startServer({
+    code: CODE,
+    // The code before issue 14 counted every /track request against a per-client budget;
+    // the probe must not run into it there.
+    env: process.env.BENCH_OLD_LIMITS ? { TRACK_RATE_LIMIT: '100000000', EXPORT_RATE_LIMIT: '100000' } : {},
   });
+  BASE = server.base;
+  const { root } = server;
   try {
-    await waitReady(`${BASE}/healthz/ready`);
-    const root = { 'openpanel-client-id': rootId, 'openpanel-client-secret': rootSecret, 'content-type': 'application/json' };
     const post = async (path, body) => (await fetch(`${BASE}${path}`, { method: 'POST', headers: root, body: JSON.stringify(body) })).json();
     const project = (await post('/manage/projects', { name: 'Floods' })).data;
     const publicClient = (await post('/manage/clients', { name: 'public', mode: 'write', projectId: project.id, public: true })).data;
@@ -191,9 +150,7 @@ async function main() {
     console.log(`code: ${CODE}`);
     console.table(rows);
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

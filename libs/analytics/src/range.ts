@@ -114,14 +114,7 @@ export const MAX_DATE_YEAR = 2299;
 export const DATE_RANGE_MESSAGE = `Dates must lie between ${MIN_DATE_YEAR}-01-01 and ${MAX_DATE_YEAR}-12-31`;
 
 /** A date or date-time as written: calendar fields checked, the zone (if any) not applied yet. */
-export interface WrittenDate {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
+export interface WrittenDate extends LocalTime {
   /** `Z` or `+hh:mm`-like suffix; undefined = the reader's zone. */
   zone?: string;
   dateOnly: boolean;
