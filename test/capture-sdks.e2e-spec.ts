@@ -98,6 +98,40 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
     expect(alias).toEqual({ profile_id: user });
   });
 
+  it('server SDKs carry the secret in their key (CLIENT_ID:SECRET) with a client that is not public; a wrong secret is refused', async () => {
+    // p.writeClient is the project's write client: not public, so without its secret a server is refused.
+    const key = `${p.writeClient.id}:${p.writeClient.secret}`;
+    const name = `keyed_${randomUUID().slice(0, 8)}`;
+    const posthog = new PostHog(key, { host, flushAt: 100, flushInterval: 0, fetchRetryCount: 0 });
+    const phErrors: unknown[] = [];
+    posthog.on('error', (e) => phErrors.push(e));
+    posthog.capture({ distinctId: 'keyed-user', event: `${name}_ph` });
+    await posthog.shutdown();
+    expect(phErrors).toEqual([]);
+
+    const analytics = new Analytics({ writeKey: key, host, flushInterval: 50, maxRetries: 0 });
+    const segErrors: unknown[] = [];
+    analytics.on('error', (e) => segErrors.push(e));
+    analytics.track({ userId: 'keyed-user', event: `${name}_seg` });
+    await analytics.closeAndFlush({ timeout: 10_000 });
+    expect(segErrors).toEqual([]);
+    expect(await stored(`${name}_ph`)).toHaveLength(1);
+    expect(await stored(`${name}_seg`)).toHaveLength(1);
+
+    // The key without its secret, and with a wrong one, are refused on every wire format.
+    for (const bad of [p.writeClient.id, `${p.writeClient.id}:sec_${'0'.repeat(40)}`]) {
+      const ph = await t.app.inject({ method: 'POST', url: '/batch/', headers: { 'content-type': 'application/json' }, payload: { api_key: bad, batch: [{ event: `${name}_bad`, distinct_id: 'u' }] } });
+      expect(ph.statusCode).toBe(401);
+      const seg = await t.app.inject({ method: 'POST', url: '/v1/track', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${bad}:`).toString('base64')}` }, payload: { userId: 'u', event: `${name}_bad` } });
+      expect(seg.statusCode).toBe(401);
+      const ca = await t.app.inject({ method: 'POST', url: `/events?token=${encodeURIComponent(bad)}`, headers: { 'content-type': 'application/json' }, payload: { event_name: `${name}_bad` } });
+      expect(ca.statusCode).toBe(401);
+    }
+    const ca = await t.app.inject({ method: 'POST', url: `/events?token=${encodeURIComponent(key)}`, headers: { 'content-type': 'application/json' }, payload: { event_name: `${name}_ca` } });
+    expect(ca.statusCode).toBe(200);
+    expect(await stored(`${name}_bad`)).toHaveLength(0);
+  });
+
   it('a Commanders Act v2 request built from their documented example', async () => {
     const name = `purchase_${randomUUID().slice(0, 8)}`;
     const res = await fetch(`${host}/events?tc_s=1234`, {

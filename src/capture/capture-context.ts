@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { IngestCredentials } from '../auth';
 
 /** What every adapter takes from the request itself, once per request. */
 export interface CaptureContext {
@@ -60,4 +61,16 @@ export function without(source: Record<string, unknown> | undefined, omit: Reado
     if (!omit.has(key) && key !== '__proto__') out[key] = source[key];
   }
   return out;
+}
+
+/**
+ * A capture key may carry the client secret after a colon, `CLIENT_ID:SECRET`: a server SDK
+ * (posthog-node, analytics-node) has one credential to set, its key, and no way to add the
+ * `openpanel-client-secret` header. Ids are UUIDs and secrets hex, neither holds a colon. A
+ * secret in the header wins over one in the key.
+ */
+export function keyCredentials(key: string | undefined, headerSecret: string | undefined): IngestCredentials {
+  const colon = key?.indexOf(':') ?? -1;
+  if (key === undefined || colon < 0) return { id: key, secret: headerSecret };
+  return { id: key.slice(0, colon) || undefined, secret: headerSecret ?? (key.slice(colon + 1) || undefined) };
 }

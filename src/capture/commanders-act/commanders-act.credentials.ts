@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody, decodeJsonBody, mediaType } from '../capture-body';
-import { obj, str } from '../capture-context';
+import { keyCredentials, obj, str } from '../capture-context';
 
 /** Commanders Act's cap on one request. */
 export const COMMANDERS_ACT_LIMIT = 32 * 1024;
@@ -18,10 +18,7 @@ const MAX_DECODED = 1024 * 1024;
 export class CommandersActCredentials implements CredentialsReader {
   async peek(req: FastifyRequest): Promise<IngestCredentials> {
     const bearer = /^bearer\s+(\S+)\s*$/i.exec(firstHeader(req, 'authorization') ?? '');
-    return {
-      id: str((req.query as { token?: unknown } | undefined)?.token) ?? bearer?.[1],
-      secret: firstHeader(req, 'openpanel-client-secret'),
-    };
+    return keyCredentials(str((req.query as { token?: unknown } | undefined)?.token) ?? bearer?.[1], firstHeader(req, 'openpanel-client-secret'));
   }
 
   async decode(req: FastifyRequest): Promise<IngestCredentials> {

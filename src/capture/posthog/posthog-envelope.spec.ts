@@ -49,10 +49,10 @@ describe('resolveToken', () => {
     expect(resolveToken(env([{ api_key: 'x' }, { api_key: 'y' }], 'batch'), { token: 'q' })).toBe('batch');
   });
 
-  it('mixed tokens, none, or malformed → 401', () => {
+  it('mixed tokens, none, or malformed → 401 (a key holds at most 128 characters: CLIENT_ID:SECRET fits)', () => {
     expect(refusal(() => resolveToken(env([{ api_key: 'x' }, { token: 'y' }]), {}))).toBe('unauthorized: Several different API keys in one request');
     expect(refusal(() => resolveToken(env([{ event: 'a' }]), {}))).toMatch(/^unauthorized: API key not provided/);
-    expect(refusal(() => resolveToken(env([{ api_key: 'x'.repeat(65) }]), {}))).toBe('unauthorized: Invalid API key');
+    expect(refusal(() => resolveToken(env([{ api_key: 'x'.repeat(129) }]), {}))).toBe('unauthorized: Invalid API key');
     expect(refusal(() => resolveToken(env([{ api_key: 'a\u0000b' }]), {}))).toBe('unauthorized: Invalid API key');
     expect(refusal(() => resolveToken(env([{ api_key: 'clé' }]), {}))).toBe('unauthorized: Invalid API key');
   });

@@ -13,7 +13,7 @@ export interface PosthogEnvelope {
   historical: boolean;
 }
 
-const MAX_TOKEN_LENGTH = 64;
+const MAX_TOKEN_LENGTH = 128;
 
 /**
  * Events one request may carry. posthog-node sends 100 at most and posthog-js fewer; a
@@ -26,7 +26,7 @@ export const MAX_EVENTS_PER_REQUEST = 5000;
 /** How much of the start of a body the glance for the key reads (inflated, when gzip). */
 const GLANCE_BYTES = 64 * 1024;
 // `"api_key": "…"` or `"token": "…"`, printable ASCII without quotes or backslashes.
-const TOKEN_FIELD = /"(?:api_key|token)"\s*:\s*"([\x21\x23-\x5b\x5d-\x7e]{1,64})"/;
+const TOKEN_FIELD = /"(?:api_key|token)"\s*:\s*"([\x21\x23-\x5b\x5d-\x7e]{1,128})"/;
 // Printable ASCII only (this also rules out NUL).
 const TOKEN = /^[\x21-\x7e]+$/;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody } from '../capture-body';
-import { str } from '../capture-context';
+import { keyCredentials, str } from '../capture-context';
 import { type DecodeLimits, decodePosthogPayload } from './posthog-decode';
 import { glanceToken, type PosthogEnvelope, readEnvelope, resolveToken } from './posthog-envelope';
 
@@ -25,8 +25,9 @@ type PosthogQuery = { data?: unknown; compression?: unknown; token?: unknown; ap
  * of the body (server SDKs put `api_key` first; posthog-js puts `token` in the first event's
  * properties), so the key is checked before the body is decoded. Then decodes the body; the
  * envelope is left on the request for the handler, and the key it names wins as PostHog's
- * does. A secret may come in the `openpanel-client-secret` header; without one the client must
- * be public or the Origin allowed.
+ * does. A secret may come in the `openpanel-client-secret` header or in the key itself
+ * (`CLIENT_ID:SECRET`, see keyCredentials); without one the client must be public or the
+ * Origin allowed.
  */
 @Injectable()
 export class PosthogCredentials implements CredentialsReader {
@@ -34,8 +35,7 @@ export class PosthogCredentials implements CredentialsReader {
     const query = (req.query ?? {}) as PosthogQuery;
     const secret = firstHeader(req, 'openpanel-client-secret');
     const fromQuery = str(query.token) ?? str(query.api_key);
-    if (fromQuery) return { id: fromQuery, secret };
-    return { id: await glanceToken(await captureBody(req, POSTHOG_BODY_LIMIT)), secret };
+    return keyCredentials(fromQuery ?? (await glanceToken(await captureBody(req, POSTHOG_BODY_LIMIT))), secret);
   }
 
   async decode(req: FastifyRequest): Promise<IngestCredentials> {
@@ -46,7 +46,7 @@ export class PosthogCredentials implements CredentialsReader {
     );
     const envelope = readEnvelope(json);
     req.captured = envelope;
-    return { id: resolveToken(envelope, query), secret: firstHeader(req, 'openpanel-client-secret') };
+    return keyCredentials(resolveToken(envelope, query), firstHeader(req, 'openpanel-client-secret'));
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody, decodeJsonBody } from '../capture-body';
-import { obj, str } from '../capture-context';
+import { keyCredentials, obj, str } from '../capture-context';
 
 /** Segment's caps: a batch request, and a single call. */
 export const SEGMENT_BATCH_LIMIT = 500 * 1024;
@@ -10,14 +10,18 @@ export const SEGMENT_SINGLE_LIMIT = 32 * 1024;
 /** A gzip body may inflate to this much. */
 const MAX_DECODED = 8 * 1024 * 1024;
 
-/** `Authorization: Basic base64(writeKey:password)` → writeKey and password. */
+/**
+ * `Authorization: Basic base64(writeKey:password)` → writeKey and password. analytics-node
+ * always appends the colon itself, so a write key set to `CLIENT_ID:SECRET` arrives as
+ * `CLIENT_ID:SECRET:`: one trailing colon is dropped (secrets hold none).
+ */
 export function basicAuth(header: string | undefined): { user?: string; password?: string } {
   const m = header ? /^basic\s+(\S+)\s*$/i.exec(header) : null;
   if (!m) return {};
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const user = colon < 0 ? decoded : decoded.slice(0, colon);
-  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  const password = colon < 0 ? '' : decoded.slice(colon + 1).replace(/:$/, '');
   return { user: user || undefined, password: password || undefined };
 }
 
@@ -39,9 +43,7 @@ export class SegmentCredentials implements CredentialsReader {
     const body = await decodeJsonBody(await captureBody(req, limit), firstHeader(req, 'content-encoding'), MAX_DECODED);
     req.captured = body;
     const basic = basicAuth(firstHeader(req, 'authorization'));
-    return {
-      id: basic.user ?? str(obj(body)?.writeKey),
-      secret: basic.password ?? firstHeader(req, 'openpanel-client-secret'),
-    };
+    if (basic.user) return { id: basic.user, secret: basic.password ?? firstHeader(req, 'openpanel-client-secret') };
+    return keyCredentials(str(obj(body)?.writeKey), firstHeader(req, 'openpanel-client-secret'));
   }
 }
