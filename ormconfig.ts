@@ -9,7 +9,7 @@ import { dataPath, loadConfig } from './src/config';
  */
 async function cliDataSource(): Promise<DataSource> {
   const config = loadConfig();
-  const url = config.databaseUrl ?? (await startEmbeddedPostgres(dataPath(config, 'pg'), 1)).url;
+  const url = config.databaseUrl ?? (await startEmbeddedPostgres(dataPath(config, 'pg'), { maxConnections: 1 })).url;
   return new DataSource(buildDataSourceOptions({ url, poolSize: 1 }));
 }
 

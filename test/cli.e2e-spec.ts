@@ -43,4 +43,37 @@ describe('CLI: create-client', () => {
       await disposeEnv(env);
     }
   });
+
+  it('works while the server runs (the embedded database is reached through the server), prints JSON only on stdout, explains itself', async () => {
+    const env = await freshEnv();
+    try {
+      const t = await startApp(env);
+      try {
+        const project = await createProject(t, { name: 'Live cli' });
+        const made = await cli(['create-client', '--mode', 'read', '--project', project.id, '--name', 'analyst'], env);
+        const reader = JSON.parse(made.stdout);
+        expect(reader).toMatchObject({ mode: 'read', projectId: project.id });
+        expect(made.stderr).toContain('The secret is shown only now');
+        // The running server knows the client at once.
+        const read = await t.app.inject({ method: 'GET', url: `/export/events?projectId=${project.id}`, headers: authHeaders(reader) });
+        expect(read.statusCode).toBe(200);
+
+        // A refusal is one sentence and the usage, no stack trace.
+        const missing = await cli(['create-client', '--mode', 'write', '--project', 'no-such-project'], env).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        expect(missing).toMatchObject({ code: 2, stdout: '' });
+        expect(missing.stderr).toMatch(/^no project with id no-such-project\n/);
+        expect(missing.stderr).not.toMatch(/\bat \S+ \(/);
+        const unknown = await cli(['create-client', '--bogus'], env).catch((e: { code: number; stderr: string }) => e);
+        expect(unknown).toMatchObject({ code: 2 });
+        expect(unknown.stderr).toContain('usage: npm run -s cli -- create-client');
+      } finally {
+        await t.close();
+      }
+      const help = await cli(['--help'], env);
+      expect(help.stdout).toMatch(/^usage: npm run -s cli -- create-client --mode root\|read\|write/);
+      expect(help.stderr).toBe('');
+    } finally {
+      await disposeEnv(env);
+    }
+  });
 });

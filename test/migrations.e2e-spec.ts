@@ -11,7 +11,7 @@ describe('Migrations on an empty database, twice in a row', () => {
   it('PostgreSQL: all apply, a second run applies nothing, and the schema matches the entities', async () => {
     const env = await freshEnv();
     const dir = mkdtempSync(join(tmpdir(), 'op-mig-'));
-    const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(dir, 'pg'), 2);
+    const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(join(dir, 'pg'), { maxConnections: 2 });
     const ds = new DataSource(buildDataSourceOptions({ url: env.DATABASE_URL ?? embedded!.url, poolSize: 2 }));
     try {
       await ds.initialize();

@@ -12,7 +12,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.register(config),
-        DatabaseModule.forRoot({ url: config.databaseUrl, embeddedDir: join(config.dataDir, 'pg'), poolSize: 2 }),
+        DatabaseModule.forRoot({ url: config.databaseUrl, embeddedDir: join(config.dataDir, 'pg'), poolSize: 2, attach: true }),
       ],
       providers: [ClientsService],
     };

@@ -7,24 +7,48 @@ import { DEFAULT_ORGANIZATION_ID } from '../auth/root-client.bootstrap';
 import { loadConfig } from '../config';
 import { CliModule } from './cli.module';
 
-const USAGE = 'usage: npm run cli -- create-client --mode root|read|write [--project ID] [--name NAME]';
+const USAGE = `usage: npm run -s cli -- create-client --mode root|read|write [--project ID] [--name NAME]
+
+Creates an API client and prints it as JSON on stdout: id, secret (shown only now), mode,
+projectId, organizationId. A read or write client belongs to a project (--project, the
+project's id, e.g. my-site); a root client to none. Works while the server runs: on the
+embedded database the client is created through the running server's database.
+Uses the same environment as the server (DATA_DIR, DATABASE_URL).`;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
   process.exit(2);
 }
 
-async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({
+function parse(): ReturnType<typeof parseOptions> {
+  try {
+    return parseOptions();
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
+
+function parseOptions() {
+  return parseArgs({
     allowPositionals: true,
-    options: { mode: { type: 'string' }, project: { type: 'string' }, name: { type: 'string' } },
+    options: { mode: { type: 'string' }, project: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parse();
+  if (values.help || positionals[0] === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (positionals[0] !== 'create-client') fail(`unknown command: ${positionals[0] ?? '(none)'}`);
   const mode = values.mode as ClientMode | undefined;
   if (!mode || !CLIENT_MODES.includes(mode)) fail('--mode must be root, read or write');
   if (mode !== 'root' && !values.project) fail(`a ${mode} client needs --project`);
 
-  const app = await NestFactory.createApplicationContext(CliModule.register(loadConfig()), { logger: ['error', 'warn'] });
+  // Nest's own logger would print a failed start-up as a stack trace: the error's message is
+  // what an operator needs, and main() prints it.
+  const app = await NestFactory.createApplicationContext(CliModule.register(loadConfig()), { logger: false, abortOnError: false });
   try {
     const dataSource = app.get(DataSource);
     let organizationId = DEFAULT_ORGANIZATION_ID;

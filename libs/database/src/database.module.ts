@@ -8,6 +8,8 @@ export interface DatabaseOptions {
   url?: string;
   embeddedDir: string;
   poolSize: number;
+  /** Embedded only: use the database another live process serves, if one does (the CLI). */
+  attach?: boolean;
 }
 
 /** Holds what must be closed, in order: the pool first, then the embedded server. */
@@ -23,7 +25,7 @@ const MIGRATION_LOCK_KEY = 7_202_611;
 
 async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const logger = new Logger('Database');
-  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, options.poolSize);
+  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, { maxConnections: options.poolSize, attach: options.attach });
   const dataSource = new DataSource(
     buildDataSourceOptions({ url: options.url ?? embedded!.url, poolSize: options.poolSize }),
   );
@@ -45,7 +47,13 @@ async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
     await embedded?.stop();
     throw e;
   }
-  logger.log(options.url ? 'connected to PostgreSQL server' : `embedded PostgreSQL (PGlite) in ${options.embeddedDir}`);
+  logger.log(
+    options.url
+      ? 'connected to PostgreSQL server'
+      : embedded?.ownerPid
+        ? `embedded PostgreSQL (PGlite) in ${options.embeddedDir}, served by process ${embedded.ownerPid}`
+        : `embedded PostgreSQL (PGlite) in ${options.embeddedDir}`,
+  );
   return new DatabaseHandle(dataSource, embedded);
 }
 
