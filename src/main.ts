@@ -26,6 +26,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      logger.log(`${signal} received: stopping (requests in flight finish, waiting events are inserted first)`, 'Shutdown');
       // A shutdown that hangs (a store not answering) must still end the process.
       setTimeout(() => {
         logger.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms, exiting`);

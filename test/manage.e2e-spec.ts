@@ -5,7 +5,7 @@ import { ClientEntity, OrganizationEntity, ProjectEntity } from '@app/database';
 import { ClientsService } from '../src/auth';
 import { ProjectPurgeService } from '../src/manage/projects/project-purge.service';
 import { createClient, createProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -100,6 +100,22 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
       const missing = await call('GET', '/manage/projects/nope');
       expect(missing.statusCode).toBe(404);
       expect(missing.json()).toEqual({ status: 404, error: 'Not Found', message: 'Project not found' });
+    });
+
+    it('eventsCount is the number of events the project holds, in list, get and update (those of another project do not count)', async () => {
+      const a = await createProject(t, { name: 'Counted' });
+      const b = await createProject(t, { name: 'Counted other' });
+      const send = (project: typeof a, items: object[]) =>
+        t.app.inject({ method: 'POST', url: '/track/batch', headers: authHeaders(project.writeClient), payload: { items } });
+      const item = (name: string) => ({ type: 'track', payload: { name } });
+      expect((await send(a, [item('one'), item('two'), item('three')])).json()).toMatchObject({ accepted: 3 });
+      expect((await send(b, [item('other')])).json()).toMatchObject({ accepted: 1 });
+      await drainEvents(t);
+      const listed = (await call('GET', '/manage/projects')).json().data as { id: string; eventsCount: number }[];
+      expect(listed.find((p) => p.id === a.id)?.eventsCount).toBe(3);
+      expect(listed.find((p) => p.id === b.id)?.eventsCount).toBe(1);
+      expect((await call('GET', `/manage/projects/${a.id}`)).json().data.eventsCount).toBe(3);
+      expect((await call('PATCH', `/manage/projects/${a.id}`, { name: 'Counted, renamed' })).json().data.eventsCount).toBe(3);
     });
 
     it('update changes only what is sent; the id stays', async () => {

@@ -18,7 +18,7 @@ const ERROR_REF = '#/components/schemas/ErrorResponseDto';
 const CLIENT_SCHEMA = join(ROOT, 'test/client/schema.d.ts');
 
 /** Routes anyone may call: `security: []`. Every other operation names its schemes. */
-const PUBLIC_OPERATIONS = ['healthLive', 'healthReady', 'healthcheck', 'posthogFlags', 'posthogDecide', 'posthogRemoteConfig', 'posthogRemoteConfigScript'];
+const PUBLIC_OPERATIONS = ['serviceInfo', 'healthLive', 'healthReady', 'healthcheck', 'posthogFlags', 'posthogDecide', 'posthogRemoteConfig', 'posthogRemoteConfigScript'];
 
 /**
  * Documentation gaps known and owned by a module. The test fails on any other gap, and on an

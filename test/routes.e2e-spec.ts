@@ -44,6 +44,7 @@ const EXPECTED: Record<string, string> = {
   'GET /engage': 'ingest: write,root',
   'POST /flags': 'public',
   'POST /decide': 'public',
+  'GET /': 'public',
   'GET /array/:token/config': 'public',
   'GET /array/:token/config.js': 'public',
   'POST /v1/track': 'ingest: write,root',

@@ -43,10 +43,14 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     if (wanted) {
       this.logger.log(`created root client ${client.id} from ROOT_CLIENT_ID`);
     } else {
-      this.logger.warn(
-        `No API client existed, so a root client was created. Save these now, the secret is not shown again: ` +
-          `openpanel-client-id=${client.id} openpanel-client-secret=${secret}`,
+      // The credentials stand on lines of their own, outside the structured log, where a person
+      // reading the output finds them; the log line says where they are without repeating
+      // the secret, so a log store never holds it.
+      process.stdout.write(
+        `\nNo API client existed, so a root client was created. Save these now, the secret is not shown again:\n\n` +
+          `  openpanel-client-id:     ${client.id}\n  openpanel-client-secret: ${secret}\n\n`,
       );
+      this.logger.warn(`created root client ${client.id}; its secret was printed once, on the lines above`);
     }
   }
 }

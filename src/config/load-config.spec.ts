@@ -33,10 +33,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ EXPORT_STREAMS: '0' })).toThrow(/EXPORT_STREAMS="0"/);
   });
   it('stops with a sentence naming the variable', () => {
-    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT="abc"/);
+    // One reason per variable: the first rule it breaks.
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^Invalid configuration: PORT="abc" must be an integer number$/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);
     expect(() => loadConfig({ ROOT_CLIENT_ID: 'x', ROOT_CLIENT_SECRET: 'longenough' })).toThrow(/ROOT_CLIENT_ID.*UUID/);
     expect(() => loadConfig({ ROOT_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })).toThrow(/set together/);
     expect(() => loadConfig({ ROOT_CLIENT_SECRET: 'short', ROOT_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })).toThrow(/ROOT_CLIENT_SECRET=\(hidden\)/);
+  });
+
+  it('checks GEO_DB_PATH names a readable file before anything starts', () => {
+    expect(() => loadConfig({ GEO_DB_PATH: '/nonexistent.mmdb' })).toThrow(/^Invalid configuration: GEO_DB_PATH="\/nonexistent.mmdb" does not exist$/);
+    expect(() => loadConfig({ GEO_DB_PATH: __dirname })).toThrow(/GEO_DB_PATH=.* is not a file$/);
+    expect(loadConfig({ GEO_DB_PATH: __filename }).geoDbPath).toBe(__filename);
   });
 });

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -21,7 +22,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (errors.length > 0) {
     const lines = errors.map((err) => {
       const value = err.property.includes('SECRET') ? '(hidden)' : JSON.stringify(env[err.property]);
-      return `${err.property}=${value} ${Object.values(err.constraints ?? {}).join(', ')}`;
+      return `${err.property}=${value} ${reasons(err.property, err.constraints ?? {})}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
   }
@@ -38,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (headersTimeoutMs > requestTimeoutMs) {
     throw new ConfigError(`Invalid configuration: HEADERS_TIMEOUT_MS=${headersTimeoutMs} must not exceed REQUEST_TIMEOUT_MS=${requestTimeoutMs} (the headers are part of the request)`);
   }
+  if (e.GEO_DB_PATH) assertReadableFile('GEO_DB_PATH', e.GEO_DB_PATH);
   const dataDir = e.DATA_DIR ?? './data';
   const windowMs = e.RATE_LIMIT_WINDOW_MS ?? 10_000;
   const wal = e.INGEST_WAL ?? true;
@@ -94,4 +96,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60 * 1000,
     },
   };
+}
+
+/** A path setting must name a file this process can read, checked before anything starts. */
+function assertReadableFile(name: string, path: string): void {
+  let problem: string | undefined;
+  try {
+    if (!statSync(path).isFile()) problem = 'is not a file';
+    else accessSync(path, constants.R_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    problem = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this process' : `cannot be read (${code ?? (e as Error).message})`;
+  }
+  if (problem) throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(path)} ${problem}`);
+}
+
+const BOUNDS = new Set(['min', 'max', 'minLength', 'maxLength']);
+
+/**
+ * The rules a value broke, as one phrase: a value of the wrong kind ("abc" for a port) is
+ * told only that, not also every bound it cannot be compared with; the variable's name is
+ * said once, before the value.
+ */
+function reasons(property: string, constraints: Record<string, string>): string {
+  const broken = Object.entries(constraints);
+  const ofKind = broken.filter(([rule]) => !BOUNDS.has(rule));
+  return (ofKind.length > 0 ? ofKind : broken).map(([, message]) => message.replace(new RegExp(`^${property} `), '')).join(', ');
 }

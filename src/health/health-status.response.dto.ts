@@ -1,5 +1,22 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
+export class ServiceInfoResponseDto {
+  @ApiProperty({ example: 'openpanel-compatible-api' })
+  name: string;
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+
+  @ApiProperty({ description: 'Swagger UI', example: '/docs' })
+  docs: string;
+
+  @ApiProperty({ description: 'The OpenAPI 3.1 document', example: '/docs-json' })
+  openapi: string;
+
+  @ApiProperty({ description: 'Readiness probe', example: '/healthz/ready' })
+  health: string;
+}
+
 export class LiveResponseDto {
   @ApiProperty({ enum: ['ok', 'unavailable'], example: 'ok' })
   status: 'ok' | 'unavailable';

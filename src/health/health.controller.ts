@@ -2,9 +2,13 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth';
-import { HealthcheckResponseDto, LiveResponseDto } from './health-status.response.dto';
+import { API_VERSION } from '../openapi/openapi';
+import { HealthcheckResponseDto, LiveResponseDto, ServiceInfoResponseDto } from './health-status.response.dto';
 import { HealthService } from './health.service';
 import { LifecycleService } from './lifecycle.service';
+
+/** The name `GET /` answers with (package.json's). */
+const SERVICE_NAME = 'openpanel-compatible-api';
 
 @ApiTags('Health')
 @Public()
@@ -14,6 +18,13 @@ export class HealthController {
     private readonly lifecycle: LifecycleService,
     private readonly health: HealthService,
   ) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'serviceInfo', summary: 'What this server is, and where its docs and probes are', security: [] })
+  @ApiResponse({ status: 200, type: ServiceInfoResponseDto, description: 'Name, version and links' })
+  info(): ServiceInfoResponseDto {
+    return { name: SERVICE_NAME, version: API_VERSION, docs: '/docs', openapi: '/docs-json', health: '/healthz/ready' };
+  }
 
   @Get('healthz/live')
   @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process answers', security: [] })

@@ -59,6 +59,7 @@ export class IngestService implements OnModuleInit {
   private readonly geo: GeoLookup;
   private readonly sessions = new MemorySessionStore();
   private readonly idempotency: IdempotencyCache;
+  private readonly geoDbPath: string | undefined;
   private readonly projects = new LRUCache<string, Promise<{ allowUnsafeRevenue: boolean }>>({ max: 10_000, ttl: PROJECT_TTL_MS });
 
   constructor(
@@ -68,12 +69,16 @@ export class IngestService implements OnModuleInit {
     private readonly salts: SaltsService,
     private readonly profiles: ProfilesService,
   ) {
+    this.geoDbPath = config.geoDbPath;
     this.geo = new GeoLookup({ dbPath: config.geoDbPath });
     this.idempotency = new IdempotencyCache(config.ingest.idempotencyTtlMs);
   }
 
   async onModuleInit(): Promise<void> {
-    await this.geo.open();
+    await this.geo.open().catch((e: unknown) => {
+      if (!this.geoDbPath) throw e;
+      throw new Error(`GEO_DB_PATH=${JSON.stringify(this.geoDbPath)} is not a MaxMind-format city database: ${(e as Error).message}`);
+    });
   }
 
   /** Enriches and stores events; resolves once each is durable. 503 when the buffer is full. */

@@ -3,6 +3,7 @@ import { ClientsController } from './clients/clients.controller';
 import { ManageClientsService } from './clients/manage-clients.service';
 import { EventMetaController } from './event-meta/event-meta.controller';
 import { EventMetaService } from './event-meta/event-meta.service';
+import { ProjectEventCountsService } from './projects/project-event-counts.service';
 import { ProjectPurgeService } from './projects/project-purge.service';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
@@ -11,7 +12,7 @@ import { ReferencesService } from './references/references.service';
 
 @Module({
   controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
-  providers: [ProjectsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
+  providers: [ProjectsService, ProjectEventCountsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
   exports: [ProjectsService],
 })
 export class ManageModule {}

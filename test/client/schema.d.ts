@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this server is, and where its docs and probes are */
+        get: operations["serviceInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/array/{token}/config": {
         parameters: {
             query?: never;
@@ -953,6 +970,7 @@ export interface components {
             deleteAt?: string | null;
             /** @example https://example.com */
             domain: string | null;
+            /** @description Events the project holds, counted when the project is shown */
             eventsCount: number;
             /** @example my-website */
             id: string;
@@ -1231,6 +1249,7 @@ export interface components {
             deleteAt?: string | null;
             /** @example https://example.com */
             domain: string | null;
+            /** @description Events the project holds, counted when the project is shown */
             eventsCount: number;
             /** @example my-website */
             id: string;
@@ -1298,6 +1317,27 @@ export interface components {
             error: string;
             /** @description Position of the item in `items`. */
             index: number;
+        };
+        ServiceInfoResponseDto: {
+            /**
+             * @description Swagger UI
+             * @example /docs
+             */
+            docs: string;
+            /**
+             * @description Readiness probe
+             * @example /healthz/ready
+             */
+            health: string;
+            /** @example openpanel-compatible-api */
+            name: string;
+            /**
+             * @description The OpenAPI 3.1 document
+             * @example /docs-json
+             */
+            openapi: string;
+            /** @example 0.1.0 */
+            version: string;
         };
         SuccessResponseDto: {
             /**
@@ -1490,6 +1530,26 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    serviceInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Name, version and links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceInfoResponseDto"];
+                };
+            };
+        };
+    };
     posthogRemoteConfig: {
         parameters: {
             query?: never;

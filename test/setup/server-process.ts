@@ -7,6 +7,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** What the process wrote to stderr, for failure messages. */
   stderr(): string;
+  /** What the process wrote to stdout (the log, and the first start's root client). */
+  stdout(): string;
   /** Resolves once the process has ended: its exit code, or the signal that ended it. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -31,12 +33,16 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 90_00
   const root = join(__dirname, '..', '..');
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', './test/setup/register-paths.js', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, ...env, HOST: '127.0.0.1', LOG_FORMAT: 'text' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LOG_FORMAT: 'text', ...env, HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
+  });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${env.PORT}`;
@@ -55,5 +61,5 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 90_00
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, child, stderr: () => stderr, exited };
+  return { url, child, stderr: () => stderr, stdout: () => stdout, exited };
 }

@@ -239,3 +239,13 @@ export function buildProfilesSql(projectId: string, ids: string[], database: str
     params: bag.params,
   };
 }
+
+/** How many events each of the given projects holds: `{ project_id, events }` rows, one per project that has any. */
+export function buildEventCountsSql(projectIds: string[], database: string): SqlStatement {
+  const bag = new ParamBag();
+  const inList = projectIds.length > 0 ? projectIds.map((id) => bag.value(id)).join(', ') : "''";
+  return {
+    sql: `SELECT project_id, count() AS events FROM ${checkDatabase(database)}.events WHERE project_id IN (${inList}) GROUP BY project_id`,
+    params: bag.params,
+  };
+}

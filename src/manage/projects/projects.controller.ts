@@ -33,7 +33,7 @@ export class ProjectsController {
   @ApiResponse({ status: 200, type: ProjectResponseDto })
   @ApiErrors([404, 'Project not found'])
   async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<ProjectResponseDto> {
-    return { data: ProjectDto.from(await this.projects.getManaged(req.auth!.client.organizationId, id)) };
+    return { data: ProjectDto.from(await this.projects.show(req.auth!.client.organizationId, id)) };
   }
 
   @Post()

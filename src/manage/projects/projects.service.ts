@@ -5,6 +5,7 @@ import { ClientEntity, ProjectEntity } from '@app/database';
 import { ClientsService } from '../../auth';
 import type { CreateProjectRequestDto } from './dto/create-project.request.dto';
 import type { UpdateProjectRequestDto } from './dto/update-project.request.dto';
+import { ProjectEventCountsService } from './project-event-counts.service';
 import { cleanCors, slugify, suffixed } from './project-slug';
 
 const SLUG_ATTEMPTS = 20;
@@ -17,14 +18,22 @@ export class ProjectsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clients: ClientsService,
+    private readonly eventCounts: ProjectEventCountsService,
   ) {}
 
   private get repo() {
     return this.dataSource.getRepository(ProjectEntity);
   }
 
-  list(organizationId: string): Promise<ProjectEntity[]> {
-    return this.repo.find({ where: { organizationId, deleteAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
+  /** The organisation's live projects, newest first, each with its `eventsCount`. */
+  async list(organizationId: string): Promise<ProjectEntity[]> {
+    return this.withCounts(await this.repo.find({ where: { organizationId, deleteAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } }));
+  }
+
+  /** A project as `getManaged` finds it, with its `eventsCount`. */
+  async show(organizationId: string, id: string): Promise<ProjectEntity> {
+    const [project] = await this.withCounts([await this.getManaged(organizationId, id)]);
+    return project;
   }
 
   /** A live project of the organisation; anything else (another organisation's, scheduled for deletion) is 404. */
@@ -71,7 +80,9 @@ export class ProjectsService {
         .execute();
       if (inserted.raw.length === 0) continue;
       const { client, secret } = await this.clients.create({ name: 'First client', mode: 'write', organizationId, projectId: id });
-      return { project: await repo.findOneByOrFail({ id }), client: { id: client.id, secret } };
+      const project = await repo.findOneByOrFail({ id });
+      project.eventsCount = 0;
+      return { project, client: { id: client.id, secret } };
     }
     throw new ApiError('conflict', `Could not find a free id for project "${input.name}"`);
   }
@@ -89,7 +100,14 @@ export class ProjectsService {
     await this.repo.update({ id: project.id }, changes);
     // The auth cache holds each client's project CORS list and whether the project is live.
     await this.forgetClientsOf(project.id);
-    return this.repo.findOneByOrFail({ id: project.id });
+    const [updated] = await this.withCounts([await this.repo.findOneByOrFail({ id: project.id })]);
+    return updated;
+  }
+
+  private async withCounts(projects: ProjectEntity[]): Promise<ProjectEntity[]> {
+    const counts = await this.eventCounts.counts(projects.map((p) => p.id));
+    for (const p of projects) p.eventsCount = counts.get(p.id) ?? 0;
+    return projects;
   }
 
   /**

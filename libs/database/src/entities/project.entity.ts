@@ -10,7 +10,6 @@ export interface ProjectFilters {
   events?: string[];
 }
 
-const bigintAsNumber = { to: (v: number) => v, from: (v: string | null) => (v === null ? 0 : Number(v)) };
 
 @Entity('projects')
 export class ProjectEntity {
@@ -52,8 +51,11 @@ export class ProjectEntity {
   @Column({ name: 'allow_unsafe_revenue', type: 'boolean', default: false })
   allowUnsafeRevenue: boolean;
 
-  @Column({ name: 'events_count', type: 'bigint', default: 0, transformer: bigintAsNumber })
-  eventsCount: number;
+  /**
+   * Not a column: counted in ClickHouse when the project is shown (ProjectEventCountsService),
+   * so it is exact and never stale. Undefined on a project loaded for any other use.
+   */
+  eventsCount?: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

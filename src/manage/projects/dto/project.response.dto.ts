@@ -27,7 +27,7 @@ export class ProjectDto {
   @ApiProperty({ nullable: true, type: String, example: 'UTC' })
   timezone: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Events the project holds, counted when the project is shown' })
   eventsCount: number;
 
   @ApiProperty({ type: String, format: 'date-time' })
@@ -49,7 +49,7 @@ export class ProjectDto {
       crossDomain: p.crossDomain,
       types: p.types,
       timezone: p.timezone,
-      eventsCount: p.eventsCount,
+      eventsCount: p.eventsCount ?? 0,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
       deleteAt: p.deleteAt ? p.deleteAt.toISOString() : null,
