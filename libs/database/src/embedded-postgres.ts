@@ -21,6 +21,15 @@ export interface EmbeddedPostgresOptions {
   attach?: boolean;
 }
 
+/**
+ * PostgreSQL's default of 128 MB of shared buffers is all resident in PGlite's WebAssembly
+ * memory, which never shrinks: an idle server held about 300 MB for the embedded metadata
+ * store alone (about 200 MB with this). 32 MB is ample for the clients, projects and
+ * profiles of the sites the embedded default serves (the operating system still caches the
+ * files); a PostgreSQL server is the answer past that.
+ */
+const EMBEDDED_POSTGRESQL_CONF = 'shared_buffers = 32MB';
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -76,7 +85,7 @@ export async function startEmbeddedPostgres(dir: string, options: EmbeddedPostgr
     if (holder) return { url: holder.url!, ownerPid: holder.pid, stop: async () => undefined };
   }
   await takeLock(lockFile);
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create(dir, { postgresqlconf: EMBEDDED_POSTGRESQL_CONF });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections ?? 10 });
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
