@@ -8,6 +8,7 @@ import {
   assignSession,
   detectBot,
   type DeviceIds,
+  findLiveSession,
   type DeviceSalts,
   type EventRow,
   eventIdFromClient,
@@ -213,9 +214,50 @@ export class IngestService implements OnModuleInit {
    * not counted): callers that change a profile for an event ask first.
    */
   botOf(source: IngestSource, event: IncomingEvent): { name: string; type: string } | undefined {
+    return this.botOfAgent(source, readSpecialProperties(event.properties).userAgent ?? event.context.userAgent);
+  }
+
+  /** The bot a request's user agent names, when the sender is not trusted (calls without an event). */
+  botOfAgent(source: IngestSource, userAgent: string): { name: string; type: string } | undefined {
     if (source.trusted) return undefined;
-    const bot = detectBot(readSpecialProperties(event.properties).userAgent ?? event.context.userAgent);
+    const bot = detectBot(userAgent);
     return bot ? { name: bot.name, type: bot.type } : undefined;
+  }
+
+  /**
+   * The device a request stands for and the session its next event would join (none: an
+   * empty id), with the salts, hash and session store /track uses, so the answer is what a
+   * /track from the same user agent and address then gets.
+   */
+  async deviceSession(source: IngestSource, ip: string, userAgent: string, now = new Date()): Promise<{ deviceId: string; sessionId: string; previous: boolean }> {
+    const salts = await this.stored(() => this.salts.forDate(now));
+    const ids = resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts });
+    return findLiveSession(this.sessions, source.projectId, ids, now.getTime()) ?? { deviceId: ids.deviceId, sessionId: '', previous: false };
+  }
+
+  /**
+   * What OpenPanel's legacy POST /profile adds to a profile's properties from the request:
+   * where the address is and what the user agent says. Unknown fields are left out rather
+   * than stored empty, so they never blank a value the profile has.
+   */
+  requestTraits(ip: string, userAgent: string, properties?: Record<string, unknown>): Record<string, string | number> {
+    const geo = this.geo.lookup(ip);
+    const ua = applyUserAgentOverrides(parseUserAgent(userAgent), properties);
+    const traits: Record<string, string | number | null> = {
+      country: geo.country_code,
+      city: geo.city,
+      region: geo.region,
+      longitude: geo.longitude,
+      latitude: geo.latitude,
+      os: ua.os,
+      os_version: ua.osVersion,
+      browser: ua.browser,
+      browser_version: ua.browserVersion,
+      device: ua.device,
+      brand: ua.brand,
+      model: ua.model,
+    };
+    return Object.fromEntries(Object.entries(traits).filter((e): e is [string, string | number] => e[1] !== null && e[1] !== ''));
   }
 
   /** The device id a request stands for (identify and friends answer it too). */
