@@ -16,6 +16,8 @@ import {
   type IncomingEvent,
   MemorySessionStore,
   parseUserAgent,
+  type ProfileTraits,
+  profileTraits,
   readSpecialProperties,
   resolveDeviceId,
   resolveTimestamp,
@@ -235,29 +237,9 @@ export class IngestService implements OnModuleInit {
     return findLiveSession(this.sessions, source.projectId, ids, now.getTime()) ?? { deviceId: ids.deviceId, sessionId: '', previous: false };
   }
 
-  /**
-   * What OpenPanel's legacy POST /profile adds to a profile's properties from the request:
-   * where the address is and what the user agent says. Unknown fields are left out rather
-   * than stored empty, so they never blank a value the profile has.
-   */
-  requestTraits(ip: string, userAgent: string, properties?: Record<string, unknown>): Record<string, string | number> {
-    const geo = this.geo.lookup(ip);
-    const ua = applyUserAgentOverrides(parseUserAgent(userAgent), properties);
-    const traits: Record<string, string | number | null> = {
-      country: geo.country_code,
-      city: geo.city,
-      region: geo.region,
-      longitude: geo.longitude,
-      latitude: geo.latitude,
-      os: ua.os,
-      os_version: ua.osVersion,
-      browser: ua.browser,
-      browser_version: ua.browserVersion,
-      device: ua.device,
-      brand: ua.brand,
-      model: ua.model,
-    };
-    return Object.fromEntries(Object.entries(traits).filter((e): e is [string, string | number] => e[1] !== null && e[1] !== ''));
+  /** What OpenPanel's legacy POST /profile merges into the profile from the request (profile-traits.ts). */
+  requestTraits(ip: string, userAgent: string, properties?: Record<string, unknown>): ProfileTraits {
+    return profileTraits(this.geo.lookup(ip), applyUserAgentOverrides(parseUserAgent(userAgent), properties));
   }
 
   /** The device id a request stands for (identify and friends answer it too). */
