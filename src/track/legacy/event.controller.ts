@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
@@ -9,7 +9,7 @@ import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from '../i
 import { TrackService } from '../track.service';
 import { ApiLegacyAccepted, LEGACY_NOTE } from './legacy-openapi';
 import { EVENT_BODY_SCHEMA, EVENT_EXAMPLES } from './legacy.schema';
-import { answer } from './profile.controller';
+import { legacyAnswer } from './legacy-answer';
 
 @ApiTags('Track')
 @AuthScopeOf('ingest')
@@ -32,8 +32,8 @@ export class EventController {
   @ApiBody({ schema: EVENT_BODY_SCHEMA, examples: EVENT_EXAMPLES })
   @ApiLegacyAccepted('Stored; the body is `ok` as text', 'ok')
   @ApiErrors(badBody('name'), BODY_TOO_LARGE, TOO_MANY_INGEST, INGEST_SATURATED)
-  async legacyTrackEvent(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | BotResponseDto> {
+  async legacyTrackEvent(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
     const outcome = await this.track.trackPayload(req, body);
-    return answer(outcome.kind === 'bot' ? outcome : { kind: 'ok', text: 'ok' }, reply);
+    return legacyAnswer(outcome.kind === 'bot' ? outcome : { kind: 'ok', text: 'ok' });
   }
 }

@@ -1,14 +1,15 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
 import { ApiErrors, type ErrorSpec } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from '../ingest-errors';
 import { ApiLegacyAccepted, LEGACY_NOTE } from './legacy-openapi';
 import { DECREMENT_EXAMPLES, INCREMENT_EXAMPLES, PROFILE_BODY_SCHEMA, PROFILE_CHANGE_SCHEMA, PROFILE_EXAMPLES } from './legacy.schema';
-import { type LegacyOutcome, LegacyService } from './legacy.service';
+import { LegacyService } from './legacy.service';
+import { legacyAnswer } from './legacy-answer';
 
 const NOT_FOUND: ErrorSpec = { status: 404, description: 'No profile with this id in the project', message: 'Profile not found' };
 const NOT_NUMBER: ErrorSpec = {
@@ -19,12 +20,6 @@ const NOT_NUMBER: ErrorSpec = {
 };
 const ATOMIC =
   'The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted.';
-
-/** Sends a legacy outcome: OpenPanel's text, or the JSON `{ bot }`. */
-export function answer(outcome: LegacyOutcome, reply: FastifyReply): string | BotResponseDto {
-  void reply.status(202);
-  return outcome.kind === 'bot' ? { bot: outcome.bot } : outcome.text;
-}
 
 /** OpenPanel's deprecated profile routes (its SDKs now send these through POST /track). */
 @ApiTags('Track')
@@ -48,8 +43,8 @@ export class ProfileController {
   @ApiBody({ schema: PROFILE_BODY_SCHEMA, examples: PROFILE_EXAMPLES })
   @ApiLegacyAccepted('Stored; the body is the profile id as text', 'user-42')
   @ApiErrors(badBody('profileId'))
-  async identifyProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | BotResponseDto> {
-    return answer(await this.legacy.identify(req, body), reply);
+  async identifyProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
+    return legacyAnswer(await this.legacy.identify(req, body));
   }
 
   @Post('increment')
@@ -65,8 +60,8 @@ export class ProfileController {
   @ApiBody({ schema: PROFILE_CHANGE_SCHEMA, examples: INCREMENT_EXAMPLES })
   @ApiLegacyAccepted('Changed; the body is the profile id as text', 'user-42')
   @ApiErrors(NOT_NUMBER, NOT_FOUND)
-  async incrementProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | BotResponseDto> {
-    return answer(await this.legacy.change(req, body, 1), reply);
+  async incrementProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
+    return legacyAnswer(await this.legacy.change(req, body, 1));
   }
 
   @Post('decrement')
@@ -82,7 +77,7 @@ export class ProfileController {
   @ApiBody({ schema: PROFILE_CHANGE_SCHEMA, examples: DECREMENT_EXAMPLES })
   @ApiLegacyAccepted('Changed; the body is the profile id as text', 'user-42')
   @ApiErrors(NOT_NUMBER, NOT_FOUND)
-  async decrementProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | BotResponseDto> {
-    return answer(await this.legacy.change(req, body, -1), reply);
+  async decrementProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
+    return legacyAnswer(await this.legacy.change(req, body, -1));
   }
 }
