@@ -138,6 +138,26 @@ describe('Hostile input on every route', () => {
       }
     }
 
+    // OpenPanel's legacy routes: each body is the /track payload of its kind.
+    for (const field of [...trackFields, 'timestamp']) {
+      for (const v of variants(field)) {
+        const m = marker('event');
+        add(`/event ${v.label}`, 'openpanel', { method: 'POST', url: '/event', headers: writer, payload: body(v.apply({ ...trackPayload(m), timestamp: new Date().toISOString() })) }, [], [m]);
+      }
+    }
+    for (const field of otherTypes.identify.fields) {
+      for (const v of variants(field)) add(`/profile ${v.label}`, 'openpanel', { method: 'POST', url: '/profile', headers: writer, payload: body(v.apply(otherTypes.identify.payload)) });
+    }
+    for (const url of ['/profile/increment', '/profile/decrement']) {
+      for (const field of otherTypes.increment.fields) {
+        for (const v of variants(field)) add(`${url} ${v.label}`, 'openpanel', { method: 'POST', url, headers: writer, payload: body(v.apply(otherTypes.increment.payload)) });
+      }
+    }
+    for (const [name, v] of Object.entries(HOSTILE)) {
+      if (name === 'long') add(`GET /track/device-id user-agent=${name}`, 'openpanel', { method: 'GET', url: '/track/device-id', headers: { ...authHeaders(site.writeClient), 'user-agent': v } });
+      add(`POST /profile user-agent __os=${name}`, 'openpanel', { method: 'POST', url: '/profile', headers: writer, payload: body({ profileId: 'p3', properties: { __os: v, __model: v } }) });
+    }
+
     // PostHog: a good event and a hostile one in each batch.
     const posthogEvent = (m: string) => ({
       event: 'hostile_posthog',

@@ -86,4 +86,25 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     expect(chart.data!.metrics.sum).toBe(1);
     expect(chart.data!.series[0].names).toEqual(['Order Completed']);
   });
+
+  it('legacy routes: the profile id and `ok` as text, the device id typed, through the generated client', async () => {
+    const created = await root.POST('/manage/projects', { body: { name: 'Legacy SDK site' } });
+    const { client: writeClient } = created.data!.data;
+    const writer = await apiClient(t, { id: writeClient.id, secret: writeClient.secret });
+    const ua = { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15' };
+
+    const identified = await writer.POST('/profile', { headers: ua, body: { profileId: 'user-42', firstName: 'Ada' }, parseAs: 'text' });
+    expect([identified.response.status, identified.data]).toEqual([202, 'user-42']);
+    const incremented = await writer.POST('/profile/increment', { headers: ua, body: { profileId: 'user-42', property: 'logins', value: 1 }, parseAs: 'text' });
+    expect([incremented.response.status, incremented.data]).toEqual([202, 'user-42']);
+    const missing = await writer.POST('/profile/decrement', { headers: ua, body: { profileId: 'nobody', property: 'logins', value: 1 } });
+    expect(missing.response.status).toBe(404);
+    expect(missing.error!.message).toBe('Profile not found');
+    const event = await writer.POST('/event', { headers: ua, body: { name: 'legacy_client', properties: { plan: 'pro' } }, parseAs: 'text' });
+    expect([event.response.status, event.data]).toEqual([202, 'ok']);
+
+    const device = await writer.GET('/track/device-id', { headers: ua });
+    expect(device.response.status).toBe(200);
+    expect(device.data).toEqual({ deviceId: expect.any(String), sessionId: expect.any(String), message: 'current session exists for this device id' });
+  });
 });

@@ -11,6 +11,12 @@ const EXPECTED: Record<string, string> = {
   'GET /healthcheck': 'public',
   'POST /track': 'ingest: write,root',
   'POST /track/batch': 'ingest: write,root',
+  // OpenPanel's routes for older SDKs, on /track's auth.
+  'GET /track/device-id': 'ingest: write,root',
+  'POST /profile': 'ingest: write,root',
+  'POST /profile/increment': 'ingest: write,root',
+  'POST /profile/decrement': 'ingest: write,root',
+  'POST /event': 'ingest: write,root',
   'GET /export/events': 'export: read,root',
   'GET /export/charts': 'export: read,root',
   'GET /manage/projects': 'manage: root',

@@ -8,6 +8,7 @@ import {
   assignSession,
   detectBot,
   type DeviceIds,
+  findLiveSession,
   type DeviceSalts,
   type EventRow,
   eventIdFromClient,
@@ -15,6 +16,8 @@ import {
   type IncomingEvent,
   MemorySessionStore,
   parseUserAgent,
+  type ProfileTraits,
+  profileTraits,
   readSpecialProperties,
   resolveDeviceId,
   resolveTimestamp,
@@ -218,9 +221,30 @@ export class IngestService implements OnModuleInit {
    * not counted): callers that change a profile for an event ask first.
    */
   botOf(source: IngestSource, event: IncomingEvent): { name: string; type: string } | undefined {
+    return this.botOfAgent(source, readSpecialProperties(event.properties).userAgent ?? event.context.userAgent);
+  }
+
+  /** The bot a request's user agent names, when the sender is not trusted (calls without an event). */
+  botOfAgent(source: IngestSource, userAgent: string): { name: string; type: string } | undefined {
     if (source.trusted) return undefined;
-    const bot = detectBot(readSpecialProperties(event.properties).userAgent ?? event.context.userAgent);
+    const bot = detectBot(userAgent);
     return bot ? { name: bot.name, type: bot.type } : undefined;
+  }
+
+  /**
+   * The device a request stands for and the session its next event would join (none: an
+   * empty id), with the salts, hash and session store /track uses, so the answer is what a
+   * /track from the same user agent and address then gets.
+   */
+  async deviceSession(source: IngestSource, ip: string, userAgent: string, now = new Date()): Promise<{ deviceId: string; sessionId: string; previous: boolean }> {
+    const salts = await this.stored(() => this.salts.forDate(now));
+    const ids = resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts });
+    return findLiveSession(this.sessions, source.projectId, ids, now.getTime()) ?? { deviceId: ids.deviceId, sessionId: '', previous: false };
+  }
+
+  /** What OpenPanel's legacy POST /profile merges into the profile from the request (profile-traits.ts). */
+  requestTraits(ip: string, userAgent: string, properties?: Record<string, unknown>): ProfileTraits {
+    return profileTraits(this.geo.lookup(ip), applyUserAgentOverrides(parseUserAgent(userAgent), properties));
   }
 
   /** The device id a request stands for (identify and friends answer it too). */

@@ -6,6 +6,7 @@ import { BODY_LIMIT } from '../app.setup';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
+import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from './ingest-errors';
 import { TRACK_BATCH_EXAMPLES, TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, TRACK_EXAMPLES, trackOpenApiBody } from './track.schema';
 import { type BatchAnswer, type TrackAnswer, type TrackItem, TrackService } from './track.service';
 
@@ -15,16 +16,7 @@ const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 @AuthScopeOf('ingest')
 @ClientModes('write', 'root')
 @ApiExtraModels(TrackResponseDto, BotResponseDto)
-@ApiErrors(
-  { status: 400, description: 'Invalid body; `details` names each bad field', details: [{ path: ['payload', 'name'], message: 'Required' }] },
-  { status: 413, description: 'Body too large', message: 'Request body is too large' },
-  {
-    status: 429,
-    description: 'Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds',
-    message: 'Too many failed authentications, retry later',
-  },
-  { status: 503, description: 'Ingestion saturated or shutting down; retry after `Retry-After` seconds', message: 'Ingestion is saturated, retry shortly' },
-)
+@ApiErrors(badBody('payload', 'name'), BODY_TOO_LARGE, TOO_MANY_INGEST, INGEST_SATURATED)
 @Controller('track')
 export class TrackController {
   constructor(private readonly track: TrackService) {}

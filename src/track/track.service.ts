@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import type { IncomingEvent } from '@app/ingest';
 import { firstHeader } from '../auth';
-import { describeProblem, type IngestSource, IngestService, type Problem } from '../ingest';
+import { describeProblem, IngestService, type Problem } from '../ingest';
+import { type RequestContext, requestContext } from './request-context';
 import { TRACK_ITEM_SCHEMA, TRACK_TYPES, trackItemSchemaOf, type TrackType } from './track.schema';
 import { checkTrackItem, groupOf, identifyOf, identifyOnTrack, idText } from './track-checks';
 
@@ -24,17 +25,6 @@ export type TrackOutcome = { kind: 'ok'; answer: TrackAnswer } | { kind: 'bot'; 
 export interface BatchAnswer {
   accepted: number;
   rejected: { index: number; error: string }[];
-}
-
-/** What every item of one request shares: who sent it, from where, when. */
-interface RequestContext {
-  source: IngestSource;
-  receivedAt: Date;
-  ip: string;
-  userAgent: string;
-  sdkName?: string;
-  sdkVersion?: string;
-  origin?: string;
 }
 
 /**
@@ -59,10 +49,23 @@ export class TrackService {
     this.validateByType = new Map(TRACK_TYPES.map((type) => [type, ajv.compile(trackItemSchemaOf(type))]));
   }
 
-  async track(req: FastifyRequest, item: TrackItem): Promise<TrackOutcome> {
+  track(req: FastifyRequest, item: TrackItem): Promise<TrackOutcome> {
+    return this.checkAndHandle(req, item, ['payload']);
+  }
+
+  /**
+   * A track payload sent as the whole body (OpenPanel's legacy POST /event): the same checks
+   * and path as a `track` item, with problems named from the body.
+   */
+  trackPayload(req: FastifyRequest, payload: Record<string, unknown>): Promise<TrackOutcome> {
+    return this.checkAndHandle(req, { type: 'track', payload }, []);
+  }
+
+  /** One item of one request; `payloadAt` is where the payload is in the request's body. */
+  private async checkAndHandle(req: FastifyRequest, item: TrackItem, payloadAt: string[]): Promise<TrackOutcome> {
     const problem = checkTrackItem(item);
-    if (problem) throw ApiError.badRequest('Invalid request', [{ path: problem.path, message: problem.message }]);
-    return this.handle(this.context(req), item, firstHeader(req, 'idempotency-key'));
+    if (problem) throw ApiError.badRequest('Invalid request', [{ path: [...payloadAt, ...problem.path.slice(1)], message: problem.message }]);
+    return this.handle(requestContext(req), item, firstHeader(req, 'idempotency-key'));
   }
 
   /**
@@ -72,7 +75,7 @@ export class TrackService {
    * it asks for stores nothing twice.
    */
   async batch(req: FastifyRequest, items: unknown[]): Promise<BatchAnswer> {
-    const ctx = this.context(req);
+    const ctx = requestContext(req);
     const rejected: BatchAnswer['rejected'] = [];
     const reject = (index: number, problem: Problem) => rejected.push({ index, error: describeProblem(problem) });
     const valid: { index: number; item: TrackItem }[] = [];
@@ -124,19 +127,6 @@ export class TrackService {
   private identifyFirst(ctx: RequestContext, item: TrackItem, event: IncomingEvent): Promise<void> | undefined {
     const identify = identifyOnTrack(item.payload);
     return identify && !this.ingest.botOf(ctx.source, event) ? this.ingest.identify(ctx.source, identify) : undefined;
-  }
-
-  private context(req: FastifyRequest): RequestContext {
-    const auth = req.auth!;
-    return {
-      source: { projectId: auth.client.projectId!, trusted: auth.withSecret },
-      receivedAt: new Date(),
-      ip: auth.ip,
-      userAgent: firstHeader(req, 'user-agent') ?? '',
-      sdkName: firstHeader(req, 'openpanel-sdk-name'),
-      sdkVersion: firstHeader(req, 'openpanel-sdk-version'),
-      origin: firstHeader(req, 'origin'),
-    };
   }
 
   private toEvent(ctx: RequestContext, payload: Record<string, unknown>, idempotencyKey?: string): IncomingEvent {

@@ -177,6 +177,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Track an event (legacy)
+         * @deprecated
+         * @description OpenPanel's deprecated track; use POST /track with `type: track`. The event takes the same path as a /track event: the body's `timestamp` is not used (the event time is the arrival time, or `properties.__timestamp`), and the same special properties apply. Instead of OpenPanel's 100 ms lock on identical requests (answered 200 `Duplicate event`), a retry counts once when it carries the same `idempotency-key` header or `properties.__id`. Answers once the event is durably stored. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         */
+        post: operations["legacyTrackEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -532,6 +553,69 @@ export interface paths {
         patch: operations["updateReference"];
         trace?: never;
     };
+    "/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update a profile (legacy)
+         * @deprecated
+         * @description OpenPanel's deprecated identify; use POST /track with `type: identify`. The request's place (country code, city, region, longitude, latitude, from the address) and device (os, os_version, browser, browser_version, device, brand, model, from the user agent) are merged over `properties`, as OpenPanel does; unknown ones are left out. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         */
+        post: operations["identifyProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profile/decrement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subtract from a numeric profile property (legacy)
+         * @deprecated
+         * @description OpenPanel's deprecated decrement; use POST /track with `type: decrement`. The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         */
+        post: operations["decrementProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profile/increment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add to a numeric profile property (legacy)
+         * @deprecated
+         * @description OpenPanel's deprecated increment; use POST /track with `type: increment`. The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         */
+        post: operations["incrementProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/track": {
         parameters: {
             query?: never;
@@ -566,6 +650,26 @@ export interface paths {
          * @description Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.
          */
         post: operations["trackBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/track/device-id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The device id and live session of the caller
+         * @description The device id /track gives events from this user agent and address (today's salt, or yesterday's while a session begun before the daily rotation is still live) and that device's live session, if any (`sessionId` empty when none). Reads the session store of the node that answers. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         */
+        get: operations["fetchDeviceId"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -998,6 +1102,24 @@ export interface components {
             mode?: string;
             /** @enum {string} */
             status: "ok" | "error";
+        };
+        DeviceIdResponseDto: {
+            /**
+             * @description The device id events from this user agent and address get.
+             * @example 3f1c0b6e8a2d4f5e9b7c1a0d2e4f6a8b3f1c0b6e8a2d4f5e9b7c1a0d2e4f6a8b
+             */
+            deviceId: string;
+            /**
+             * @description Whether a live session was found under today’s device id, under yesterday’s, or not at all
+             * @example current session exists for this device id
+             * @enum {string}
+             */
+            message: "current session exists for this device id" | "previous session exists for this device id" | "No session exists for this device id";
+            /**
+             * @description The device's live session; empty when it has none.
+             * @example 0b6f3c1e-8a2d-4f5e-9b7c-1a0d2e4f6a8b
+             */
+            sessionId: string;
         };
         ErrorDetailDto: {
             /**
@@ -2914,6 +3036,161 @@ export interface operations {
                         /** @enum {string} */
                         type: "validation_error" | "authentication_error" | "server_error";
                     };
+                };
+            };
+        };
+    };
+    legacyTrackEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried request with the same key is not counted twice */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    groups?: string[];
+                    /** @description Event name */
+                    name: string;
+                    /** @description Your id of the user */
+                    profileId?: string | number;
+                    /** @description Free-form properties. Special keys: __timestamp (ISO time), __ip, __deviceId, __path (page URL), __referrer, __title, __revenue (cents; needs a secret unless the project allows it), __id (idempotency key), __identify (with profileId: true, or { firstName, lastName, email, avatar, properties }, also creates or updates the profile) */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Accepted and not used, as in OpenPanel: the event time is the arrival time, or `properties.__timestamp` */
+                    timestamp?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored; the body is `ok` as text; a known bot without a secret gets `{ bot }` as JSON and nothing is stored */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotResponseDto"];
+                    /** @example ok */
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid body; `details` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than write, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many failed authentications, retry later",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };
@@ -5903,6 +6180,485 @@ export interface operations {
             };
         };
     };
+    identifyProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    avatar?: string;
+                    /** Format: email */
+                    email?: string;
+                    firstName?: string;
+                    lastName?: string;
+                    /** @description Your id of the user */
+                    profileId: string | number;
+                    /** @description Free-form properties; nested values are flattened to dot keys */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Stored; the body is the profile id as text; a known bot without a secret gets `{ bot }` as JSON and nothing is stored */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotResponseDto"];
+                    /** @example user-42 */
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid body; `details` names each bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "profileId"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than write, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many failed authentications, retry later",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    decrementProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Your id of the user */
+                    profileId: string | number;
+                    /** @description Dot path of a numeric profile property */
+                    property: string;
+                    /** @description How much to add (increment) or subtract (decrement) */
+                    value: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed; the body is the profile id as text; a known bot without a secret gets `{ bot }` as JSON and nothing is stored */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotResponseDto"];
+                    /** @example user-42 */
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid body, or the property holds something other than a number; `details` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "\"credits\" does not hold a number",
+                     *           "path": [
+                     *             "property"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Property value is not a number",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than write, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No profile with this id in the project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Profile not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many failed authentications, retry later",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    incrementProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Your id of the user */
+                    profileId: string | number;
+                    /** @description Dot path of a numeric profile property */
+                    property: string;
+                    /** @description How much to add (increment) or subtract (decrement) */
+                    value: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed; the body is the profile id as text; a known bot without a secret gets `{ bot }` as JSON and nothing is stored */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotResponseDto"];
+                    /** @example user-42 */
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid body, or the property holds something other than a number; `details` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "\"credits\" does not hold a number",
+                     *           "path": [
+                     *             "property"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Property value is not a number",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than write, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No profile with this id in the project */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Profile not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many failed authentications, retry later",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     trackEvent: {
         parameters: {
             query?: never;
@@ -6162,6 +6918,134 @@ export interface operations {
                      *       "error": "Payload Too Large",
                      *       "message": "Request body is too large",
                      *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many failed authentications for this client id or from this address, or over the opt-in ingestion budget (`TRACK_RATE_LIMIT`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Too many failed authentications, retry later",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Ingestion saturated or shutting down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Ingestion is saturated, retry shortly",
+                     *       "status": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    fetchDeviceId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device and its session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceIdResponseDto"];
+                };
+            };
+            /** @description Known bot and no secret: no device id */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotResponseDto"];
+                };
+            };
+            /** @description No `user-agent` header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "headers",
+                     *             "user-agent"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Missing header: user-agent",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than write, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponseDto"];

@@ -11,3 +11,4 @@ export * from './timestamp';
 export * from './session';
 export * from './event-id';
 export * from './to-event-row';
+export * from './profile-traits';

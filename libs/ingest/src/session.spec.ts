@@ -1,5 +1,5 @@
 import type { DeviceIds } from './device-id';
-import { assignSession, MemorySessionStore, nextSession, SESSION_TIMEOUT_MS, sessionKey } from './session';
+import { assignSession, findLiveSession, MemorySessionStore, nextSession, SESSION_TIMEOUT_MS, sessionKey } from './session';
 
 const T0 = Date.UTC(2024, 5, 1, 12);
 const MIN = 60_000;
@@ -119,5 +119,36 @@ describe('MemorySessionStore', () => {
     expect(store.get('a')).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(store.get('a')).toBeUndefined();
+  });
+});
+
+describe('findLiveSession', () => {
+  const device: DeviceIds = { deviceId: 'today', previousDeviceId: 'yesterday', explicit: false };
+
+  it('names the session the next event would join, as assignSession then does, and changes nothing', () => {
+    const store = new MemorySessionStore();
+    expect(findLiveSession(store, 'p', device, T0)).toBeUndefined();
+    assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('s1') });
+    expect(findLiveSession(store, 'p', device, T0 + 20 * MIN)).toEqual({ deviceId: 'today', sessionId: 's1', previous: false });
+    expect(store.get(sessionKey('p', 'today'))).toEqual({ lastSeen: T0, sessionId: 's1' });
+    expect(findLiveSession(store, 'p', device, T0 + 31 * MIN)).toBeUndefined();
+    expect(findLiveSession(store, 'other', device, T0)).toBeUndefined();
+  });
+
+  it('finds a live session under yesterday’s id, and not once it has expired', () => {
+    const store = new MemorySessionStore();
+    store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
+    const found = findLiveSession(store, 'p', device, T0);
+    expect(found).toEqual({ deviceId: 'yesterday', sessionId: 'night', previous: true });
+    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('x') })).toMatchObject({ deviceId: found!.deviceId, sessionId: found!.sessionId });
+    expect(findLiveSession(store, 'p', device, T0 + 31 * MIN)).toBeUndefined();
+  });
+
+  it('does not look under yesterday’s id when today’s is known, as assignSession does not', () => {
+    const store = new MemorySessionStore();
+    store.set(sessionKey('p', 'today'), { lastSeen: T0 - 40 * MIN, sessionId: 'old' });
+    store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
+    expect(findLiveSession(store, 'p', device, T0)).toBeUndefined();
+    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('fresh') })).toEqual({ deviceId: 'today', sessionId: 'fresh', isNew: true });
   });
 });

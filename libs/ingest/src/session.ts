@@ -91,6 +91,30 @@ export function assignSession(store: SessionStore, input: AssignSessionInput): A
   return { deviceId, sessionId: decision.sessionId, isNew: decision.isNew };
 }
 
+export interface LiveSession {
+  deviceId: string;
+  sessionId: string;
+  /** True when the session runs under yesterday's device id (it began before the salt rotated). */
+  previous: boolean;
+}
+
+/**
+ * The session the next event of a device at time `at` would join, read without touching the
+ * store, by assignSession's rules: today's id when the store knows it (live or not), else
+ * yesterday's id when its session is live (within SESSION_TIMEOUT_MS).
+ */
+export function findLiveSession(store: SessionStore, projectId: string, deviceIds: DeviceIds, at: number): LiveSession | undefined {
+  const live = (state: SessionState | undefined) => (state && Math.abs(at - state.lastSeen) <= SESSION_TIMEOUT_MS ? state : undefined);
+  const today = store.get(sessionKey(projectId, deviceIds.deviceId));
+  if (today) {
+    const current = live(today);
+    return current && { deviceId: deviceIds.deviceId, sessionId: current.sessionId, previous: false };
+  }
+  const previousId = deviceIds.previousDeviceId;
+  const previous = previousId ? live(store.get(sessionKey(projectId, previousId))) : undefined;
+  return previous && previousId ? { deviceId: previousId, sessionId: previous.sessionId, previous: true } : undefined;
+}
+
 export interface MemorySessionStoreOptions {
   /** Devices remembered; the least recently active are forgotten first. */
   maxEntries?: number;
