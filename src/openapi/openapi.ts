@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, type OperationObject, SwaggerModule } from '@nestjs/swagger';
 import { trackOpenApiComponents } from '../track/track.schema';
 import { SECURITY_SCHEMES } from './security-schemes';
+import { swaggerUiPlugins } from './swagger-ui-plugins';
 
 /** The API's version (info.version); a test keeps it equal to package.json's. */
 export const API_VERSION = '0.1.0';
@@ -102,19 +103,6 @@ function declareUsed(document: OpenAPIObject): void {
   document.components = { ...document.components, securitySchemes: Object.fromEntries(schemes) };
 }
 
-/**
- * A parameter described by `content` (JSON in the query string, from an explicit
- * `@ApiQuery({ content })`) keeps only that: Nest also merges in the schema it infers from the
- * query DTO's TypeScript type, and OpenAPI allows a parameter one or the other, not both.
- */
-function preferExplicitContent(document: OpenAPIObject): void {
-  for (const op of operations(document)) {
-    for (const parameter of (op.parameters ?? []) as ParameterObject[]) {
-      if (parameter.content && parameter.schema) delete parameter.schema;
-    }
-  }
-}
-
 /** Drops component schemas nothing refers to any more (e.g. an inferred schema replaced above). */
 function dropUnusedSchemas(document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
@@ -146,7 +134,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   });
   // Request schemas written as JSON Schema (validated by Fastify) rather than DTO classes.
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...trackOpenApiComponents() } };
-  preferExplicitContent(document);
   dropUnusedSchemas(document);
   declareUsed(document);
   return sortKeys(document);
@@ -159,6 +146,7 @@ export function setupSwaggerUi(app: INestApplication, document: OpenAPIObject): 
     swaggerOptions: {
       // The Authorize dialog's client id and secret survive reloads (kept in localStorage).
       persistAuthorization: true,
+      plugins: swaggerUiPlugins(),
       tryItOutEnabled: true,
       displayOperationId: true,
       displayRequestDuration: true,

@@ -189,7 +189,7 @@ export interface paths {
         };
         /**
          * Chart data of a project
-         * @description One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` are URL-encoded JSON arrays. An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
+         * @description One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` carry JSON objects (see each parameter). An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
          */
         get: operations["exportCharts"];
         put?: never;
@@ -2964,7 +2964,7 @@ export interface operations {
     exportCharts: {
         parameters: {
             query?: {
-                /** @description Project to read; a read client bound to a project may omit it */
+                /** @description Project to read (its id, e.g. `my-website`); a read client bound to a project may omit it */
                 projectId?: string;
                 /** @description Alias of projectId */
                 project_id?: string;
@@ -2972,18 +2972,18 @@ export interface operations {
                 interval?: components["schemas"]["ChartInterval"];
                 /** @description Named range, in the project time zone; ignored when startDate and endDate are given */
                 range?: components["schemas"]["DateRangeName"];
-                /** @description Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time; needs endDate */
+                /** @description Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time, e.g. `2024-04-01`; needs endDate */
                 startDate?: string;
-                /** @description Custom range end, inclusive; needs startDate */
+                /** @description Custom range end, inclusive, e.g. `2024-04-30`; needs startDate */
                 endDate?: string;
                 /** @description Also compute the period of the same length just before, with `change`, `diff` and `state` */
                 previous?: boolean;
-                /** @description The series to compute (required unless `series` is given) */
-                events?: string;
-                /** @description Alias of events */
-                series?: string;
-                /** @description Fields to split each series by */
-                breakdowns?: string;
+                /** @description The series to compute (required unless `series` is given). JSON: a whole array in one value (`events=[{...},{...}]`, URL-encoded), or one object per repeated value (`events={...}&events={...}`, as this page sends each box). */
+                events?: components["schemas"]["ChartEventDto"][];
+                /** @description Alias of events. JSON: a whole array in one value (`series=[{...},{...}]`, URL-encoded), or one object per repeated value (`series={...}&series={...}`, as this page sends each box). */
+                series?: components["schemas"]["ChartEventDto"][];
+                /** @description Fields to split each series by. JSON: a whole array in one value (`breakdowns=[{...},{...}]`, URL-encoded), or one object per repeated value (`breakdowns={...}&breakdowns={...}`, as this page sends each box). */
+                breakdowns?: components["schemas"]["ChartBreakdownDto"][];
             };
             header?: never;
             path?: never;
@@ -3100,17 +3100,17 @@ export interface operations {
     exportEvents: {
         parameters: {
             query?: {
-                /** @description Project to read; a read client bound to a project may omit it */
+                /** @description Project to read (its id, e.g. `my-website`); a read client bound to a project may omit it */
                 projectId?: string;
                 /** @description Alias of projectId */
                 project_id?: string;
-                /** @description Events of this profile, including those sent under any of the profile's aliases */
+                /** @description Events of this profile, including those sent under any of the profile's aliases, e.g. `user_789` */
                 profileId?: string;
-                /** @description Event name(s): repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`) */
+                /** @description Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`) */
                 event?: string[];
-                /** @description Range start. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
+                /** @description Range start, e.g. `2024-04-15`. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
                 start?: string;
-                /** @description Range end. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
+                /** @description Range end, e.g. `2024-04-18`. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
                 end?: string;
                 /** @description Alias of start */
                 startDate?: string;
@@ -3128,8 +3128,8 @@ export interface operations {
                 cursor?: string;
                 /** @description `json` (default): one page. `ndjson` / `csv`: every matching event, newest first, streamed without a page limit. Also chosen by `Accept: application/x-ndjson` or `text/csv`; this parameter wins. */
                 format?: components["schemas"]["ExportFormat"];
-                /** @description URL-encoded JSON array of filters, all of which must hold (same grammar as charts) */
-                filters?: string;
+                /** @description Filters, all of which must hold (same grammar as charts). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
             };
             header?: never;
             path?: never;
@@ -3137,15 +3137,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of events (JSON), or every matching event (NDJSON: one event object per line; CSV: a header row, then one row per event) */
+            /** @description A page of events. With `format=ndjson` or `format=csv` (or the matching `Accept`), every matching event instead, as `application/x-ndjson` (one event object of this page's `data` shape per line) or `text/csv` (a header row, then one row per event) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ExportEventsResponseDto"];
-                    "application/x-ndjson": string;
-                    "text/csv": string;
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
