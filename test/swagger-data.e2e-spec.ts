@@ -124,6 +124,18 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     expect(chart.series.map((s: { names: string[] }) => s.names)).toEqual([['screen_view']]);
     expect(chart.metrics.sum).toBe(3);
 
+    // The page says which client each route needs, and a capture route's lock offers its own key.
+    const track = operation('trackEvent');
+    await track.locator('.opblock-summary-control').click();
+    expect(await track.locator('.opblock-description-wrapper').first().innerText()).toContain('The organisation-wide root client has no project to send events to');
+    await operation('segmentTrack').locator('button.authorization__btn').click();
+    await page.locator('.modal-ux .auth-container').first().waitFor();
+    await shot('09-segment-lock');
+    const segmentDialog = await page.locator('.modal-ux').innerText();
+    expect(segmentDialog).toContain('segmentWriteKey');
+    expect(segmentDialog).not.toContain('clientSecret');
+    await page.locator('.modal-ux button.btn-done').first().click();
+
     // A whole JSON array typed into the box, as the description offers, is read as the list.
     await charts.locator('tr[data-param-name="events"] textarea').first().fill('[{"name":"button_click"},{"name":"screen_view","segment":"event"}]');
     const typed = await execute(charts);

@@ -53,13 +53,17 @@ export interface paths {
         };
         /**
          * Capture a batch of events (`/batch`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogBatchGet"];
         put?: never;
         /**
          * Capture a batch of events (`/batch`, used by server SDKs)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogBatch"];
         delete?: never;
@@ -77,13 +81,17 @@ export interface paths {
         };
         /**
          * Capture one event or several (`/capture`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogCaptureGet"];
         put?: never;
         /**
          * Capture one event or several (`/capture`)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogCapture"];
         delete?: never;
@@ -121,13 +129,17 @@ export interface paths {
         };
         /**
          * Capture events (`/e`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogCaptureEGet"];
         put?: never;
         /**
          * Capture events (`/e`, used by posthog-js)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogCaptureE"];
         delete?: never;
@@ -145,13 +157,17 @@ export interface paths {
         };
         /**
          * Update profiles (`/engage`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogEngageGet"];
         put?: never;
         /**
          * Update profiles (`/engage`, legacy people API): events without a name are `$identify`
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogEngage"];
         delete?: never;
@@ -171,7 +187,9 @@ export interface paths {
         put?: never;
         /**
          * Send an event (Commanders Act HTTP Tracking API v2, or v1)
-         * @description Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).
          */
         post: operations["commandersActEvent"];
         delete?: never;
@@ -189,7 +207,9 @@ export interface paths {
         };
         /**
          * Chart data of a project
-         * @description One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` carry JSON objects (see each parameter). An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` carry JSON objects (see each parameter). An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
          */
         get: operations["exportCharts"];
         put?: never;
@@ -209,7 +229,9 @@ export interface paths {
         };
         /**
          * List or stream the events of a project
-         * @description Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored.
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored.
          */
         get: operations["exportEvents"];
         put?: never;
@@ -300,13 +322,17 @@ export interface paths {
         };
         /**
          * Capture events (`/i/v0/e`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogCaptureV0Get"];
         put?: never;
         /**
          * Capture events (`/i/v0/e`)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogCaptureV0"];
         delete?: never;
@@ -324,13 +350,17 @@ export interface paths {
         };
         /**
          * List API clients
-         * @description Newest first. Secrets and their hashes are never returned.
+         * @description **Client:** a `root` client.
+         *
+         *     Newest first. Secrets and their hashes are never returned.
          */
         get: operations["listClients"];
         put?: never;
         /**
          * Create an API client
-         * @description The secret is in this answer only.
+         * @description **Client:** a `root` client.
+         *
+         *     The secret is in this answer only.
          */
         post: operations["createClient"];
         delete?: never;
@@ -348,21 +378,27 @@ export interface paths {
         };
         /**
          * Get an API client
-         * @description Without its secret, which is shown only on creation.
+         * @description **Client:** a `root` client.
+         *
+         *     Without its secret, which is shown only on creation.
          */
         get: operations["getClient"];
         put?: never;
         post?: never;
         /**
          * Delete an API client
-         * @description Permanent and effective at once: the next request with its credentials is refused. A client cannot delete itself.
+         * @description **Client:** a `root` client.
+         *
+         *     Permanent and effective at once: the next request with its credentials is refused. A client cannot delete itself.
          */
         delete: operations["deleteClient"];
         options?: never;
         head?: never;
         /**
          * Rename an API client
-         * @description Only the name changes. To change a mode or a project, delete the client and create another.
+         * @description **Client:** a `root` client.
+         *
+         *     Only the name changes. To change a mode or a project, delete the client and create another.
          */
         patch: operations["updateClient"];
         trace?: never;
@@ -376,7 +412,9 @@ export interface paths {
         };
         /**
          * List a project's event descriptions
-         * @description By event name.
+         * @description **Client:** a `root` client.
+         *
+         *     By event name.
          */
         get: operations["listEventMeta"];
         put?: never;
@@ -397,13 +435,17 @@ export interface paths {
         get?: never;
         /**
          * Describe an event name
-         * @description Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.
+         * @description **Client:** a `root` client.
+         *
+         *     Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.
          */
         put: operations["putEventMeta"];
         post?: never;
         /**
          * Remove the description of an event name
-         * @description Deletes its description and conversion flag; the events themselves stay. An event name that has none is a 404.
+         * @description **Client:** a `root` client.
+         *
+         *     Deletes its description and conversion flag; the events themselves stay. An event name that has none is a 404.
          */
         delete: operations["deleteEventMeta"];
         options?: never;
@@ -420,13 +462,17 @@ export interface paths {
         };
         /**
          * List the projects of your organisation
-         * @description Newest first; projects scheduled for deletion are not listed.
+         * @description **Client:** a `root` client.
+         *
+         *     Newest first; projects scheduled for deletion are not listed.
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project
-         * @description Also creates a write client named "First client"; its secret is in this answer only.
+         * @description **Client:** a `root` client.
+         *
+         *     Also creates a write client named "First client"; its secret is in this answer only.
          */
         post: operations["createProject"];
         delete?: never;
@@ -444,21 +490,27 @@ export interface paths {
         };
         /**
          * Get a project
-         * @description A project scheduled for deletion is still shown, with its `deleteAt`, until then.
+         * @description **Client:** a `root` client.
+         *
+         *     A project scheduled for deletion is still shown, with its `deleteAt`, until then.
          */
         get: operations["getProject"];
         put?: never;
         post?: never;
         /**
          * Delete a project
-         * @description The project leaves the lists and its clients stop working at once; its data is removed after 24 hours. Until then an update of the project cancels the deletion.
+         * @description **Client:** a `root` client.
+         *
+         *     The project leaves the lists and its clients stop working at once; its data is removed after 24 hours. Until then an update of the project cancels the deletion.
          */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
         /**
          * Update a project
-         * @description Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.
+         * @description **Client:** a `root` client.
+         *
+         *     Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -472,13 +524,17 @@ export interface paths {
         };
         /**
          * List references
-         * @description All the organisation's references, or one project's with `projectId`; latest `date` first.
+         * @description **Client:** a `root` client.
+         *
+         *     All the organisation's references, or one project's with `projectId`; latest `date` first.
          */
         get: operations["listReferences"];
         put?: never;
         /**
          * Create a reference
-         * @description A marker on the project's timeline (a launch, a campaign). `datetime` is answered as `date`.
+         * @description **Client:** a `root` client.
+         *
+         *     A marker on the project's timeline (a launch, a campaign). `datetime` is answered as `date`.
          */
         post: operations["createReference"];
         delete?: never;
@@ -496,21 +552,27 @@ export interface paths {
         };
         /**
          * Get a reference
-         * @description By id. A reference of another organisation's project, or of a project scheduled for deletion, is not found.
+         * @description **Client:** a `root` client.
+         *
+         *     By id. A reference of another organisation's project, or of a project scheduled for deletion, is not found.
          */
         get: operations["getReference"];
         put?: never;
         post?: never;
         /**
          * Delete a reference
-         * @description Permanent.
+         * @description **Client:** a `root` client.
+         *
+         *     Permanent.
          */
         delete: operations["deleteReference"];
         options?: never;
         head?: never;
         /**
          * Update a reference
-         * @description Only the fields sent change; `description: null` clears it.
+         * @description **Client:** a `root` client.
+         *
+         *     Only the fields sent change; `description: null` clears it.
          */
         patch: operations["updateReference"];
         trace?: never;
@@ -526,7 +588,9 @@ export interface paths {
         put?: never;
         /**
          * Track an event or change a profile
-         * @description One of: `track` (an event), `identify` (create or update a profile), `increment` / `decrement` (a numeric profile property, atomically), `alias` (another id of a profile), `group`, `assign_group`. Answers 200 once the event is durably stored. An optional `idempotency-key` header makes a retried event count once.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     One of: `track` (an event), `identify` (create or update a profile), `increment` / `decrement` (a numeric profile property, atomically), `alias` (another id of a profile), `group`, `assign_group`. Answers 200 once the event is durably stored. An optional `idempotency-key` header makes a retried event count once.
          */
         post: operations["trackEvent"];
         delete?: never;
@@ -546,7 +610,9 @@ export interface paths {
         put?: never;
         /**
          * Track up to 2000 items at once
-         * @description Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.
          */
         post: operations["trackBatch"];
         delete?: never;
@@ -566,7 +632,9 @@ export interface paths {
         put?: never;
         /**
          * Another id of a user: later events of `previousId` are attributed to `userId`
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentAlias"];
         delete?: never;
@@ -586,7 +654,9 @@ export interface paths {
         put?: never;
         /**
          * Several calls in one request
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 500 KB and 2500 items. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 500 KB and 2500 items. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentBatch"];
         delete?: never;
@@ -606,7 +676,9 @@ export interface paths {
         put?: never;
         /**
          * Put a user in a group, with the group's traits
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentGroup"];
         delete?: never;
@@ -626,7 +698,9 @@ export interface paths {
         put?: never;
         /**
          * Identify a user: traits onto the profile
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentIdentify"];
         delete?: never;
@@ -646,7 +720,9 @@ export interface paths {
         put?: never;
         /**
          * A page view (stored as `screen_view`)
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentPage"];
         delete?: never;
@@ -666,7 +742,9 @@ export interface paths {
         put?: never;
         /**
          * A screen view (stored as `screen_view`)
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentScreen"];
         delete?: never;
@@ -686,7 +764,9 @@ export interface paths {
         put?: never;
         /**
          * Track an event
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentTrack"];
         delete?: never;
