@@ -78,13 +78,40 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     expect(sent.response.status).toBe(200);
     await drainEvents(t);
 
+    // `events`, `breakdowns` and `filters` are typed arrays of objects: the client passes them
+    // as such and its query serialiser sends each as JSON.
     const chart = await root.GET('/export/charts', {
-      // `events` travels as JSON text in the query string; the generated type says so.
-      params: { query: { projectId, events: JSON.stringify([{ name: 'Order Completed', segment: 'event' }]), interval: 'day', range: '7d' } },
+      params: { query: { projectId, events: [{ name: 'Order Completed', segment: 'event' }], interval: 'day', range: '7d' } },
     });
     expect(chart.response.status).toBe(200);
     expect(chart.data!.metrics.sum).toBe(1);
     expect(chart.data!.series[0].names).toEqual(['Order Completed']);
+
+    const split = await root.GET('/export/charts', {
+      params: {
+        query: {
+          projectId,
+          events: [
+            { id: 'orders', name: 'Order Completed', filters: [{ name: 'properties.total', operator: 'gte', value: ['30'] }] },
+            { id: 'big', name: 'Order Completed', filters: [{ name: 'properties.total', operator: 'gt', value: ['30'] }] },
+          ],
+          breakdowns: [{ name: 'browser' }],
+          range: '7d',
+        },
+      },
+    });
+    expect(split.response.status).toBe(200);
+    expect(split.data!.series.map((s) => [s.event.id, s.names, s.metrics.sum])).toEqual([['orders', ['Order Completed', 'Safari'], 1]]);
+
+    const events = await root.GET('/export/events', {
+      params: { query: { projectId, filters: [{ name: 'properties.total', operator: 'is', value: ['30'] }], includes: ['profile'] } },
+    });
+    expect(events.response.status).toBe(200);
+    // Typed as the JSON page, not as JSON-or-text.
+    const page: { data: { name: string; profileId: string; profile?: unknown }[] } = events.data!;
+    expect(page.data.map((e) => [e.name, e.profileId, 'profile' in e])).toEqual([['Order Completed', 'user-42', true]]);
+    const none = await root.GET('/export/events', { params: { query: { projectId, filters: [{ name: 'properties.total', operator: 'is', value: ['31'] }] } } });
+    expect(none.data!.data).toEqual([]);
   });
 
   it('legacy routes: the profile id and `ok` as text, the device id typed, through the generated client', async () => {

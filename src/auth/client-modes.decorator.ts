@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
-import { ApiSecurity } from '@nestjs/swagger';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { ClientMode } from '@app/database';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import type { AuthScope, CredentialsReader } from './auth.types';
@@ -8,6 +8,9 @@ export const CLIENT_MODES_KEY = 'auth:modes';
 export const AUTH_SCOPE_KEY = 'auth:scope';
 export const PUBLIC_KEY = 'auth:public';
 export const CREDENTIALS_FROM_KEY = 'auth:credentials-from';
+
+/** The operation's client modes in the OpenAPI document; the document builder words them for readers. */
+export const CLIENT_MODES_EXTENSION = 'x-client-modes';
 
 /** Security requirement names declared in the OpenAPI document. */
 export const CLIENT_ID_SCHEME = 'clientId';
@@ -36,6 +39,7 @@ function scopeOf(modes: ClientMode[]): AuthScope {
 export function ClientModes(...modes: ClientMode[]) {
   return applyDecorators(
     SetMetadata(CLIENT_MODES_KEY, modes),
+    ApiExtension(CLIENT_MODES_EXTENSION, modes),
     ApiSecurity({ [CLIENT_ID_SCHEME]: [], [CLIENT_SECRET_SCHEME]: [] }),
     ApiErrors({ status: 401, description: `Missing or invalid credentials, or a client mode other than ${modes.join(', ')}`, message: MODE_REFUSAL[scopeOf(modes)] }, 403),
   );

@@ -1,8 +1,8 @@
 import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiSecurity } from '@nestjs/swagger';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ERROR_FORMAT_CONFIG, type ErrorFormat } from '@app/common';
-import { AuthScopeOf, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader } from '../auth';
+import { AuthScopeOf, CLIENT_MODES_EXTENSION, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader } from '../auth';
 
 /** Fastify route config flag of capture routes, read by CaptureHttpSetup. */
 export const CAPTURE_CONFIG = 'capture';
@@ -27,6 +27,8 @@ export function CaptureRoute(errorFormat?: ErrorFormat) {
   return RouteConfig({ [CAPTURE_CONFIG]: true, ...(errorFormat ? { [ERROR_FORMAT_CONFIG]: errorFormat } : {}) });
 }
 
+const CAPTURE_MODES = ['write', 'root'];
+
 /**
  * Who may send to a capture controller: write and root clients of a project, identified by
  * the key the wire format carries (found by `reader`), proven as for /track (a secret, an
@@ -36,7 +38,8 @@ export function CaptureRoute(errorFormat?: ErrorFormat) {
 export function CaptureAuth(reader: Type<CredentialsReader>, ...securitySchemes: string[]) {
   return applyDecorators(
     AuthScopeOf('ingest'),
-    SetMetadata(CLIENT_MODES_KEY, ['write', 'root']),
+    SetMetadata(CLIENT_MODES_KEY, CAPTURE_MODES),
+    ApiExtension(CLIENT_MODES_EXTENSION, CAPTURE_MODES),
     CredentialsFrom(reader),
     ...securitySchemes.map((scheme) => ApiSecurity(scheme)),
   );

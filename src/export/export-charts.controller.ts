@@ -1,15 +1,14 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CHART_LIMITS } from '@app/analytics';
 import { AuthScopeOf, ClientModes, ProjectAccessService, RateLimit } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ApiJsonArrayQuery } from '../openapi/json-query.decorator';
 import { ChartBreakdownDto, ChartEventDto, ChartFilterDto } from './dto/chart-definition.dto';
 import { ExportChartsQueryDto } from './dto/export-charts.query.dto';
 import { ExportChartsResponseDto } from './dto/export-charts.response.dto';
 import { ExportChartsService } from './export-charts.service';
-
-const EVENTS_SCHEMA = { type: 'array', minItems: 1, maxItems: CHART_LIMITS.maxSeries, items: { $ref: getSchemaPath(ChartEventDto) } } as const;
 
 @ApiTags('Export')
 @AuthScopeOf('export')
@@ -30,18 +29,38 @@ export class ExportChartsController {
     description:
       'One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the ' +
       "project's time zone, with `previous` the same figures for the period of the same length just before. " +
-      '`events` (or `series`) and `breakdowns` are URL-encoded JSON arrays. An answer holds at most ' +
+      '`events` (or `series`) and `breakdowns` carry JSON objects (see each parameter). An answer holds at most ' +
       `${CHART_LIMITS.maxValues} values (series x breakdown groups x buckets, the previous period's buckets included): ` +
       'a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps ' +
       `its largest groups, at most ${CHART_LIMITS.maxBreakdownGroups} and fewer when more would not fit.`,
   })
-  @ApiQuery({ name: 'events', required: false, description: 'The series to compute (required unless `series` is given)', content: { 'application/json': { schema: EVENTS_SCHEMA } } })
-  @ApiQuery({ name: 'series', required: false, description: 'Alias of events', content: { 'application/json': { schema: EVENTS_SCHEMA } } })
-  @ApiQuery({
+  @ApiJsonArrayQuery({
+    name: 'events',
+    description: 'The series to compute (required unless `series` is given)',
+    items: ChartEventDto,
+    minItems: 1,
+    maxItems: CHART_LIMITS.maxSeries,
+    prefill: [{ name: 'screen_view', segment: 'event' }],
+  })
+  @ApiJsonArrayQuery({
+    name: 'series',
+    description: 'Alias of events',
+    items: ChartEventDto,
+    maxItems: CHART_LIMITS.maxSeries,
+    examples: {
+      proUsers: {
+        summary: 'Distinct users on the pro plan',
+        value: [{ id: 'pro', name: 'screen_view', segment: 'user', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] }],
+      },
+      revenue: { summary: 'Sum of a numeric property', value: [{ name: 'purchase', segment: 'property_sum', property: 'properties.total' }] },
+    },
+  })
+  @ApiJsonArrayQuery({
     name: 'breakdowns',
-    required: false,
     description: 'Fields to split each series by',
-    content: { 'application/json': { schema: { type: 'array', maxItems: CHART_LIMITS.maxBreakdowns, items: { $ref: getSchemaPath(ChartBreakdownDto) } } } },
+    items: ChartBreakdownDto,
+    maxItems: CHART_LIMITS.maxBreakdowns,
+    examples: { country: { summary: 'By country', value: [{ name: 'country' }] }, countryAndBrowser: { summary: 'By country, then browser', value: [{ name: 'country' }, { name: 'browser' }] } },
   })
   @ApiResponse({ status: 200, type: ExportChartsResponseDto })
   @ApiErrors(400, [404, 'Project not found'])

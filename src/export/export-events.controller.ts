@@ -1,8 +1,10 @@
 import { Controller, Get, Query, Req, StreamableFile } from '@nestjs/common';
-import { ApiExtraModels, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CHART_LIMITS } from '@app/analytics';
 import type { FastifyRequest } from 'fastify';
 import { AuthScopeOf, ClientModes, ProjectAccessService, RateLimit } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ApiJsonArrayQuery } from '../openapi/json-query.decorator';
 import { ChartFilterDto } from './dto/chart-definition.dto';
 import { ExportEventsQueryDto } from './dto/export-events.query.dto';
 import { ExportEventsResponseDto } from './dto/export-events.response.dto';
@@ -14,7 +16,6 @@ import { ExportStreamService, STREAM_CONTENT_TYPES } from './export-stream.servi
 @AuthScopeOf('export')
 @RateLimit('export')
 @ClientModes('read', 'root')
-@ApiExtraModels(ChartFilterDto)
 @Controller('export')
 export class ExportEventsController {
   constructor(
@@ -35,22 +36,25 @@ export class ExportEventsController {
       "single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV " +
       'injection); NDJSON and JSON carry every value exactly as stored.',
   })
-  @ApiQuery({
+  @ApiJsonArrayQuery({
     name: 'filters',
-    required: false,
-    description: 'URL-encoded JSON array of filters, all of which must hold (same grammar as charts)',
-    content: { 'application/json': { schema: { type: 'array', maxItems: 50, items: { $ref: getSchemaPath(ChartFilterDto) } } } },
-  })
-  @ApiResponse({
-    status: 200,
-    description: 'A page of events (JSON), or every matching event (NDJSON: one event object per line; CSV: a header row, then one row per event)',
-    content: {
-      'application/json': { schema: { $ref: getSchemaPath(ExportEventsResponseDto) } },
-      'application/x-ndjson': { schema: { type: 'string' } },
-      'text/csv': { schema: { type: 'string' } },
+    description: 'Filters, all of which must hold (same grammar as charts)',
+    items: ChartFilterDto,
+    maxItems: CHART_LIMITS.maxFilters,
+    examples: {
+      plan: { summary: 'Plan is pro', value: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] },
+      country: { summary: 'From Germany or France, on the pricing page', value: [{ name: 'country', operator: 'is', value: ['Germany', 'France'] }, { name: 'path', operator: 'startsWith', value: ['/pricing'] }] },
     },
   })
-  @ApiExtraModels(ExportEventsResponseDto)
+  // JSON only in the document, so that generated clients type the answer as the page; the
+  // streams (NDJSON, CSV) are text any client reads as such, said in the description.
+  @ApiResponse({
+    status: 200,
+    description:
+      'A page of events. With `format=ndjson` or `format=csv` (or the matching `Accept`), every matching event instead, ' +
+      'as `application/x-ndjson` (one event object of this page\'s `data` shape per line) or `text/csv` (a header row, then one row per event)',
+    type: ExportEventsResponseDto,
+  })
   @ApiErrors(400, [404, 'Project not found'], {
     status: 429,
     description:

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, type OperationObject, type ParameterObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, type OperationObject, SwaggerModule } from '@nestjs/swagger';
+import { CLIENT_MODES_EXTENSION } from '../auth';
 import { trackOpenApiComponents } from '../track/track.schema';
 import { SECURITY_SCHEMES } from './security-schemes';
+import { swaggerUiPlugins } from './swagger-ui-plugins';
 
 /** The API's version (info.version); a test keeps it equal to package.json's. */
 export const API_VERSION = '0.1.0';
@@ -22,15 +24,19 @@ Export, Manage) and with the capture APIs of PostHog, Segment and Commanders Act
    start the server with \`ROOT_CLIENT_ID\` (a UUID) and \`ROOT_CLIENT_SECRET\`. More clients:
    \`npm run cli -- create-client --mode root|read|write [--project ID]\`.
 2. **Authorize.** Click *Authorize*, paste the id into \`clientId\` and the secret into
-   \`clientSecret\`. This page keeps them across reloads (in this browser) until you log out.
+   \`clientSecret\`, then one *Authorize* applies both. This page keeps them across reloads (in
+   this browser) until you log out. Each route says which client it needs.
 3. **Create a project**: \`POST /manage/projects\` with *Try it out*. The answer holds a write
    client for the project; its secret is shown this once.
-4. **Send an event** with that write client (\`$HOST\` is this server, e.g. \`http://localhost:3333\`):
+4. **Send an event** with that write client: the root client belongs to no project, so \`/track\`
+   answers it 401. Here: *Authorize*, *Logout*, then the write client's id and secret. Or with curl
+   (\`$HOST\` is this server, e.g. \`http://localhost:3333\`):
    \`\`\`
    curl -X POST $HOST/track -H 'openpanel-client-id: WRITE_ID' -H 'openpanel-client-secret: WRITE_SECRET' \\
      -H 'content-type: application/json' -d '{"type":"track","payload":{"name":"signup"}}'
    \`\`\`
-5. **Read it back** with the root (or a read) client:
+5. **Read it back** with the root (or a read) client: on this page, \`GET /export/events\` and
+   \`GET /export/charts\` with only \`projectId\` filled in; or:
    \`\`\`
    curl "$HOST/export/events?projectId=PROJECT_ID" -H 'openpanel-client-id: ROOT_ID' -H 'openpanel-client-secret: ROOT_SECRET'
    \`\`\`
@@ -38,7 +44,10 @@ Export, Manage) and with the capture APIs of PostHog, Segment and Commanders Act
 ## Clients and modes
 
 \`write\` sends events, \`read\` exports its project's data, \`root\` manages its organisation and
-exports any of its projects. Secrets are shown once, on creation.
+exports any of its projects (and sends events only when created for a project). Secrets are shown
+once, on creation. The capture routes (PostHog, Segment, Commanders Act) take the client id in
+their own wire format: their lock icon offers that credential; the *Authorize* button asks for
+OpenPanel's pair only.
 
 ## Errors and limits
 
@@ -50,7 +59,10 @@ in the wire format of the product they imitate.
 ## Generated clients
 
 This document is served at \`/docs-json\`: \`npx openapi-typescript $HOST/docs-json -o schema.d.ts\`
-gives the types for \`openapi-fetch\`; any OpenAPI 3.1 generator works too.`;
+gives the types for \`openapi-fetch\`; any OpenAPI 3.1 generator works too. The JSON parameters
+(\`events\`, \`series\`, \`breakdowns\`, \`filters\`) are typed arrays of objects: give openapi-fetch a
+\`querySerializer\` that writes an array as repeated values and an object as its JSON text
+(\`events={"name":"screen_view"}\`), since its default writes objects as \`deepObject\` brackets.`;
 
 /** Tags in the order Swagger UI shows them. A tag an operation uses must be described here. */
 export const TAGS: { name: string; description: string }[] = [
@@ -103,15 +115,25 @@ function declareUsed(document: OpenAPIObject): void {
 }
 
 /**
- * A parameter described by `content` (JSON in the query string, from an explicit
- * `@ApiQuery({ content })`) keeps only that: Nest also merges in the schema it infers from the
- * query DTO's TypeScript type, and OpenAPI allows a parameter one or the other, not both.
+ * Which client a route needs, in words, from the modes its decorator declared: Swagger UI's
+ * lock says only that some credential applies, and a root client is refused by ingestion
+ * when it belongs to no project (the one the first start prints), which readers hit first.
  */
-function preferExplicitContent(document: OpenAPIObject): void {
+const CLIENT_NEEDED: Record<string, string> = {
+  'write,root':
+    '**Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client ' +
+    'created for a project. The organisation-wide root client has no project to send events to: 401.',
+  'read,root': '**Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).',
+  root: '**Client:** a `root` client.',
+};
+
+function describeClientModes(document: OpenAPIObject): void {
   for (const op of operations(document)) {
-    for (const parameter of (op.parameters ?? []) as ParameterObject[]) {
-      if (parameter.content && parameter.schema) delete parameter.schema;
-    }
+    const modes = (op as unknown as Record<string, unknown>)[CLIENT_MODES_EXTENSION];
+    if (!Array.isArray(modes)) continue;
+    const needed = CLIENT_NEEDED[modes.join(',')];
+    if (!needed) throw new Error(`No wording for client modes ${modes.join(', ')} (${op.operationId ?? '?'})`);
+    op.description = op.description ? `${needed}\n\n${op.description}` : needed;
   }
 }
 
@@ -146,7 +168,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   });
   // Request schemas written as JSON Schema (validated by Fastify) rather than DTO classes.
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...trackOpenApiComponents() } };
-  preferExplicitContent(document);
+  describeClientModes(document);
   dropUnusedSchemas(document);
   declareUsed(document);
   return sortKeys(document);
@@ -159,6 +181,7 @@ export function setupSwaggerUi(app: INestApplication, document: OpenAPIObject): 
     swaggerOptions: {
       // The Authorize dialog's client id and secret survive reloads (kept in localStorage).
       persistAuthorization: true,
+      plugins: swaggerUiPlugins(),
       tryItOutEnabled: true,
       displayOperationId: true,
       displayRequestDuration: true,

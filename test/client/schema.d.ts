@@ -70,13 +70,17 @@ export interface paths {
         };
         /**
          * Capture a batch of events (`/batch`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogBatchGet"];
         put?: never;
         /**
          * Capture a batch of events (`/batch`, used by server SDKs)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogBatch"];
         delete?: never;
@@ -94,13 +98,17 @@ export interface paths {
         };
         /**
          * Capture one event or several (`/capture`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogCaptureGet"];
         put?: never;
         /**
          * Capture one event or several (`/capture`)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogCapture"];
         delete?: never;
@@ -138,13 +146,17 @@ export interface paths {
         };
         /**
          * Capture events (`/e`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogCaptureEGet"];
         put?: never;
         /**
          * Capture events (`/e`, used by posthog-js)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogCaptureE"];
         delete?: never;
@@ -162,13 +174,17 @@ export interface paths {
         };
         /**
          * Update profiles (`/engage`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogEngageGet"];
         put?: never;
         /**
          * Update profiles (`/engage`, legacy people API): events without a name are `$identify`
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogEngage"];
         delete?: never;
@@ -209,7 +225,9 @@ export interface paths {
         put?: never;
         /**
          * Send an event (Commanders Act HTTP Tracking API v2, or v1)
-         * @description Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).
          */
         post: operations["commandersActEvent"];
         delete?: never;
@@ -227,7 +245,9 @@ export interface paths {
         };
         /**
          * Chart data of a project
-         * @description One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` are URL-encoded JSON arrays. An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     One series per event and breakdown value combination, every bucket of the range present (zero-filled) in the project's time zone, with `previous` the same figures for the period of the same length just before. `events` (or `series`) and `breakdowns` carry JSON objects (see each parameter). An answer holds at most 200000 values (series x breakdown groups x buckets, the previous period's buckets included): a request that needs more even with one group per series is a 400 saying so, and with breakdowns each series keeps its largest groups, at most 50 and fewer when more would not fit.
          */
         get: operations["exportCharts"];
         put?: never;
@@ -247,7 +267,9 @@ export interface paths {
         };
         /**
          * List or stream the events of a project
-         * @description Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored.
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored.
          */
         get: operations["exportEvents"];
         put?: never;
@@ -338,13 +360,17 @@ export interface paths {
         };
         /**
          * Capture events (`/i/v0/e`) by GET
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`). The payload comes in `?data=` (or in a body, read as for POST).
          */
         get: operations["posthogCaptureV0Get"];
         put?: never;
         /**
          * Capture events (`/i/v0/e`)
-         * @description PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     PostHog-compatible capture. Answers `{ "status": 1 }` once every event is stored (204 with `?beacon=1`).
          */
         post: operations["posthogCaptureV0"];
         delete?: never;
@@ -362,13 +388,17 @@ export interface paths {
         };
         /**
          * List API clients
-         * @description Newest first. Secrets and their hashes are never returned.
+         * @description **Client:** a `root` client.
+         *
+         *     Newest first. Secrets and their hashes are never returned.
          */
         get: operations["listClients"];
         put?: never;
         /**
          * Create an API client
-         * @description The secret is in this answer only.
+         * @description **Client:** a `root` client.
+         *
+         *     The secret is in this answer only.
          */
         post: operations["createClient"];
         delete?: never;
@@ -386,21 +416,27 @@ export interface paths {
         };
         /**
          * Get an API client
-         * @description Without its secret, which is shown only on creation.
+         * @description **Client:** a `root` client.
+         *
+         *     Without its secret, which is shown only on creation.
          */
         get: operations["getClient"];
         put?: never;
         post?: never;
         /**
          * Delete an API client
-         * @description Permanent and effective at once: the next request with its credentials is refused. A client cannot delete itself.
+         * @description **Client:** a `root` client.
+         *
+         *     Permanent and effective at once: the next request with its credentials is refused. A client cannot delete itself.
          */
         delete: operations["deleteClient"];
         options?: never;
         head?: never;
         /**
          * Rename an API client
-         * @description Only the name changes. To change a mode or a project, delete the client and create another.
+         * @description **Client:** a `root` client.
+         *
+         *     Only the name changes. To change a mode or a project, delete the client and create another.
          */
         patch: operations["updateClient"];
         trace?: never;
@@ -414,7 +450,9 @@ export interface paths {
         };
         /**
          * List a project's event descriptions
-         * @description By event name.
+         * @description **Client:** a `root` client.
+         *
+         *     By event name.
          */
         get: operations["listEventMeta"];
         put?: never;
@@ -435,13 +473,17 @@ export interface paths {
         get?: never;
         /**
          * Describe an event name
-         * @description Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.
+         * @description **Client:** a `root` client.
+         *
+         *     Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.
          */
         put: operations["putEventMeta"];
         post?: never;
         /**
          * Remove the description of an event name
-         * @description Deletes its description and conversion flag; the events themselves stay. An event name that has none is a 404.
+         * @description **Client:** a `root` client.
+         *
+         *     Deletes its description and conversion flag; the events themselves stay. An event name that has none is a 404.
          */
         delete: operations["deleteEventMeta"];
         options?: never;
@@ -458,13 +500,17 @@ export interface paths {
         };
         /**
          * List the projects of your organisation
-         * @description Newest first; projects scheduled for deletion are not listed.
+         * @description **Client:** a `root` client.
+         *
+         *     Newest first; projects scheduled for deletion are not listed.
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project
-         * @description Also creates a write client named "First client"; its secret is in this answer only.
+         * @description **Client:** a `root` client.
+         *
+         *     Also creates a write client named "First client"; its secret is in this answer only.
          */
         post: operations["createProject"];
         delete?: never;
@@ -482,21 +528,27 @@ export interface paths {
         };
         /**
          * Get a project
-         * @description A project scheduled for deletion is still shown, with its `deleteAt`, until then.
+         * @description **Client:** a `root` client.
+         *
+         *     A project scheduled for deletion is still shown, with its `deleteAt`, until then.
          */
         get: operations["getProject"];
         put?: never;
         post?: never;
         /**
          * Delete a project
-         * @description The project leaves the lists and its clients stop working at once; its data is removed after 24 hours. Until then an update of the project cancels the deletion.
+         * @description **Client:** a `root` client.
+         *
+         *     The project leaves the lists and its clients stop working at once; its data is removed after 24 hours. Until then an update of the project cancels the deletion.
          */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
         /**
          * Update a project
-         * @description Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.
+         * @description **Client:** a `root` client.
+         *
+         *     Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -510,13 +562,17 @@ export interface paths {
         };
         /**
          * List references
-         * @description All the organisation's references, or one project's with `projectId`; latest `date` first.
+         * @description **Client:** a `root` client.
+         *
+         *     All the organisation's references, or one project's with `projectId`; latest `date` first.
          */
         get: operations["listReferences"];
         put?: never;
         /**
          * Create a reference
-         * @description A marker on the project's timeline (a launch, a campaign). `datetime` is answered as `date`.
+         * @description **Client:** a `root` client.
+         *
+         *     A marker on the project's timeline (a launch, a campaign). `datetime` is answered as `date`.
          */
         post: operations["createReference"];
         delete?: never;
@@ -534,21 +590,27 @@ export interface paths {
         };
         /**
          * Get a reference
-         * @description By id. A reference of another organisation's project, or of a project scheduled for deletion, is not found.
+         * @description **Client:** a `root` client.
+         *
+         *     By id. A reference of another organisation's project, or of a project scheduled for deletion, is not found.
          */
         get: operations["getReference"];
         put?: never;
         post?: never;
         /**
          * Delete a reference
-         * @description Permanent.
+         * @description **Client:** a `root` client.
+         *
+         *     Permanent.
          */
         delete: operations["deleteReference"];
         options?: never;
         head?: never;
         /**
          * Update a reference
-         * @description Only the fields sent change; `description: null` clears it.
+         * @description **Client:** a `root` client.
+         *
+         *     Only the fields sent change; `description: null` clears it.
          */
         patch: operations["updateReference"];
         trace?: never;
@@ -627,7 +689,9 @@ export interface paths {
         put?: never;
         /**
          * Track an event or change a profile
-         * @description One of: `track` (an event), `identify` (create or update a profile), `increment` / `decrement` (a numeric profile property, atomically), `alias` (another id of a profile), `group`, `assign_group`. Answers 200 once the event is durably stored. An optional `idempotency-key` header makes a retried event count once.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     One of: `track` (an event), `identify` (create or update a profile), `increment` / `decrement` (a numeric profile property, atomically), `alias` (another id of a profile), `group`, `assign_group`. Answers 200 once the event is durably stored. An optional `idempotency-key` header makes a retried event count once.
          */
         post: operations["trackEvent"];
         delete?: never;
@@ -647,7 +711,9 @@ export interface paths {
         put?: never;
         /**
          * Track up to 2000 items at once
-         * @description Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Each item is a /track body. Items are checked one by one: a bad item is listed in `rejected` and never sinks the others. Answers once every accepted event is durably stored. Events carrying `properties.__id` are counted once however often the batch is retried. Up to 10 MB.
          */
         post: operations["trackBatch"];
         delete?: never;
@@ -687,7 +753,9 @@ export interface paths {
         put?: never;
         /**
          * Another id of a user: later events of `previousId` are attributed to `userId`
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentAlias"];
         delete?: never;
@@ -707,7 +775,9 @@ export interface paths {
         put?: never;
         /**
          * Several calls in one request
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 500 KB and 2500 items. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 500 KB and 2500 items. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentBatch"];
         delete?: never;
@@ -727,7 +797,9 @@ export interface paths {
         put?: never;
         /**
          * Put a user in a group, with the group's traits
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentGroup"];
         delete?: never;
@@ -747,7 +819,9 @@ export interface paths {
         put?: never;
         /**
          * Identify a user: traits onto the profile
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentIdentify"];
         delete?: never;
@@ -767,7 +841,9 @@ export interface paths {
         put?: never;
         /**
          * A page view (stored as `screen_view`)
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentPage"];
         delete?: never;
@@ -787,7 +863,9 @@ export interface paths {
         put?: never;
         /**
          * A screen view (stored as `screen_view`)
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentScreen"];
         delete?: never;
@@ -807,7 +885,9 @@ export interface paths {
         put?: never;
         /**
          * Track an event
-         * @description Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Segment HTTP Tracking API (RudderStack senders too). At most 32 KB. Answers `{ "success": true }` for anything it can read; a message without `userId` or `anonymousId` is dropped.
          */
         post: operations["segmentTrack"];
         delete?: never;
@@ -3301,7 +3381,7 @@ export interface operations {
     exportCharts: {
         parameters: {
             query?: {
-                /** @description Project to read; a read client bound to a project may omit it */
+                /** @description Project to read (its id, e.g. `my-website`); a read client bound to a project may omit it */
                 projectId?: string;
                 /** @description Alias of projectId */
                 project_id?: string;
@@ -3309,18 +3389,18 @@ export interface operations {
                 interval?: components["schemas"]["ChartInterval"];
                 /** @description Named range, in the project time zone; ignored when startDate and endDate are given */
                 range?: components["schemas"]["DateRangeName"];
-                /** @description Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time; needs endDate */
+                /** @description Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time, e.g. `2024-04-01`; needs endDate */
                 startDate?: string;
-                /** @description Custom range end, inclusive; needs startDate */
+                /** @description Custom range end, inclusive, e.g. `2024-04-30`; needs startDate */
                 endDate?: string;
                 /** @description Also compute the period of the same length just before, with `change`, `diff` and `state` */
                 previous?: boolean;
-                /** @description The series to compute (required unless `series` is given) */
-                events?: string;
-                /** @description Alias of events */
-                series?: string;
-                /** @description Fields to split each series by */
-                breakdowns?: string;
+                /** @description The series to compute (required unless `series` is given). JSON: a whole array in one value (`events=[{...},{...}]`, URL-encoded), or one object per repeated value (`events={...}&events={...}`, as this page sends each box). */
+                events?: components["schemas"]["ChartEventDto"][];
+                /** @description Alias of events. JSON: a whole array in one value (`series=[{...},{...}]`, URL-encoded), or one object per repeated value (`series={...}&series={...}`, as this page sends each box). */
+                series?: components["schemas"]["ChartEventDto"][];
+                /** @description Fields to split each series by. JSON: a whole array in one value (`breakdowns=[{...},{...}]`, URL-encoded), or one object per repeated value (`breakdowns={...}&breakdowns={...}`, as this page sends each box). */
+                breakdowns?: components["schemas"]["ChartBreakdownDto"][];
             };
             header?: never;
             path?: never;
@@ -3437,17 +3517,17 @@ export interface operations {
     exportEvents: {
         parameters: {
             query?: {
-                /** @description Project to read; a read client bound to a project may omit it */
+                /** @description Project to read (its id, e.g. `my-website`); a read client bound to a project may omit it */
                 projectId?: string;
                 /** @description Alias of projectId */
                 project_id?: string;
-                /** @description Events of this profile, including those sent under any of the profile's aliases */
+                /** @description Events of this profile, including those sent under any of the profile's aliases, e.g. `user_789` */
                 profileId?: string;
-                /** @description Event name(s): repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`) */
+                /** @description Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`) */
                 event?: string[];
-                /** @description Range start. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
+                /** @description Range start, e.g. `2024-04-15`. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
                 start?: string;
-                /** @description Range end. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
+                /** @description Range end, e.g. `2024-04-18`. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
                 end?: string;
                 /** @description Alias of start */
                 startDate?: string;
@@ -3465,8 +3545,8 @@ export interface operations {
                 cursor?: string;
                 /** @description `json` (default): one page. `ndjson` / `csv`: every matching event, newest first, streamed without a page limit. Also chosen by `Accept: application/x-ndjson` or `text/csv`; this parameter wins. */
                 format?: components["schemas"]["ExportFormat"];
-                /** @description URL-encoded JSON array of filters, all of which must hold (same grammar as charts) */
-                filters?: string;
+                /** @description Filters, all of which must hold (same grammar as charts). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
             };
             header?: never;
             path?: never;
@@ -3474,15 +3554,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of events (JSON), or every matching event (NDJSON: one event object per line; CSV: a header row, then one row per event) */
+            /** @description A page of events. With `format=ndjson` or `format=csv` (or the matching `Accept`), every matching event instead, as `application/x-ndjson` (one event object of this page's `data` shape per line) or `text/csv` (a header row, then one row per event) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ExportEventsResponseDto"];
-                    "application/x-ndjson": string;
-                    "text/csv": string;
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

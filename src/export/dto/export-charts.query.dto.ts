@@ -7,8 +7,8 @@ import { ProjectQueryDto } from './project-query.dto';
 import { booleanFlag, JsonArrayQuery } from './query-transforms';
 
 /**
- * GET /export/charts. `events` (alias `series`) and `breakdowns` travel as URL-encoded JSON
- * arrays; the controller documents their item schemas as JSON-encoded query parameters.
+ * GET /export/charts. `events` (alias `series`) and `breakdowns` travel as JSON (one array, or
+ * one object per repeated value); the controller documents them (ApiJsonArrayQuery).
  */
 export class ExportChartsQueryDto extends ProjectQueryDto {
   @JsonArrayQuery(ChartEventDto, CHART_LIMITS.maxSeries)
@@ -30,13 +30,13 @@ export class ExportChartsQueryDto extends ProjectQueryDto {
   @IsIn(RANGE_NAMES)
   range?: RangeName;
 
-  @ApiPropertyOptional({ description: 'Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time; needs endDate', example: '2024-04-01', maxLength: 64 })
+  @ApiPropertyOptional({ description: 'Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time, e.g. `2024-04-01`; needs endDate', maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   startDate?: string;
 
-  @ApiPropertyOptional({ description: 'Custom range end, inclusive; needs startDate', example: '2024-04-30', maxLength: 64 })
+  @ApiPropertyOptional({ description: 'Custom range end, inclusive, e.g. `2024-04-30`; needs startDate', maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)

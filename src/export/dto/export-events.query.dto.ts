@@ -16,7 +16,7 @@ const DATE = 'Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an I
 
 /** GET /export/events: a page (JSON), or every matching event as a stream (NDJSON, CSV). */
 export class ExportEventsQueryDto extends ProjectQueryDto {
-  @ApiPropertyOptional({ description: "Events of this profile, including those sent under any of the profile's aliases", example: 'user_789', maxLength: 255 })
+  @ApiPropertyOptional({ description: "Events of this profile, including those sent under any of the profile's aliases, e.g. `user_789`", maxLength: 255 })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -24,9 +24,8 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   profileId?: string;
 
   @ApiPropertyOptional({
-    description: 'Event name(s): repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`)',
+    description: 'Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`)',
     type: [String],
-    example: ['screen_view', 'button_click'],
     maxItems: 100,
   })
   @IsOptional()
@@ -37,13 +36,13 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   @MaxLength(MAX_EVENT_NAME, { each: true })
   event?: string[];
 
-  @ApiPropertyOptional({ description: `Range start. ${DATE}`, example: '2024-04-15', maxLength: 64 })
+  @ApiPropertyOptional({ description: `Range start, e.g. \`2024-04-15\`. ${DATE}`, maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   start?: string;
 
-  @ApiPropertyOptional({ description: `Range end. ${DATE}`, example: '2024-04-18', maxLength: 64 })
+  @ApiPropertyOptional({ description: `Range end, e.g. \`2024-04-18\`. ${DATE}`, maxLength: 64 })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -9,19 +9,28 @@ import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validat
  * validators report it at the field's path instead of a transform throwing.
  */
 
-/** A JSON array in one query parameter (`events=[...]`, URL-encoded), items as `cls` instances. */
+/** JSON text decoded, or the text itself when it is not JSON (the validators then say why). */
+function parsedJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Objects of `cls` from a query parameter, given as one JSON array (`events=[{...},{...}]`,
+ * URL-encoded, as OpenPanel's clients send it) or repeated with one JSON object (or array)
+ * per value (`events={...}&events={...}`, the form Swagger UI and generated clients send for
+ * an array parameter). The values' arrays are concatenated in order.
+ */
 export function jsonArrayOf<T>(cls: new () => T) {
   return ({ value }: { value: unknown }): unknown => {
-    let parsed = value;
-    if (typeof value === 'string') {
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        return value;
-      }
-    }
-    if (!Array.isArray(parsed)) return parsed;
-    return parsed.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? plainToInstance(cls, item) : item));
+    const parsed = Array.isArray(value) ? value.map(parsedJson) : parsedJson(value);
+    if (!Array.isArray(parsed)) return typeof parsed === 'object' && parsed !== null ? [plainToInstance(cls, parsed)] : parsed;
+    const items = Array.isArray(value) ? parsed.flatMap((part: unknown) => (Array.isArray(part) ? part : [part])) : parsed;
+    return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? plainToInstance(cls, item) : item));
   };
 }
 
@@ -72,9 +81,9 @@ export function integer({ value }: { value: unknown }): unknown {
 }
 
 /**
- * An optional URL-encoded JSON array of `cls` objects (`events`, `breakdowns`, `filters`).
- * Hidden from the generated parameter list: the controller documents it as a JSON-encoded
- * query parameter with its item schema, which the plugin cannot express.
+ * An optional list of `cls` objects sent as JSON (`events`, `breakdowns`, `filters`; see
+ * jsonArrayOf). Hidden from the generated parameter list: the controller documents it with
+ * ApiJsonArrayQuery, whose serialisation the plugin cannot express.
  */
 export function JsonArrayQuery<T>(cls: new () => T, maxItems: number) {
   return applyDecorators(
