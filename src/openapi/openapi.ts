@@ -19,10 +19,11 @@ Export, Manage) and with the capture APIs of PostHog, Segment and Commanders Act
 
 ## Quick start
 
-1. **Get a root client.** On first start, when no API client exists yet, the server log prints
-   one, once: \`openpanel-client-id=… openpanel-client-secret=sec_…\`. To choose it yourself,
-   start the server with \`ROOT_CLIENT_ID\` (a UUID) and \`ROOT_CLIENT_SECRET\`. More clients:
-   \`npm run cli -- create-client --mode root|read|write [--project ID]\`.
+1. **Get a root client.** On first start, when no API client exists yet, the server's output
+   shows one, once, on lines of their own (\`openpanel-client-id:\` and
+   \`openpanel-client-secret: sec_…\`). To choose it yourself, start the server with
+   \`ROOT_CLIENT_ID\` (a UUID) and \`ROOT_CLIENT_SECRET\`. More clients: \`POST /manage/clients\`,
+   or \`npm run -s cli -- create-client --mode root|read|write [--project ID]\`.
 2. **Authorize.** Click *Authorize*, paste the id into \`clientId\` and the secret into
    \`clientSecret\`, then one *Authorize* applies both. This page keeps them across reloads (in
    this browser) until you log out. Each route says which client it needs.

@@ -205,7 +205,9 @@ export interface paths {
         /**
          * Track an event (legacy)
          * @deprecated
-         * @description OpenPanel's deprecated track; use POST /track with `type: track`. The event takes the same path as a /track event: the body's `timestamp` is not used (the event time is the arrival time, or `properties.__timestamp`), and the same special properties apply. Instead of OpenPanel's 100 ms lock on identical requests (answered 200 `Duplicate event`), a retry counts once when it carries the same `idempotency-key` header or `properties.__id`. Answers once the event is durably stored. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     OpenPanel's deprecated track; use POST /track with `type: track`. The event takes the same path as a /track event: the body's `timestamp` is not used (the event time is the arrival time, or `properties.__timestamp`), and the same special properties apply. Instead of OpenPanel's 100 ms lock on identical requests (answered 200 `Duplicate event`), a retry counts once when it carries the same `idempotency-key` header or `properties.__id`. Answers once the event is durably stored. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
          */
         post: operations["legacyTrackEvent"];
         delete?: never;
@@ -627,7 +629,9 @@ export interface paths {
         /**
          * Create or update a profile (legacy)
          * @deprecated
-         * @description OpenPanel's deprecated identify; use POST /track with `type: identify`. The request's place (country code, city, region, longitude, latitude, from the address) and device (os, os_version, browser, browser_version, device, brand, model, from the user agent) are merged over `properties`, as OpenPanel does; unknown ones are left out. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     OpenPanel's deprecated identify; use POST /track with `type: identify`. The request's place (country code, city, region, longitude, latitude, from the address) and device (os, os_version, browser, browser_version, device, brand, model, from the user agent) are merged over `properties`, as OpenPanel does; unknown ones are left out. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
          */
         post: operations["identifyProfile"];
         delete?: never;
@@ -648,7 +652,9 @@ export interface paths {
         /**
          * Subtract from a numeric profile property (legacy)
          * @deprecated
-         * @description OpenPanel's deprecated decrement; use POST /track with `type: decrement`. The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     OpenPanel's deprecated decrement; use POST /track with `type: decrement`. The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
          */
         post: operations["decrementProfile"];
         delete?: never;
@@ -669,7 +675,9 @@ export interface paths {
         /**
          * Add to a numeric profile property (legacy)
          * @deprecated
-         * @description OpenPanel's deprecated increment; use POST /track with `type: increment`. The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     OpenPanel's deprecated increment; use POST /track with `type: increment`. The change is one atomic UPDATE in PostgreSQL, so concurrent calls never lose one (OpenPanel reads, then writes). A missing property counts as 0; a number held as text is accepted. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
          */
         post: operations["incrementProfile"];
         delete?: never;
@@ -731,7 +739,9 @@ export interface paths {
         };
         /**
          * The device id and live session of the caller
-         * @description The device id /track gives events from this user agent and address (today's salt, or yesterday's while a session begun before the daily rotation is still live) and that device's live session, if any (`sessionId` empty when none). Reads the session store of the node that answers. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     The device id /track gives events from this user agent and address (today's salt, or yesterday's while a session begun before the daily rotation is still live) and that device's live session, if any (`sessionId` empty when none). Reads the session store of the node that answers. Kept for older SDKs and integrations. Same credentials, bot rule and pipeline as POST /track. Errors are JSON in this API’s shape `{ status, error, message, details? }`, not OpenPanel’s plain-text errors.
          */
         get: operations["fetchDeviceId"];
         put?: never;
