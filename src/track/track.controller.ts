@@ -4,6 +4,7 @@ import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../auth';
+import { INGEST_CHANNEL } from '../ingest';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
 import { TRACK_BATCH_EXAMPLES, TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, TRACK_EXAMPLES, trackOpenApiBody } from './track.schema';
@@ -32,7 +33,7 @@ export class TrackController {
   @Post()
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BODY_SCHEMA })
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'trackEvent',
     summary: 'Track an event or change a profile',
@@ -56,7 +57,7 @@ export class TrackController {
   @Post('batch')
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BATCH_SCHEMA })
-  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT, [BROWSER_CORS]: true })
+  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT, [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'trackBatch',
     summary: 'Track up to 2000 items at once',

@@ -113,6 +113,7 @@ export class TrackService {
         else accepted++;
       });
     }
+    if (rejected.length > 0) this.ingest.countRejected(ctx.source, rejected.length);
     rejected.sort((a, b) => a.index - b.index);
     return { accepted, rejected };
   }
@@ -129,7 +130,7 @@ export class TrackService {
   private context(req: FastifyRequest): RequestContext {
     const auth = req.auth!;
     return {
-      source: { projectId: auth.client.projectId!, trusted: auth.withSecret },
+      source: { projectId: auth.client.projectId!, trusted: auth.withSecret, channel: 'openpanel' },
       receivedAt: new Date(),
       ip: auth.ip,
       userAgent: firstHeader(req, 'user-agent') ?? '',
