@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, Histogram } from 'prom-client';
+import { Counter } from 'prom-client';
 import { INGEST_CHANNELS, type IngestChannel, ingestChannelOf } from '../ingest';
+import { FastHistogram } from './fast-histogram';
 import { MetricsService } from './metrics.service';
 
 /** The route label of requests no route matched: never their path (unbounded, caller-chosen). */
@@ -27,25 +28,20 @@ type Observe = (seconds: number) => void;
 /**
  * `http_request_duration_seconds` by method, route pattern and status, and the refusals of
  * ingestion requests by source, from one Fastify onResponse hook. Per request it costs a map
- * lookup and one observation: the child of each label set is made once and cached, and the
- * time is the one Fastify already measured (`reply.elapsedTime`).
+ * lookup and one observation of a FastHistogram series, made once per label set; the time
+ * is the one Fastify already measured (`reply.elapsedTime`).
  */
 @Injectable()
 export class HttpMetrics {
-  private readonly duration: Histogram<'method' | 'route' | 'status_code'>;
-  private readonly children = new Map<string, Observe>();
+  private readonly duration = new FastHistogram('http_request_duration_seconds', 'Time from the request to the end of the answer, by route pattern', HTTP_BUCKETS);
+  /** Observers by route, method and status: lookups of strings V8 has hashed, no key built. */
+  private readonly children = new Map<string, Map<string, Map<number, Observe>>>();
   /** Plain numbers on the hot path; the counter reads them when scraped. */
   private readonly refused = {} as Record<IngestChannel, Record<RefusalReason, number>>;
 
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsService) {
     const registers = [metrics.registry];
-    this.duration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time from the request to the end of the answer, by route pattern',
-      labelNames: ['method', 'route', 'status_code'],
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
+    metrics.registry.registerMetric(this.duration.asMetric());
     for (const channel of INGEST_CHANNELS) this.refused[channel] = { invalid: 0, throttled: 0, unavailable: 0 };
     const refused = this.refused;
     new Counter({
@@ -68,13 +64,13 @@ export class HttpMetrics {
   private record(request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const key = `${request.method} ${status} ${route}`;
-    let observe = this.children.get(key);
-    if (!observe) {
-      const child = this.duration.labels(request.method, route, String(status));
-      observe = (seconds) => child.observe(seconds);
-      this.children.set(key, observe);
-    }
+    const method = request.method;
+    let byMethod = this.children.get(route);
+    if (!byMethod) this.children.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let observe = byStatus.get(status);
+    if (!observe) byStatus.set(status, (observe = this.duration.series({ method, route, status_code: String(status) })));
     observe(reply.elapsedTime / 1000);
     if (status >= 400) {
       const channel = ingestChannelOf(request);
