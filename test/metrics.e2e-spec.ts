@@ -158,11 +158,11 @@ describe('GET /metrics (Prometheus)', () => {
   });
 });
 
-describe('GET /metrics with METRICS_TOKEN', () => {
+describe('GET /metrics with METRICS_TOKEN (and a small ingestion buffer)', () => {
   const TOKEN = 'metrics-token-0123456789abcdef';
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ METRICS_TOKEN: TOKEN });
+    t = await createTestApp({ METRICS_TOKEN: TOKEN, INGEST_BUFFER_ROWS: '100' });
   });
   afterAll(async () => {
     await t.close();
@@ -184,5 +184,16 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const res = await scrape({ authorization: `Bearer ${TOKEN}` });
     expect(res.statusCode).toBe(200);
     expect(parsePrometheus(res.body).samples.length).toBeGreaterThan(0);
+  });
+
+  it('a 503 of a full buffer counts as a refused request (unavailable) and no event', async () => {
+    const p = await createProject(t, { name: 'Saturated' });
+    const items = Array.from({ length: 101 }, () => ({ type: 'track', payload: { name: 'flood' } }));
+    const res = await t.app.inject({ method: 'POST', url: '/track/batch', headers: { ...authHeaders(p.writeClient), 'user-agent': USER_AGENTS.chrome }, payload: { items } });
+    expect(res.statusCode).toBe(503);
+    const { samples } = parsePrometheus((await scrape({ authorization: `Bearer ${TOKEN}` })).body);
+    expect(sampleValue(samples, 'ingest_requests_refused_total', { source: 'openpanel', reason: 'unavailable' })).toBe(1);
+    expect(sampleValue(samples, 'ingest_events_total', { source: 'openpanel', outcome: 'accepted' })).toBe(0);
+    expect(sampleValue(samples, 'http_request_duration_seconds_count', { method: 'POST', route: '/track/batch', status_code: '503' })).toBe(1);
   });
 });
