@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest';
 import { ExportModule } from './export/export.module';
 import { ManageModule } from './manage/manage.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TrackModule } from './track/track.module';
 
 /**
@@ -36,6 +37,7 @@ export class AppModule {
         CaptureModule,
         ExportModule,
         ManageModule,
+        MetricsModule,
       ],
     };
   }

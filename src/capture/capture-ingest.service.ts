@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { IngestService, type IngestSource } from '../ingest';
+import { ingestChannelOf, IngestService, type IngestSource } from '../ingest';
 import type { CaptureBatch, CaptureUpdate } from './capture-batch';
 
 /** Dropped items named in the log line of one request; the count says how many there were. */
@@ -13,10 +13,10 @@ export class CaptureIngestService {
 
   constructor(private readonly ingest: IngestService) {}
 
-  /** The project and trust of the client the guard authenticated. */
+  /** The project and trust of the client the guard authenticated, and the route's channel. */
   source(req: FastifyRequest): IngestSource {
     const auth = req.auth!;
-    return { projectId: auth.client.projectId!, trusted: auth.withSecret };
+    return { projectId: auth.client.projectId!, trusted: auth.withSecret, channel: ingestChannelOf(req)! };
   }
 
   /**
@@ -29,6 +29,7 @@ export class CaptureIngestService {
     if (batch.dropped.length > 0) {
       const named = batch.dropped.slice(0, LOGGED_DROPS).map((d) => `item ${d.index}: ${d.reason}`);
       this.logger.warn(`${wire} request for project ${source.projectId}: ${batch.dropped.length} item(s) dropped (${named.join('; ')}${batch.dropped.length > LOGGED_DROPS ? '; …' : ''})`);
+      this.ingest.countRejected(source, batch.dropped.length);
     }
     for (const update of batch.updates) await this.update(source, update);
     if (batch.events.length > 0) await this.ingest.ingestEvents(source, batch.events);

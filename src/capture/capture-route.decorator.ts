@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ERROR_FORMAT_CONFIG, type ErrorFormat } from '@app/common';
 import { AuthScopeOf, CLIENT_MODES_EXTENSION, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader } from '../auth';
+import { INGEST_CHANNEL, type IngestChannel } from '../ingest';
 
 /** Fastify route config flag of capture routes, read by CaptureHttpSetup. */
 export const CAPTURE_CONFIG = 'capture';
@@ -21,10 +22,11 @@ declare module 'fastify' {
 /**
  * A capture handler: its body is read raw by the adapter (any content type, gzip, …), it
  * answers browsers from any origin (CORS), with or without a trailing slash, and its errors
- * are rendered in the wire format by `errorFormat`.
+ * are rendered in the wire format by `errorFormat`. A handler that ingests names its `channel`
+ * (its events' source, in the metrics too).
  */
-export function CaptureRoute(errorFormat?: ErrorFormat) {
-  return RouteConfig({ [CAPTURE_CONFIG]: true, ...(errorFormat ? { [ERROR_FORMAT_CONFIG]: errorFormat } : {}) });
+export function CaptureRoute(errorFormat?: ErrorFormat, channel?: IngestChannel) {
+  return RouteConfig({ [CAPTURE_CONFIG]: true, ...(errorFormat ? { [ERROR_FORMAT_CONFIG]: errorFormat } : {}), ...(channel ? { [INGEST_CHANNEL]: channel } : {}) });
 }
 
 const CAPTURE_MODES = ['write', 'root'];

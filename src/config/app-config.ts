@@ -47,6 +47,8 @@ export interface AppConfig {
   /** A MaxMind-format city database (GeoLite2/GeoIP2/DB-IP); undefined = the shipped DB-IP lite. */
   geoDbPath?: string;
   ingest: IngestConfig;
+  /** Set: GET /metrics requires `Authorization: Bearer <token>`. Unset: it is public. */
+  metricsToken?: string;
 }
 
 /** How long a connection may take to deliver a request, and stay idle between requests. */

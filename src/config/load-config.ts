@@ -21,7 +21,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(e, { whitelist: true });
   if (errors.length > 0) {
     const lines = errors.map((err) => {
-      const value = err.property.includes('SECRET') ? '(hidden)' : JSON.stringify(env[err.property]);
+      const value = err.property.includes('SECRET') || err.property.includes('TOKEN') ? '(hidden)' : JSON.stringify(env[err.property]);
       return `${err.property}=${value} ${reasons(err.property, err.constraints ?? {})}`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
@@ -95,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       bufferRows: e.INGEST_BUFFER_ROWS ?? 200_000,
       idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60 * 1000,
     },
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -16,7 +16,7 @@ export class ExportChartsService {
     const now = new Date();
     const statements = buildChartSql(query, { database: this.engine.database, now });
     const regexes = query.events.flatMap((e, i) => regexCandidates(e.filters, ['events', i, 'filters']));
-    const results = await Promise.all(statements.map((s) => this.engine.rows<ChartRow>(s, regexes)));
+    const results = await Promise.all(statements.map((s) => this.engine.rows<ChartRow>('chart', s, regexes)));
     return shapeChartResponse(results.flat(), query, now);
   }
 }

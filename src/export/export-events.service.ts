@@ -27,8 +27,8 @@ export class ExportEventsService {
     const page = q.page ?? 1;
     const sql = buildEventListSql({ ...query, limit, offset: (page - 1) * limit, cursor: q.cursor }, this.engine.database);
     const [rows, count] = await Promise.all([
-      this.engine.rows<ExportedEventDto>(sql.page, regexes),
-      this.engine.rows<{ total: string | number }>(sql.count, regexes),
+      this.engine.rows<ExportedEventDto>('events_page', sql.page, regexes),
+      this.engine.rows<{ total: string | number }>('events_count', sql.count, regexes),
     ]);
     const current = q.cursor === undefined ? page : sql.cursorPage;
     const { rows: data, nextCursor } = splitEventPage(rows, limit, current);

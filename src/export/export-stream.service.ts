@@ -59,7 +59,7 @@ export class ExportStreamService {
   private async *ndjson(query: EventQuery, regexes: RegexCandidate[], chunk: number): AsyncGenerator<string> {
     let after: EventStreamPosition | undefined;
     for (;;) {
-      const text = await this.engine.text(buildEventStreamSql(query, this.engine.database, after, chunk), regexes);
+      const text = await this.engine.text('events_stream', buildEventStreamSql(query, this.engine.database, after, chunk), regexes);
       if (text.length === 0) return;
       yield text;
       if (lineCount(text) < chunk) return;
@@ -71,7 +71,7 @@ export class ExportStreamService {
     let after: EventStreamPosition | undefined;
     let header = csvLine(EVENT_FIELDS);
     for (;;) {
-      const rows = await this.engine.rows<Record<string, unknown>>(buildEventStreamSql(query, this.engine.database, after, chunk), regexes);
+      const rows = await this.engine.rows<Record<string, unknown>>('events_stream', buildEventStreamSql(query, this.engine.database, after, chunk), regexes);
       yield header + rows.map((r) => csvLine(EVENT_FIELDS.map((f) => r[f]))).join('');
       header = '';
       if (rows.length < chunk) return;

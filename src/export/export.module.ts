@@ -11,5 +11,7 @@ import { ExportStreamService } from './export-stream.service';
 @Module({
   controllers: [ExportEventsController, ExportChartsController],
   providers: [EngineQueryService, EventQueryService, ExportEventsService, ExportSlotsService, ExportStreamService, ExportChartsService],
+  // For the metrics module, which times its statements.
+  exports: [EngineQueryService],
 })
 export class ExportModule {}

@@ -2,3 +2,5 @@ export * from './ingest.module';
 export * from './ingest.service';
 export * from './ingest.types';
 export * from './ingest-checks';
+export * from './ingest-counts';
+export { EventSinkService } from './event-sink.service';

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { EventSinkService } from './event-sink.service';
+import { IngestCounts } from './ingest-counts';
 import { IngestService } from './ingest.service';
 import { ProfilesService } from './profiles.service';
 import { SaltsService } from './salts.service';
 
 /** The ingestion pipeline, imported by every source module (track, capture). */
 @Module({
-  providers: [IngestService, EventSinkService, ProfilesService, SaltsService],
-  exports: [IngestService],
+  providers: [IngestService, EventSinkService, ProfilesService, SaltsService, IngestCounts],
+  // The counts and the writers are exported for the metrics module, which only reads them.
+  exports: [IngestService, IngestCounts, EventSinkService],
 })
 export class IngestModule {}

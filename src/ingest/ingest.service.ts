@@ -27,6 +27,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config';
 import { EventSinkService } from './event-sink.service';
 import { IdempotencyCache } from './idempotency';
+import { IngestCounts } from './ingest-counts';
 import type { EventOutcome, GroupUpdate, IngestSource, ProfileUpdate } from './ingest.types';
 import { ProfilesService } from './profiles.service';
 import { SaltsService } from './salts.service';
@@ -71,6 +72,7 @@ export class IngestService implements OnModuleInit {
     private readonly sink: EventSinkService,
     private readonly salts: SaltsService,
     private readonly profiles: ProfilesService,
+    private readonly counts: IngestCounts,
   ) {
     this.geoDbPath = config.geoDbPath;
     this.geo = new GeoLookup({ dbPath: config.geoDbPath });
@@ -143,7 +145,17 @@ export class IngestService implements OnModuleInit {
     const settled = await Promise.allSettled([write, ...repeats.map((r) => this.settleRepeat(r.p, r.earlier ?? write, outcomes))]);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
+    const counts = this.counts.byChannel[source.channel];
+    for (const o of outcomes) {
+      if (o.status === 'stored') counts.accepted++;
+      else counts[o.status]++;
+    }
     return outcomes;
+  }
+
+  /** Items of an answered request that were refused before reaching the pipeline (metrics). */
+  countRejected(source: IngestSource, items: number): void {
+    this.counts.byChannel[source.channel].rejected += items;
   }
 
   /** A repeated id: a duplicate once the earlier write succeeds; written anew if it failed. */

@@ -1,6 +1,18 @@
+/** The wire formats events arrive in: the `source` label of the ingestion metrics. */
+export const INGEST_CHANNELS = ['openpanel', 'posthog', 'segment', 'commanders_act'] as const;
+export type IngestChannel = (typeof INGEST_CHANNELS)[number];
+
+/**
+ * Fastify route config key naming the channel of an ingestion route
+ * (`@RouteConfig({ [INGEST_CHANNEL]: 'openpanel' })`): the handler's source and the metrics
+ * of requests refused before the handler (a 400 of the body schema, a 503) both read it.
+ */
+export const INGEST_CHANNEL = 'ingestChannel';
+
 /** Who sent a batch of events: decided by the adapter from the authenticated client. */
 export interface IngestSource {
   projectId: string;
+  channel: IngestChannel;
   /**
    * A secret was presented (server-side sender): bots are counted, `__revenue` is accepted,
    * and the event is not refused for its user agent.

@@ -17,7 +17,7 @@ export interface RequestContext {
 export function requestContext(req: FastifyRequest): RequestContext {
   const auth = req.auth!;
   return {
-    source: { projectId: auth.client.projectId!, trusted: auth.withSecret },
+    source: { projectId: auth.client.projectId!, trusted: auth.withSecret, channel: 'openpanel' },
     receivedAt: new Date(),
     ip: auth.ip,
     userAgent: firstHeader(req, 'user-agent') ?? '',

@@ -4,6 +4,7 @@ import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../auth';
+import { INGEST_CHANNEL } from '../ingest';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from './ingest-errors';
@@ -24,7 +25,7 @@ export class TrackController {
   @Post()
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BODY_SCHEMA })
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'trackEvent',
     summary: 'Track an event or change a profile',
@@ -48,7 +49,7 @@ export class TrackController {
   @Post('batch')
   @HttpCode(200)
   @RouteSchema({ body: TRACK_BATCH_SCHEMA })
-  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT, [BROWSER_CORS]: true })
+  @RouteConfig({ [BODY_LIMIT]: BATCH_BODY_LIMIT, [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'trackBatch',
     summary: 'Track up to 2000 items at once',

@@ -116,6 +116,7 @@ export class TrackService {
         else accepted++;
       });
     }
+    if (rejected.length > 0) this.ingest.countRejected(ctx.source, rejected.length);
     rejected.sort((a, b) => a.index - b.index);
     return { accepted, rejected };
   }

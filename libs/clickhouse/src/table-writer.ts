@@ -12,6 +12,19 @@ export interface RowInserter {
   insertCompactRows(table: string, columns: readonly string[], body: Buffer, token: string): Promise<void>;
 }
 
+/**
+ * What a writer reports as it works, for metrics. Called once per sync and per insert (never
+ * per row), so an observer may be anything cheap; the writer works the same without one.
+ */
+export interface WriterObserver {
+  /** An fdatasync of the write-ahead log ended (successfully or not), after `seconds`. */
+  synced(seconds: number): void;
+  /** An insert of `rows` rows into ClickHouse returned, after `seconds`. */
+  inserted(rows: number, seconds: number): void;
+  /** An insert failed (it is retried, or its requests fail without the log). */
+  insertFailed(): void;
+}
+
 /** Rows already serialised: JSONCompactEachRow lines, each ending in a newline. */
 export interface RowText {
   text: string;
@@ -199,8 +212,21 @@ export class TableWriter {
   private forceFlush = 0;
   private closed = false;
   private readonly progressWaiters = new Set<() => void>();
+  private observer: WriterObserver | undefined;
 
   constructor(private readonly options: TableWriterOptions) {}
+
+  /** Reports syncs and inserts to `observer` from now on. */
+  observe(observer: WriterObserver): void {
+    this.observer = observer;
+  }
+
+  /** Bytes in the write-ahead log's files (0 without the log). */
+  get logBytes(): number {
+    let bytes = 0;
+    for (const segment of this.segments) bytes += segment.bytes;
+    return bytes;
+  }
 
   get columns(): readonly string[] {
     return this.options.columns;
@@ -385,7 +411,9 @@ export class TableWriter {
       this.coveredSeq = watermark;
       this.syncsInFlight++;
       segment.syncsInFlight++;
+      const started = performance.now();
       fdatasync(segment.fd!, (error) => {
+        this.observer?.synced((performance.now() - started) / 1000);
         this.syncsInFlight--;
         segment.syncsInFlight--;
         if (error) this.syncFailed(segment, error);
@@ -619,11 +647,18 @@ export class TableWriter {
   }
 
   private async insertRange(segment: Segment, body: Buffer, from: number, to: number): Promise<void> {
-    await this.insert(body, `${segment.name}:${from}:${to}`);
+    await this.insert(body, to - from, `${segment.name}:${from}:${to}`);
   }
 
-  private insert(body: Buffer, token: string): Promise<void> {
-    return this.options.inserter.insertCompactRows(this.options.table, this.options.columns, body, token);
+  private async insert(body: Buffer, rows: number, token: string): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.options.inserter.insertCompactRows(this.options.table, this.options.columns, body, token);
+    } catch (error) {
+      this.observer?.insertFailed();
+      throw error;
+    }
+    this.observer?.inserted(rows, (performance.now() - started) / 1000);
   }
 
   private async shipDirect(): Promise<void> {
@@ -640,7 +675,7 @@ export class TableWriter {
     try {
       // A token of its own: with a deduplication window, ClickHouse would otherwise drop a
       // block whose content equals a recent one, and these rows were never inserted before.
-      await this.insert(Buffer.from(batch.map((w) => w.rows.text).join('')), `direct:${randomUUID()}`);
+      await this.insert(Buffer.from(batch.map((w) => w.rows.text).join('')), rows, `direct:${randomUUID()}`);
     } catch (error) {
       // Nothing was acknowledged: fail these requests so their clients retry.
       for (const w of batch) w.reject(error);

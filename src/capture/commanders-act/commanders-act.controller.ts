@@ -21,7 +21,7 @@ export class CommandersActController {
 
   @Post()
   @HttpCode(200)
-  @CaptureRoute(trackingApiErrorFormat)
+  @CaptureRoute(trackingApiErrorFormat, 'commanders_act')
   @ApiOperation({
     operationId: 'commandersActEvent',
     summary: 'Send an event (Commanders Act HTTP Tracking API v2, or v1)',

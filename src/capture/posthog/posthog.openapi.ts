@@ -86,7 +86,7 @@ const EXAMPLES: Record<PosthogBody, ExamplesObject> = {
  */
 export function PosthogCaptureOperation(operationId: string, summary: string, method: 'GET' | 'POST', body: PosthogBody = 'events') {
   return applyDecorators(
-    CaptureRoute(posthogErrorFormat),
+    CaptureRoute(posthogErrorFormat, 'posthog'),
     ApiOperation({
       operationId,
       summary,

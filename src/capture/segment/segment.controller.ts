@@ -31,7 +31,7 @@ const EXAMPLES = {
 
 function Call(operationId: string, summary: string, fields: Record<string, object>, limit: string, example: object) {
   return applyDecorators(
-    CaptureRoute(trackingApiErrorFormat),
+    CaptureRoute(trackingApiErrorFormat, 'segment'),
     ApiOperation({ operationId, summary, description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.` }),
     ApiBody({
       schema: {

@@ -3,6 +3,7 @@ import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swag
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
+import { INGEST_CHANNEL } from '../../ingest';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { DeviceIdResponseDto } from '../dto/device-id.response.dto';
@@ -19,7 +20,7 @@ export class DeviceIdController {
   constructor(private readonly legacy: LegacyService) {}
 
   @Get('device-id')
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'fetchDeviceId',
     summary: 'The device id and live session of the caller',

@@ -3,6 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
+import { INGEST_CHANNEL } from '../../ingest';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from '../ingest-errors';
@@ -21,7 +22,7 @@ export class EventController {
   @Post()
   @HttpCode(202)
   @RouteSchema({ body: EVENT_BODY_SCHEMA })
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'legacyTrackEvent',
     summary: 'Track an event (legacy)',

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
+import { INGEST_CHANNEL } from '../../ingest';
 import { ApiErrors, type ErrorSpec } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from '../ingest-errors';
@@ -33,7 +34,7 @@ export class ProfileController {
   @Post()
   @HttpCode(202)
   @RouteSchema({ body: PROFILE_BODY_SCHEMA })
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'identifyProfile',
     summary: 'Create or update a profile (legacy)',
@@ -50,7 +51,7 @@ export class ProfileController {
   @Post('increment')
   @HttpCode(202)
   @RouteSchema({ body: PROFILE_CHANGE_SCHEMA })
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'incrementProfile',
     summary: 'Add to a numeric profile property (legacy)',
@@ -67,7 +68,7 @@ export class ProfileController {
   @Post('decrement')
   @HttpCode(202)
   @RouteSchema({ body: PROFILE_CHANGE_SCHEMA })
-  @RouteConfig({ [BROWSER_CORS]: true })
+  @RouteConfig({ [BROWSER_CORS]: true, [INGEST_CHANNEL]: 'openpanel' })
   @ApiOperation({
     operationId: 'decrementProfile',
     summary: 'Subtract from a numeric profile property (legacy)',
