@@ -39,7 +39,7 @@ export class ExportStreamService {
    * (the reply then destroys the stream).
    */
   async open(project: ProjectEntity, q: ExportEventsQueryDto, format: StreamFormat, clientId: string, chunk = EVENT_STREAM_CHUNK): Promise<Readable> {
-    const extra = (q.includes ?? []).findIndex((i) => i !== 'properties');
+    const extra = (q.includes ?? []).findIndex((i) => i === 'profile' || i === 'meta');
     if (extra >= 0) throw ApiError.badRequest('Invalid query parameters', [{ path: ['includes', extra], message: 'Streams carry the event columns only' }]);
     const release = this.slots.acquire(clientId);
     try {

@@ -100,6 +100,8 @@ describe('chart SQL on the embedded engine', () => {
   const cases: [string, Filter, (e: FixtureEvent) => boolean][] = [
     ['is (any of)', { name: 'country', operator: 'is', value: ['Germany', 'France'] }, (e) => ['Germany', 'France'].includes(e.country)],
     ['isNot (none of)', { name: 'country', operator: 'isNot', value: ['Germany', ''] }, (e) => !['Germany', ''].includes(e.country)],
+    ['country by ISO code or name (OpenPanel stores codes there)', { name: 'country', operator: 'is', value: ['DE', 'fr', 'United States'] }, (e) => ['Germany', 'France', 'United States'].includes(e.country)],
+    ['country isNot by code', { name: 'country', operator: 'isNot', value: ['DE'] }, (e) => e.country !== 'Germany'],
     ['contains', { name: 'path', operator: 'contains', value: ['docs'] }, (e) => e.path.includes('docs')],
     ['doesNotContain', { name: 'path', operator: 'doesNotContain', value: ['docs', 'pricing'] }, (e) => !e.path.includes('docs') && !e.path.includes('pricing')],
     ['startsWith', { name: 'path', operator: 'startsWith', value: ['/docs/'] }, (e) => e.path.startsWith('/docs/')],
@@ -121,7 +123,7 @@ describe('chart SQL on the embedded engine', () => {
   });
 
   it('the hostile filter really matched something', async () => {
-    const res = await chart(query({ range: '30d', events: [{ name: '*', segment: 'event', filters: [cases[12][1]] }] }));
+    const res = await chart(query({ range: '30d', events: [{ name: '*', segment: 'event', filters: [cases[14][1]] }] }));
     expect(res.series[0].metrics.sum).toBeGreaterThan(0);
   });
 

@@ -134,13 +134,23 @@ describe('compileFilter', () => {
     const bag = new ParamBag();
     const c = compileFilters(
       [
-        { name: 'country', operator: 'is', value: ['DE'] },
+        { name: 'country', operator: 'is', value: ['Germany'] },
         { name: 'profile.email', operator: 'isNotNull', value: [] },
       ],
       bag,
       ['filters'],
     );
     expect(c).toEqual({ sql: "(e.country = {p0:String}) AND (NOT (p.email = ''))", profile: true });
+  });
+
+  it('country: a two-letter value also matches the ISO code (OpenPanel stores codes there), upper-cased', () => {
+    const bag = new ParamBag();
+    expect(compileFilter({ name: 'country', operator: 'is', value: ['de', 'France'] }, bag, [])!.sql).toBe(
+      '(e.country IN ({p0:String}, {p1:String}) OR e.country_code = {p2:String})',
+    );
+    expect(bag.params).toMatchObject({ p0: 'de', p1: 'France', p2: 'DE' });
+    expect(compileFilter({ name: 'country', operator: 'isNot', value: ['DE'] }, new ParamBag(), [])!.sql).toBe('(e.country != {p0:String} AND e.country_code != {p1:String})');
+    expect(compileFilter({ name: 'country', operator: 'contains', value: ['DE'] }, new ParamBag(), [])!.sql).toBe('position(e.country, {p0:String}) > 0');
   });
 });
 

@@ -80,7 +80,23 @@ export function compileFilter(filter: Filter, bag: ParamBag, path: Path): Compil
     if (positive) return wrap(`NOT arrayExists(_g -> ${predicate(element, positive, vals, bag, path)}, ${field.sql})`);
     return wrap(`arrayExists(_g -> ${predicate(element, op, vals, bag, path)}, ${field.sql})`);
   }
+  if (filter.name === 'country' && (op === 'is' || op === 'isNot')) return wrap(countryPredicate(field, op, vals, bag, path));
   return wrap(predicate(field, op, vals, bag, path));
+}
+
+const COUNTRY_CODE = /^[A-Za-z]{2}$/;
+
+/**
+ * `country` holds the English name, as the seed documents ("United States"); OpenPanel's own
+ * code stores the ISO code there, so its clients filter with `country is DE`. A value of two
+ * letters (no country's name is that short) also matches `country_code`, so both forms work.
+ */
+function countryPredicate(field: ResolvedField, op: 'is' | 'isNot', vals: string[], bag: ParamBag, path: Path): string {
+  const codes = vals.filter((v) => COUNTRY_CODE.test(v)).map((v) => v.toUpperCase());
+  const byName = predicate(field, op, vals, bag, path);
+  if (codes.length === 0) return byName;
+  const byCode = predicate(resolveField('country_code', bag, path), op, codes, bag, path);
+  return op === 'is' ? `(${byName} OR ${byCode})` : `(${byName} AND ${byCode})`;
 }
 
 function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag: ParamBag, path: Path): string {

@@ -20,6 +20,7 @@ export interface FixtureEvent {
   session_id: string;
   path: string;
   country: string;
+  country_code: string;
   browser: string;
   revenue: number;
   duration: number;
@@ -42,6 +43,7 @@ export const OTHER_PROJECT = 'proj_other';
 
 const NAMES = ['screen_view', 'screen_view', 'click', 'purchase'];
 const COUNTRIES = ['Germany', 'France', 'United States', ''];
+const COUNTRY_CODES: Record<string, string> = { Germany: 'DE', France: 'FR', 'United States': 'US', '': '' };
 const PATHS = ['/', '/pricing', '/docs/intro', '/docs/api', "/o'brien"];
 const TOTALS = ['12.5', '3', '-4', '100', 'abc', '', undefined];
 const UTM = ['google', 'newsletter', undefined];
@@ -80,6 +82,7 @@ export function makeEvents(from: Date, to: Date, count: number, seed = 42): Fixt
       session_id: rand() < 0.9 ? `s${Math.floor(rand() * 40)}` : '',
       path: pick(PATHS),
       country: pick(COUNTRIES),
+      country_code: '',
       browser: pick(['Chrome', 'Firefox', 'Safari']),
       revenue: rand() < 0.3 ? Math.floor(rand() * 5000) : 0,
       duration: Math.floor(rand() * 1000),
@@ -87,6 +90,7 @@ export function makeEvents(from: Date, to: Date, count: number, seed = 42): Fixt
       created_at: at,
     });
   }
+  for (const e of out) e.country_code = COUNTRY_CODES[e.country];
   // Two events at the very same instant, so ordering must fall back to the id.
   const tie = { ...out[out.length - 1], project_id: PROJECT, created_at: new Date('2024-04-02T08:00:00.000Z') };
   out.push({ ...tie, id: '00000000-0000-4000-a000-000000000001' }, { ...tie, id: 'ffffffff-0000-4000-a000-000000000002' });

@@ -6,7 +6,32 @@ import { ChartFilterDto, MAX_EVENT_NAME } from './chart-definition.dto';
 import { ProjectQueryDto } from './project-query.dto';
 import { integer, JsonArrayQuery, stringList } from './query-transforms';
 
-export const EVENT_INCLUDES = ['profile', 'meta', 'properties'] as const;
+/**
+ * OpenPanel returns some event columns only when `includes` names them; here every column is
+ * always in the answer, so those keys are accepted and change nothing (a request written for
+ * OpenPanel gets what it asked for, and more).
+ */
+export const COLUMN_INCLUDES = [
+  'properties',
+  'region',
+  'longitude',
+  'latitude',
+  'osVersion',
+  'browserVersion',
+  'device',
+  'brand',
+  'model',
+  'origin',
+  'referrer',
+  'referrerName',
+  'referrerType',
+  'importedAt',
+  'sdkName',
+  'sdkVersion',
+  'revenue',
+  'groups',
+] as const;
+export const EVENT_INCLUDES = ['profile', 'meta', ...COLUMN_INCLUDES] as const;
 export type EventInclude = (typeof EVENT_INCLUDES)[number];
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const;
@@ -82,7 +107,8 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({
-    description: '`profile` adds each event\'s profile, `meta` its event description; `properties` are always included. Repeated, comma-separated or a JSON array.',
+    description:
+      '`profile` adds each event\'s profile, `meta` its event description. The other keys name event columns, which OpenPanel returns only when asked: here every column (`properties` too) is always in the answer, so they are accepted and change nothing. Repeated, comma-separated or a JSON array.',
     enum: EVENT_INCLUDES,
     isArray: true,
     example: ['profile', 'meta'],
