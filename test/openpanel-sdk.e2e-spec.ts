@@ -43,4 +43,33 @@ describe('@openpanel/sdk against this server', () => {
     // The SDK remembers the identified profile and attaches it to later events.
     expect(await rs.json()).toEqual([{ name: 'sdk_event', profile_id: 'sdk-user', sdk_name: 'node', properties: { plan: 'pro', 'nested.a': '1' } }]);
   });
+
+  it('the options a user sets: apiUrl, clientId, clientSecret, global properties, profileId, filter, disabled (then ready)', async () => {
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const options = { clientId: p.writeClient.id, clientSecret: p.writeClient.secret, apiUrl: `http://127.0.0.1:${port}` };
+    // filter: a payload it refuses is never sent.
+    const sdk = new OpenPanel({ ...options, filter: (payload) => !(payload.type === 'track' && payload.payload.name === 'opt_filtered') });
+    sdk.setGlobalProperties({ app_version: '2.4.0', env: 'test' });
+    await sdk.identify({ profileId: 'opt-user' });
+    await sdk.track('opt_tracked', { plan: 'team' });
+    await sdk.track('opt_filtered');
+    // disabled: events wait in the queue until ready().
+    const later = new OpenPanel({ ...options, disabled: true });
+    void later.track('opt_queued');
+    await drainEvents(t);
+    const ch = t.app.get(ClickhouseService);
+    const names = async () => {
+      await drainEvents(t);
+      const rs = await ch.client.query({
+        query: `SELECT name, profile_id, properties FROM ${ch.table('events')} WHERE project_id = {p:String} AND startsWith(name, 'opt_') ORDER BY name`,
+        query_params: { p: p.id },
+        format: 'JSONEachRow',
+      });
+      return rs.json<{ name: string; profile_id: string; properties: Record<string, string> }>();
+    };
+    expect(await names()).toEqual([{ name: 'opt_tracked', profile_id: 'opt-user', properties: { app_version: '2.4.0', env: 'test', plan: 'team' } }]);
+    later.ready();
+    for (let i = 0; i < 50 && (await names()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await names()).map((r) => r.name)).toEqual(['opt_queued', 'opt_tracked']);
+  });
 });
