@@ -130,6 +130,8 @@ describe('OpenPanel wire compatibility', () => {
   // The seeds' examples have run by now: their `my_event` (sent from a server, so no country)
   // is the fourth event of the project.
   describe('parameters OpenPanel accepts beyond the seeds', () => {
+    beforeAll(() => drainEvents(t));
+
     it('includes: the column keys OpenPanel needs to return a column are accepted (every column is always here), in JSON and streams; unknown keys still 400', async () => {
       const keys = 'region,longitude,latitude,osVersion,browserVersion,device,brand,model,origin,referrer,referrerName,referrerType,importedAt,sdkName,sdkVersion,revenue,groups,properties';
       const page = await exportEvents(`includes=${keys},profile`);
@@ -164,6 +166,12 @@ describe('OpenPanel wire compatibility', () => {
       const profile = await exportEvents('profileId=123');
       expect(profile.statusCode).toBe(200);
       expect(profile.json().data).toEqual([]);
+      // A project whose id looks like a number is found by it.
+      const numeric = await createProject(t, { name: '2024' });
+      expect(numeric.id).toBe('2024');
+      const read = await t.app.inject({ method: 'GET', url: '/export/events?projectId=2024', headers: authHeaders(t.root) });
+      expect(read.statusCode).toBe(200);
+      expect(read.json().meta.totalCount).toBe(0);
     });
   });
 });
