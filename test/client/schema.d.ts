@@ -3549,8 +3549,8 @@ export interface operations {
                 page?: number;
                 /** @description Events per page (JSON only; streams have no limit) */
                 limit?: number;
-                /** @description `profile` adds each event's profile, `meta` its event description; `properties` are always included. Repeated, comma-separated or a JSON array. */
-                includes?: ("profile" | "meta" | "properties")[];
+                /** @description `profile` adds each event's profile, `meta` its event description. The other keys name event columns, which OpenPanel returns only when asked: here every column (`properties` too) is always in the answer, so they are accepted and change nothing. Repeated, comma-separated or a JSON array. */
+                includes?: ("profile" | "meta" | "properties" | "region" | "longitude" | "latitude" | "osVersion" | "browserVersion" | "device" | "brand" | "model" | "origin" | "referrer" | "referrerName" | "referrerType" | "importedAt" | "sdkName" | "sdkVersion" | "revenue" | "groups")[];
                 /** @description Keyset paging: `meta.cursor` of the previous page. Deep pages cost what the first does; combine with page 1 only. */
                 cursor?: string;
                 /** @description `json` (default): one page. `ndjson` / `csv`: every matching event, newest first, streamed without a page limit. Also chosen by `Accept: application/x-ndjson` or `text/csv`; this parameter wins. */

@@ -8,14 +8,14 @@ const whereOf = (sql: string) => sql.slice(sql.indexOf(' WHERE '), sql.search(/ 
 
 describe('buildEventListSql', () => {
   it('pages newest first with the id as tie-breaker, and counts under the same predicate', () => {
-    const { page, count } = buildEventListSql({ ...base, events: ['a', 'b'], profileIds: ['u1'], start: '2024-04-15', end: '2024-04-18', filters: [{ name: 'country', operator: 'is', value: ['DE'] }], offset: 100 }, 'db');
+    const { page, count } = buildEventListSql({ ...base, events: ['a', 'b'], profileIds: ['u1'], start: '2024-04-15', end: '2024-04-18', filters: [{ name: 'country', operator: 'is', value: ['Germany'] }], offset: 100 }, 'db');
     expect(page.sql).toContain('ORDER BY e.created_at DESC, toString(e.id) DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}');
     expect(whereOf(page.sql)).toBe(whereOf(count.sql));
     expect(whereOf(count.sql)).toBe(
       " WHERE e.project_id = {projectId:String} AND e.created_at >= {start:DateTime64(3, 'UTC')} AND e.created_at < {end:DateTime64(3, 'UTC')} AND e.name IN ({p0:String}, {p1:String}) AND e.profile_id IN ({p2:String}) AND (e.country = {p3:String})",
     );
     // Bare dates cover whole days of the project's calendar, end included.
-    expect(count.params).toMatchObject({ start: '2024-04-14 22:00:00.000', end: '2024-04-18 22:00:00.000', p0: 'a', p3: 'DE' });
+    expect(count.params).toMatchObject({ start: '2024-04-14 22:00:00.000', end: '2024-04-18 22:00:00.000', p0: 'a', p3: 'Germany' });
     // One row past the limit says whether another page follows.
     expect(page.params).toMatchObject({ limit: '51', offset: '100' });
   });
