@@ -81,6 +81,15 @@ describe('GET /metrics (Prometheus)', () => {
     expect(rejected).toBe(1);
   });
 
+  it('a wrong secret counts as a refused request (unauthorized), by source', async () => {
+    const wrong = { 'openpanel-client-id': p.writeClient.id, 'openpanel-client-secret': `sec_${'0'.repeat(40)}` };
+    const refused = { source: 'openpanel', reason: 'unauthorized' };
+    expect(await delta('ingest_requests_refused_total', refused, async () => expect((await track({ type: 'track', payload: { name: 'nope' } }, wrong)).statusCode).toBe(401))).toBe(1);
+    const posthog = { source: 'posthog', reason: 'unauthorized' };
+    const capture = () => t.app.inject({ method: 'POST', url: '/batch/', headers: { 'content-type': 'application/json' }, payload: { api_key: `${p.writeClient.id}:sec_${'0'.repeat(40)}`, batch: [{ event: 'nope', distinct_id: 'u' }] } });
+    expect(await delta('ingest_requests_refused_total', posthog, async () => expect((await capture()).statusCode).toBe(401))).toBe(1);
+  });
+
   it("a bot's user agent from a sender without secret counts under bots", async () => {
     const headers = { 'openpanel-client-id': pub.id, 'openpanel-client-secret': '', 'user-agent': GOOGLEBOT };
     expect(await delta('ingest_events_total', events('openpanel', 'bot'), async () => expect((await track({ type: 'track', payload: { name: 'crawl' } }, headers)).statusCode).toBe(202))).toBe(1);

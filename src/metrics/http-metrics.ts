@@ -13,15 +13,17 @@ export const UNMATCHED_ROUTE = 'unmatched';
 const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Why an ingestion request was refused as a whole, by its status. */
-type RefusalReason = 'invalid' | 'throttled' | 'unavailable';
+type RefusalReason = 'invalid' | 'unauthorized' | 'throttled' | 'unavailable';
 const REFUSAL_BY_STATUS: ReadonlyMap<number, RefusalReason> = new Map([
   [400, 'invalid'],
+  [401, 'unauthorized'],
+  [403, 'unauthorized'],
   [413, 'invalid'],
   [415, 'invalid'],
   [429, 'throttled'],
   [503, 'unavailable'],
 ]);
-const REFUSAL_REASONS: readonly RefusalReason[] = ['invalid', 'throttled', 'unavailable'];
+const REFUSAL_REASONS: readonly RefusalReason[] = ['invalid', 'unauthorized', 'throttled', 'unavailable'];
 
 type Observe = (seconds: number) => void;
 
@@ -42,11 +44,11 @@ export class HttpMetrics {
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsService) {
     const registers = [metrics.registry];
     metrics.registry.registerMetric(this.duration.asMetric());
-    for (const channel of INGEST_CHANNELS) this.refused[channel] = { invalid: 0, throttled: 0, unavailable: 0 };
+    for (const channel of INGEST_CHANNELS) this.refused[channel] = { invalid: 0, unauthorized: 0, throttled: 0, unavailable: 0 };
     const refused = this.refused;
     new Counter({
       name: 'ingest_requests_refused_total',
-      help: 'Ingestion requests answered with an error as a whole: invalid (400, 413, 415), throttled (429), unavailable (503: saturated, shutting down or a store down)',
+      help: 'Ingestion requests answered with an error as a whole: invalid (400, 413, 415), unauthorized (401, 403: a wrong key or secret, a foreign origin), throttled (429), unavailable (503: saturated, shutting down or a store down)',
       labelNames: ['source', 'reason'],
       registers,
       collect() {
