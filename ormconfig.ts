@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, startEmbeddedPostgres } from './libs/database/src';
-import { dataPath, loadConfig } from './src/config';
+import { databaseLocation, loadConfig } from './src/config';
 
 /**
  * The DataSource the TypeORM CLI uses (`npm run migration:generate|run|revert`). Same
@@ -8,8 +8,8 @@ import { dataPath, loadConfig } from './src/config';
  * the server first in that case.
  */
 async function cliDataSource(): Promise<DataSource> {
-  const config = loadConfig();
-  const url = config.databaseUrl ?? (await startEmbeddedPostgres(dataPath(config, 'pg'), { maxConnections: 1 })).url;
+  const where = databaseLocation(loadConfig());
+  const url = where.url ?? (await startEmbeddedPostgres(where.embeddedDir, { maxConnections: 1 })).url;
   return new DataSource(buildDataSourceOptions({ url, poolSize: 1 }));
 }
 

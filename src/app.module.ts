@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClickhouseModule } from '@app/clickhouse';
 import { DatabaseModule } from '@app/database';
 import { AuthModule } from './auth';
 import { CaptureModule } from './capture/capture.module';
-import { type AppConfig, ConfigModule } from './config';
+import { type AppConfig, ConfigModule, databaseLocation } from './config';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest';
 import { ExportModule } from './export/export.module';
@@ -23,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.register(config),
-        DatabaseModule.forRoot({ url: config.databaseUrl, embeddedDir: join(config.dataDir, 'pg'), poolSize: config.databasePoolSize }),
+        DatabaseModule.forRoot({ ...databaseLocation(config), poolSize: config.databasePoolSize }),
         ClickhouseModule.forRoot({
           url: config.clickhouseUrl,
           path: config.chdbPath,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
-import { type ClientEntity, type ClientMode, ClientEntity as ClientTable } from '@app/database';
+import { ClientEntity, type ClientMode, ProjectStore } from '@app/database';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { AuthClient } from './auth.types';
 import { generateSecret, hashSecret, secretFingerprint, verifySecret } from './secret';
@@ -47,8 +47,21 @@ export class ClientsService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly projects: ProjectStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Whether the client `id` exists; without an id, whether any client does. */
+  exists(id?: string): Promise<boolean> {
+    const repo = this.dataSource.getRepository(ClientEntity);
+    return id === undefined ? repo.exists() : repo.existsBy({ id });
+  }
+
+  /** Forgets every client of a project (its CORS list or its deletion changed). */
+  async forgetClientsOf(projectId: string): Promise<void> {
+    const clients = await this.dataSource.getRepository(ClientEntity).find({ select: { id: true }, where: { projectId } });
+    for (const c of clients) this.invalidate(c.id);
+  }
 
   findForAuth(id: string): Promise<AuthClient | null> {
     const now = Date.now();
@@ -134,7 +147,7 @@ export class ClientsService {
 
   async create(input: NewClient): Promise<{ client: ClientEntity; secret: string }> {
     const secret = input.secret ?? generateSecret();
-    const repo = this.dataSource.getRepository(ClientTable);
+    const repo = this.dataSource.getRepository(ClientEntity);
     const entity = repo.create({
       ...(input.id ? { id: input.id } : {}),
       name: input.name,
@@ -150,35 +163,21 @@ export class ClientsService {
   }
 
   private async load(id: string): Promise<AuthClient | null> {
-    const rows: Array<{
-      id: string;
-      name: string;
-      mode: ClientMode;
-      organization_id: string;
-      project_id: string | null;
-      public: boolean;
-      secret_hash: string;
-      cors: string[] | null;
-      delete_at: Date | null;
-    }> = await this.dataSource.query(
-      `SELECT c.id, c.name, c.mode, c.organization_id, c.project_id, c.public, c.secret_hash, p.cors, p.delete_at
-         FROM clients c LEFT JOIN projects p ON p.id = c.project_id
-        WHERE c.id = $1`,
-      [id],
-    );
-    const row = rows[0];
-    if (row) this.known.set(id, true);
+    const row = await this.dataSource.getRepository(ClientEntity).findOneBy({ id });
+    if (!row) return null;
+    this.known.set(id, true);
+    const project = row.projectId === null ? null : await this.projects.authView(row.projectId);
     // A client of a project being deleted stops working at once.
-    if (!row || row.delete_at !== null) return null;
+    if (project?.deleteAt) return null;
     return {
       id: row.id,
       name: row.name,
       mode: row.mode,
-      organizationId: row.organization_id,
-      projectId: row.project_id,
+      organizationId: row.organizationId,
+      projectId: row.projectId,
       public: row.public,
-      secretHash: row.secret_hash,
-      projectCors: row.cors ?? [],
+      secretHash: row.secretHash,
+      projectCors: project?.cors ?? [],
     };
   }
 

@@ -8,4 +8,3 @@ export * from './project-access.service';
 export * from './client-ip';
 export * from './headers';
 export * from './origin';
-export { DEFAULT_ORGANIZATION_ID } from './root-client.bootstrap';

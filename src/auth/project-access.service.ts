@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
 import { ApiError } from '@app/common';
-import { ProjectEntity } from '@app/database';
+import { type ProjectEntity, ProjectStore } from '@app/database';
 import type { AuthContext } from './auth.types';
 
 /** Which project a read (export) request may see. */
 @Injectable()
 export class ProjectAccessService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly projects: ProjectStore) {}
 
   /**
    * A client bound to a project reads that project only (another id: 403). An
@@ -20,9 +19,7 @@ export class ProjectAccessService {
     if (bound && requested && requested !== bound) throw ApiError.forbidden('You do not have access to this project');
     const id = bound ?? requested;
     if (!id) throw ApiError.badRequest('projectId is required', [{ path: ['projectId'], message: 'Required' }]);
-    const project = await this.dataSource
-      .getRepository(ProjectEntity)
-      .findOneBy({ id, organizationId: client.organizationId, deleteAt: IsNull() });
+    const project = await this.projects.live(client.organizationId, id);
     if (!project) throw ApiError.notFound('Project not found');
     return project;
   }

@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ClientEntity, OrganizationEntity } from '@app/database';
+import { DEFAULT_ORGANIZATION_ID, ProjectStore } from '@app/database';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ClientsService } from './clients.service';
-
-export const DEFAULT_ORGANIZATION_ID = 'default';
 
 /**
  * First credentials. With ROOT_CLIENT_ID/ROOT_CLIENT_SECRET set, that root client is created
@@ -17,22 +14,15 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Bootstrap');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly projects: ProjectStore,
     private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const clientRepo = this.dataSource.getRepository(ClientEntity);
     const wanted = this.config.rootClient;
-    if (wanted ? await clientRepo.existsBy({ id: wanted.id }) : await clientRepo.exists()) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(OrganizationEntity)
-      .values({ id: DEFAULT_ORGANIZATION_ID, name: 'Default organization' })
-      .orIgnore()
-      .execute();
+    if (await this.clients.exists(wanted?.id)) return;
+    await this.projects.ensureDefaultOrganization();
     const { client, secret } = await this.clients.create({
       id: wanted?.id,
       secret: wanted?.secret,

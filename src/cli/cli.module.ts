@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@app/database';
 import { ClientsService } from '../auth/clients.service';
-import { type AppConfig, ConfigModule } from '../config';
+import { type AppConfig, ConfigModule, databaseLocation } from '../config';
 
 /** Only what the command line needs: PostgreSQL and the clients service (no HTTP, no ClickHouse). */
 @Module({})
@@ -12,7 +11,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.register(config),
-        DatabaseModule.forRoot({ url: config.databaseUrl, embeddedDir: join(config.dataDir, 'pg'), poolSize: 2, attach: true }),
+        DatabaseModule.forRoot({ ...databaseLocation(config), poolSize: 2, attach: true }),
       ],
       providers: [ClientsService],
     };

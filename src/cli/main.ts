@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { CLIENT_MODES, type ClientMode, OrganizationEntity, ProjectEntity } from '@app/database';
+import { CLIENT_MODES, type ClientMode, DEFAULT_ORGANIZATION_ID, ProjectStore } from '@app/database';
 import { ClientsService } from '../auth/clients.service';
-import { DEFAULT_ORGANIZATION_ID } from '../auth/root-client.bootstrap';
 import { loadConfig } from '../config';
 import { CliModule } from './cli.module';
 
@@ -50,14 +48,14 @@ async function main(): Promise<void> {
   // what an operator needs, and main() prints it.
   const app = await NestFactory.createApplicationContext(CliModule.register(loadConfig()), { logger: false, abortOnError: false });
   try {
-    const dataSource = app.get(DataSource);
+    const projects = app.get(ProjectStore);
     let organizationId = DEFAULT_ORGANIZATION_ID;
     if (values.project) {
-      const project = await dataSource.getRepository(ProjectEntity).findOneBy({ id: values.project });
+      const project = await projects.byId(values.project);
       if (!project) fail(`no project with id ${values.project}`);
       organizationId = project.organizationId;
     } else {
-      await dataSource.createQueryBuilder().insert().into(OrganizationEntity).values({ id: organizationId, name: 'Default organization' }).orIgnore().execute();
+      await projects.ensureDefaultOrganization();
     }
     const { client, secret } = await app.get(ClientsService).create({
       name: values.name ?? `${mode} client`,

@@ -83,3 +83,8 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export function dataPath(config: AppConfig, ...parts: string[]): string {
   return resolve(config.dataDir, ...parts);
 }
+
+/** Where PostgreSQL is: the server of `DATABASE_URL`, else the embedded database's directory. */
+export function databaseLocation(config: AppConfig): { url?: string; embeddedDir: string } {
+  return { url: config.databaseUrl, embeddedDir: dataPath(config, 'pg') };
+}

@@ -13,6 +13,5 @@ import { ReferencesService } from './references/references.service';
 @Module({
   controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
   providers: [ProjectsService, ProjectEventCountsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
-  exports: [ProjectsService],
 })
 export class ManageModule {}

@@ -222,24 +222,6 @@ export function buildEventStreamSql(
   };
 }
 
-/**
- * The current version of the given profiles of one project, in the shape of the `profile`
- * include. Fetched separately from the page so a page does not pay for a join it may not need.
- */
-export function buildProfilesSql(projectId: string, ids: string[], database: string): SqlStatement {
-  const bag = new ParamBag();
-  const unique = [...new Set(ids)].slice(0, MAX_EVENT_PAGE_SIZE);
-  const inList = unique.length > 0 ? unique.map((id) => bag.value(id)).join(', ') : "''";
-  const projectParam = bag.named('projectId', projectId, 'String');
-  return {
-    sql:
-      `SELECT id, first_name AS firstName, last_name AS lastName, email, avatar, is_external AS isExternal, properties, ` +
-      `concat(replaceOne(toString(created_at), ' ', 'T'), 'Z') AS createdAt FROM ${checkDatabase(database)}.profiles FINAL ` +
-      `WHERE project_id = ${projectParam} AND id IN (${inList}) ${settingsClause(EVENT_LIST_SETTINGS)}`,
-    params: bag.params,
-  };
-}
-
 /** How many events each of the given projects holds: `{ project_id, events }` rows, one per project that has any. */
 export function buildEventCountsSql(projectIds: string[], database: string): SqlStatement {
   const bag = new ParamBag();

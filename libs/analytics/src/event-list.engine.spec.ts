@@ -2,7 +2,7 @@ import type { ClickhouseService } from '@app/clickhouse';
 import { openEngine, runSql } from '../test/engine';
 import { eventRows, type FixtureEvent, localDay, makeEvents, makeProfiles, PROJECT, profileRows } from '../test/fixture';
 import { splitEventPage } from './cursor';
-import { buildEventListSql, buildEventStreamSql, buildProfilesSql, type EventListQuery } from './event-list-sql';
+import { buildEventListSql, buildEventStreamSql, type EventListQuery } from './event-list-sql';
 
 const TZ = 'Europe/Berlin';
 const events = makeEvents(new Date('2024-03-20T00:00:00Z'), new Date('2024-04-03T10:00:00Z'), 300, 7);
@@ -148,13 +148,5 @@ describe('event list SQL on the embedded engine', () => {
     expect(await ids([{ name: 'groups', operator: 'startsWith', value: ['team'] }])).toEqual(['1']);
     expect(await ids([{ name: 'groups', operator: 'doesNotContain', value: ['g'] }])).toEqual(['3']);
     expect(await ids([{ name: 'groups', operator: 'isNotNull', value: [] }])).toEqual(['1', '2']);
-  });
-
-  it('loads the newest version of profiles of this project only', async () => {
-    const rows = await runSql<{ id: string; email: string; firstName: string; properties: Record<string, string>; isExternal: boolean }>(ch, buildProfilesSql(PROJECT, ['user0', 'user1', 'user1', 'nobody'], ch.database));
-    expect(rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      expect.objectContaining({ id: 'user0', email: 'user0@example.com', firstName: 'First0', properties: { tier: 'gold' }, isExternal: true }),
-      expect.objectContaining({ id: 'user1', email: 'user1@example.com', properties: { tier: 'silver' } }),
-    ]);
   });
 });

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationS
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { ProjectStore } from './project-store';
 
 export interface DatabaseOptions {
   /** PostgreSQL server URL; undefined = embedded PGlite in `embeddedDir`. */
@@ -68,8 +69,9 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         { provide: DatabaseHandle, useFactory: () => openDatabase(options) },
         { provide: DataSource, useFactory: (h: DatabaseHandle) => h.dataSource, inject: [DatabaseHandle] },
+        ProjectStore,
       ],
-      exports: [DataSource],
+      exports: [DataSource, ProjectStore],
     };
   }
 

@@ -2,3 +2,4 @@ export * from './entities';
 export * from './embedded-postgres';
 export * from './data-source-options';
 export * from './database.module';
+export * from './project-store';

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource, LessThanOrEqual } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
-import { ProjectEntity } from '@app/database';
+import { ProjectStore } from '@app/database';
 
 /** How often each API node looks for projects whose grace period has ended. */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -23,7 +22,7 @@ export class ProjectPurgeService implements OnApplicationBootstrap, OnModuleDest
   private running?: Promise<string[]>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly projects: ProjectStore,
     private readonly clickhouse: ClickhouseService,
   ) {}
 
@@ -44,13 +43,10 @@ export class ProjectPurgeService implements OnApplicationBootstrap, OnModuleDest
   }
 
   private async purge(now: Date): Promise<string[]> {
-    const repo = this.dataSource.getRepository(ProjectEntity);
-    const due = await repo.find({ select: { id: true }, where: { deleteAt: LessThanOrEqual(now) } });
     const purged: string[] = [];
-    for (const { id } of due) {
+    for (const id of await this.projects.dueForPurge(now)) {
       for (const table of PROJECT_TABLES) await this.deleteRows(table, id);
-      const res = await repo.delete({ id, deleteAt: LessThanOrEqual(now) });
-      if (res.affected) {
+      if (await this.projects.deleteIfDue(id, now)) {
         purged.push(id);
         this.logger.log(`purged project ${id}`);
       }

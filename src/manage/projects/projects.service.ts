@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
 import { ApiError } from '@app/common';
-import { ClientEntity, ProjectEntity } from '@app/database';
+import { type ProjectChanges, type ProjectEntity, ProjectStore } from '@app/database';
 import { ClientsService } from '../../auth';
 import type { CreateProjectRequestDto } from './dto/create-project.request.dto';
 import type { UpdateProjectRequestDto } from './dto/update-project.request.dto';
@@ -16,18 +15,14 @@ export const PROJECT_DELETION_GRACE_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class ProjectsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly projects: ProjectStore,
     private readonly clients: ClientsService,
     private readonly eventCounts: ProjectEventCountsService,
   ) {}
 
-  private get repo() {
-    return this.dataSource.getRepository(ProjectEntity);
-  }
-
   /** The organisation's live projects, newest first, each with its `eventsCount`. */
   async list(organizationId: string): Promise<ProjectEntity[]> {
-    return this.withCounts(await this.repo.find({ where: { organizationId, deleteAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } }));
+    return this.withCounts(await this.projects.listLive(organizationId));
   }
 
   /** A project as `getManaged` finds it, with its `eventsCount`. */
@@ -38,7 +33,7 @@ export class ProjectsService {
 
   /** A live project of the organisation; anything else (another organisation's, scheduled for deletion) is 404. */
   async get(organizationId: string, id: string): Promise<ProjectEntity> {
-    const project = await this.repo.findOneBy({ id, organizationId, deleteAt: IsNull() });
+    const project = await this.projects.live(organizationId, id);
     if (!project) throw ApiError.notFound('Project not found');
     return project;
   }
@@ -48,39 +43,29 @@ export class ProjectsService {
    * restorable (the answer then shows `deleteAt`). Past its deletion time it is gone.
    */
   async getManaged(organizationId: string, id: string): Promise<ProjectEntity> {
-    const project = await this.repo.findOneBy([
-      { id, organizationId, deleteAt: IsNull() },
-      { id, organizationId, deleteAt: MoreThan(new Date()) },
-    ]);
+    const project = await this.projects.restorable(organizationId, id);
     if (!project) throw ApiError.notFound('Project not found');
     return project;
   }
 
   /** Creates the project and its first write client; the client's secret is returned once. */
   async create(organizationId: string, input: CreateProjectRequestDto): Promise<{ project: ProjectEntity; client: { id: string; secret: string } }> {
-    const repo = this.repo;
     const base = slugify(input.name);
     for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
       const id = attempt === 0 ? base : suffixed(base);
-      const inserted = await repo
-        .createQueryBuilder()
-        .insert()
-        .values({
-          id,
-          organizationId,
-          name: input.name,
-          domain: input.domain || null,
-          cors: cleanCors(input.cors ?? undefined),
-          crossDomain: input.crossDomain ?? false,
-          types: input.types ?? [],
-          timezone: input.timezone ?? null,
-        })
-        .orIgnore()
-        .returning('id')
-        .execute();
-      if (inserted.raw.length === 0) continue;
+      const inserted = await this.projects.insertIfFree({
+        id,
+        organizationId,
+        name: input.name,
+        domain: input.domain || null,
+        cors: cleanCors(input.cors ?? undefined),
+        crossDomain: input.crossDomain ?? false,
+        types: input.types ?? [],
+        timezone: input.timezone ?? null,
+      });
+      if (!inserted) continue;
       const { client, secret } = await this.clients.create({ name: 'First client', mode: 'write', organizationId, projectId: id });
-      const project = await repo.findOneByOrFail({ id });
+      const project = await this.projects.get(id);
       project.eventsCount = 0;
       return { project, client: { id: client.id, secret } };
     }
@@ -90,17 +75,17 @@ export class ProjectsService {
   /** Changes the given fields; any update of a project scheduled for deletion cancels the deletion. */
   async update(organizationId: string, id: string, input: UpdateProjectRequestDto): Promise<ProjectEntity> {
     const project = await this.getManaged(organizationId, id);
-    const changes: Partial<ProjectEntity> = { deleteAt: null };
+    const changes: ProjectChanges = { deleteAt: null };
     if (input.name !== undefined) changes.name = input.name;
     if (input.domain !== undefined) changes.domain = input.domain || null;
     if (input.cors !== undefined) changes.cors = cleanCors(input.cors ?? undefined);
     if (input.crossDomain !== undefined) changes.crossDomain = input.crossDomain ?? false;
     if (input.types !== undefined) changes.types = input.types ?? [];
     if (input.timezone !== undefined) changes.timezone = input.timezone;
-    await this.repo.update({ id: project.id }, changes);
+    await this.projects.update(project.id, changes);
     // The auth cache holds each client's project CORS list and whether the project is live.
-    await this.forgetClientsOf(project.id);
-    const [updated] = await this.withCounts([await this.repo.findOneByOrFail({ id: project.id })]);
+    await this.clients.forgetClientsOf(project.id);
+    const [updated] = await this.withCounts([await this.projects.get(project.id)]);
     return updated;
   }
 
@@ -117,13 +102,8 @@ export class ProjectsService {
   async scheduleDeletion(organizationId: string, id: string): Promise<void> {
     const project = await this.getManaged(organizationId, id);
     if (!project.deleteAt) {
-      await this.repo.update({ id: project.id, deleteAt: IsNull() }, { deleteAt: new Date(Date.now() + PROJECT_DELETION_GRACE_MS) });
+      await this.projects.markForDeletion(project.id, new Date(Date.now() + PROJECT_DELETION_GRACE_MS));
     }
-    await this.forgetClientsOf(project.id);
-  }
-
-  private async forgetClientsOf(projectId: string): Promise<void> {
-    const clients = await this.dataSource.getRepository(ClientEntity).find({ select: { id: true }, where: { projectId } });
-    for (const c of clients) this.clients.invalidate(c.id);
+    await this.clients.forgetClientsOf(project.id);
   }
 }

@@ -3,13 +3,6 @@ import { OrganizationEntity } from './organization.entity';
 
 export type ProjectType = 'website' | 'app' | 'backend';
 
-/** What a project refuses to ingest. */
-export interface ProjectFilters {
-  ips?: string[];
-  profileIds?: string[];
-  events?: string[];
-}
-
 
 @Entity('projects')
 export class ProjectEntity {
@@ -43,9 +36,6 @@ export class ProjectEntity {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   timezone: string | null;
-
-  @Column({ type: 'jsonb', default: () => "'{}'" })
-  filters: ProjectFilters;
 
   /** Lets browser clients without a secret send `__revenue`. */
   @Column({ name: 'allow_unsafe_revenue', type: 'boolean', default: false })
