@@ -15,7 +15,7 @@ export const RATE_LIMIT_KEY = 'rate-limit:name';
  * one), and before the pipes, so a refused request is not even validated.
  *
  * It is attached per controller by @RateLimit, not globally: a global interceptor wraps every
- * handler in an rxjs chain, which measured 10 to 20 % of /track, and ingestion carries no
+ * handler in an rxjs chain, a measurable share of /track (bench/README), and ingestion carries no
  * request budget by default (its opt-in one is IngestRateLimiter, checked by the guard).
  */
 @Injectable()

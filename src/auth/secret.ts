@@ -12,8 +12,8 @@ export function generateSecret(): string {
 /** scrypt hash stored as `salt.hash` in hex. */
 export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scryptAsync(secret, salt, KEY_LENGTH);
-  return `${salt.toString('hex')}.${hash.toString('hex')}`;
+  const derived = await scryptAsync(secret, salt, KEY_LENGTH);
+  return `${salt.toString('hex')}.${derived.toString('hex')}`;
 }
 
 /** Constant-time check of `secret` against a stored `salt.hash`. */

@@ -88,9 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       wal,
       flushRows: e.INGEST_FLUSH_ROWS ?? 50_000,
       // With the log, the interval only delays when queries see an event (the 200 came at
-      // the fsync), and fewer, larger inserts cost chDB less per row (alternating bench runs
-      // stored 13 to 29 % more events/s at 1 s than at 250 ms). Without it, requests wait
-      // for the insert, so it stays short.
+      // the fsync), and fewer, larger inserts cost chDB less per row (bench/README). Without
+      // it, requests wait for the insert, so it stays short.
       flushMs: e.INGEST_FLUSH_MS ?? (wal ? 1000 : 250),
       bufferRows: e.INGEST_BUFFER_ROWS ?? 200_000,
       idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60 * 1000,

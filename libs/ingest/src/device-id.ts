@@ -35,7 +35,7 @@ export const MAX_EXPLICIT_DEVICE_ID_LENGTH = 128;
  * Fields are NUL-separated so that moving characters between them changes the hash.
  */
 export function hashDeviceId(salt: string, userAgent: string, ip: string, projectId: string): string {
-  // The one-shot digest: a third of the cost of a Hash object per event.
+  // The one-shot digest costs far less per event than building a Hash object (bench/README).
   return hash('sha256', `${salt}\u0000${userAgent}\u0000${normalizeIp(ip) || ip.trim()}\u0000${projectId}`, 'hex');
 }
 

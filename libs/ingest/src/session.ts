@@ -12,9 +12,9 @@ export interface SessionState {
 }
 
 /**
- * Where session state lives between events: the process's memory (DESIGN: Redis shares
- * throttler counters, auth and dedupe keys, not sessions). Synchronous on purpose: it is read
- * and written for every event, and an await per event is a measurable share of ingestion.
+ * Where session state lives between events: the process's memory (Redis, when configured,
+ * holds only rate-limit counters). Synchronous on purpose: it is read and written for every
+ * event, and an await per event is a measurable share of ingestion.
  */
 export interface SessionStore {
   get(key: string): SessionState | undefined;
