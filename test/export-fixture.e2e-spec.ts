@@ -571,5 +571,17 @@ describe('Export API on a fixture sent through the pipeline', () => {
       expect(res.data.map((e: { name: string }) => e.name).sort()).toEqual(['after', 'after', 'before', 'before', 'before', 'own']);
       expect(res.meta.totalCount).toBe(6);
     });
+
+    it('the profile include of an event sent under an alias is the profile it stands for', async () => {
+      const p = await createProject(t, { name: 'Alias include' });
+      const send = (payload: object) => t.app.inject({ method: 'POST', url: '/track', headers: authHeaders(p.writeClient), payload });
+      expect((await send({ type: 'identify', payload: { profileId: 'user-9', email: 'nine@example.com' } })).statusCode).toBe(200);
+      expect((await send({ type: 'track', payload: { name: 'early', profileId: 'anon-9' } })).statusCode).toBe(200);
+      expect((await send({ type: 'alias', payload: { profileId: 'user-9', alias: 'anon-9' } })).statusCode).toBe(200);
+      await drainEvents(t);
+      const [event] = (await get(`/export/events?projectId=${p.id}&event=early&includes=profile`)).json().data;
+      expect(event.profileId).toBe('anon-9');
+      expect(event.profile).toEqual(expect.objectContaining({ id: 'user-9', email: 'nine@example.com' }));
+    });
   });
 });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { type EventListQuery, regexCandidates, type RegexCandidate } from '@app/analytics';
-import { ProfileAliasEntity, type ProjectEntity } from '@app/database';
+import { ProfileAliasStore, type ProjectEntity } from '@app/database';
 import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
 
 /** The predicate of a listing or stream, before paging. */
@@ -16,7 +15,7 @@ const MAX_ALIASES = 999;
  */
 @Injectable()
 export class EventQueryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly aliases: ProfileAliasStore) {}
 
   async build(project: ProjectEntity, q: ExportEventsQueryDto): Promise<{ query: EventQuery; regexes: RegexCandidate[] }> {
     const filters = (q.filters ?? []).map((f) => ({ name: f.name, operator: f.operator, value: f.value }));
@@ -35,12 +34,7 @@ export class EventQueryService {
 
   /** A profile's events include those sent under any of its aliases. */
   private async profileAndAliases(projectId: string, profileId: string): Promise<string[]> {
-    const aliases = await this.dataSource.getRepository(ProfileAliasEntity).find({
-      select: { alias: true },
-      where: { projectId, profileId },
-      order: { alias: 'ASC' },
-      take: MAX_ALIASES,
-    });
-    return [profileId, ...aliases.map((a) => a.alias).filter((a) => a !== profileId)];
+    const aliases = await this.aliases.aliasesOf(projectId, profileId, MAX_ALIASES);
+    return [profileId, ...aliases.filter((a) => a !== profileId)];
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { buildEventListSql, splitEventPage } from '@app/analytics';
 import { isPgText, longerThan } from '@app/common';
-import { EventMetaEntity, ProfileAliasEntity, ProfileEntity, type ProjectEntity } from '@app/database';
+import { EventMetaEntity, ProfileAliasStore, ProfileEntity, type ProjectEntity } from '@app/database';
 import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
 import type { EventMetaInfoDto, EventProfileDto, ExportedEventDto, ExportEventsResponseDto } from './dto/export-events.response.dto';
 import { EngineQueryService } from './engine-query.service';
@@ -19,6 +19,7 @@ export class ExportEventsService {
     private readonly engine: EngineQueryService,
     private readonly eventQuery: EventQueryService,
     private readonly dataSource: DataSource,
+    private readonly aliases: ProfileAliasStore,
   ) {}
 
   async list(project: ProjectEntity, q: ExportEventsQueryDto): Promise<ExportEventsResponseDto> {
@@ -52,9 +53,8 @@ export class ExportEventsService {
     const ids = [...new Set(events.map((e) => e.profileId).filter((id) => id !== '' && isPgText(id)))];
     const out = new Map<string, EventProfileDto>();
     if (ids.length === 0) return out;
-    const aliases = await this.dataSource.getRepository(ProfileAliasEntity).find({ where: { projectId, alias: In(ids) } });
     const target = new Map(ids.map((id) => [id, id]));
-    for (const a of aliases) target.set(a.alias, a.profileId);
+    for (const [alias, profileId] of await this.aliases.targetsOf(projectId, ids)) target.set(alias, profileId);
     const profiles = await this.dataSource.getRepository(ProfileEntity).find({ where: { projectId, id: In([...new Set([...ids, ...target.values()])]) } });
     const byId = new Map(profiles.map((p) => [p.id, p]));
     for (const [id, profileId] of target) {

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationS
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { ProfileAliasStore } from './profile-alias-store';
 import { ProjectStore } from './project-store';
 
 export interface DatabaseOptions {
@@ -70,8 +71,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         { provide: DatabaseHandle, useFactory: () => openDatabase(options) },
         { provide: DataSource, useFactory: (h: DatabaseHandle) => h.dataSource, inject: [DatabaseHandle] },
         ProjectStore,
+        ProfileAliasStore,
       ],
-      exports: [DataSource, ProjectStore],
+      exports: [DataSource, ProjectStore, ProfileAliasStore],
     };
   }
 
