@@ -1,6 +1,6 @@
 import type { ClickhouseService } from '@app/clickhouse';
-import { openEngine, runSql } from '../test/engine';
-import { type FixtureEvent, eventRows, localDay, localHour, localMonday, makeEvents, makeProfiles, OTHER_PROJECT, PROJECT, profileRows } from '../test/fixture';
+import { openEngineWith, runSql } from '../test/engine';
+import { type FixtureEvent, localDay, localHour, localMonday, makeEvents, makeProfiles, OTHER_PROJECT, PROJECT } from '../test/fixture';
 import { referenceFigures } from '../test/reference';
 import { buildChartSql, type ChartRow } from './chart-sql';
 import { type ChartResponse, shapeChartResponse } from './chart-response';
@@ -16,9 +16,7 @@ const profileOf = (e: FixtureEvent) => profiles.filter((p) => p.id === e.profile
 let ch: ClickhouseService;
 
 beforeAll(async () => {
-  ch = await openEngine();
-  await ch.client.insert({ table: ch.table('events'), values: eventRows(events), format: 'JSONEachRow' });
-  await ch.client.insert({ table: ch.table('profiles'), values: profileRows(profiles), format: 'JSONEachRow' });
+  ch = await openEngineWith(events, profiles);
 });
 
 afterAll(async () => {

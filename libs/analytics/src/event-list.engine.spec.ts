@@ -1,6 +1,6 @@
 import type { ClickhouseService } from '@app/clickhouse';
-import { openEngine, runSql } from '../test/engine';
-import { eventRows, type FixtureEvent, localDay, makeEvents, makeProfiles, PROJECT, profileRows } from '../test/fixture';
+import { openEngineWith, runSql } from '../test/engine';
+import { eventRows, type FixtureEvent, localDay, makeEvents, makeProfiles, PROJECT } from '../test/fixture';
 import { splitEventPage } from './cursor';
 import { buildEventListSql, buildEventStreamSql, type EventListQuery } from './event-list-sql';
 
@@ -21,9 +21,7 @@ interface Row {
 let ch: ClickhouseService;
 
 beforeAll(async () => {
-  ch = await openEngine();
-  await ch.client.insert({ table: ch.table('events'), values: eventRows(events), format: 'JSONEachRow' });
-  await ch.client.insert({ table: ch.table('profiles'), values: profileRows(profiles), format: 'JSONEachRow' });
+  ch = await openEngineWith(events, profiles);
 });
 
 afterAll(async () => {

@@ -44,7 +44,8 @@ interface CityRecord {
   longitude?: number;
 }
 
-const EMPTY: Readonly<GeoInfo> = Object.freeze({
+/** No location: a private or unknown address, or no database. */
+export const NO_GEO: Readonly<GeoInfo> = Object.freeze({
   country: '',
   country_code: '',
   city: '',
@@ -152,7 +153,7 @@ const ISO2 = /^[A-Z]{2}$/;
  * comes from the ISO code.
  */
 export function geoFromRecord(value: unknown): Readonly<GeoInfo> {
-  if (!value || typeof value !== 'object') return EMPTY;
+  if (!value || typeof value !== 'object') return NO_GEO;
   const record = value as CityRecord;
   const code = text(record.country?.iso_code ?? record.country_code).toUpperCase();
   const validCode = ISO2.test(code) ? code : '';
@@ -232,7 +233,7 @@ export class GeoLookup {
   /** Location of a public IP; empty values for private, invalid or unknown addresses. */
   lookup(ip: string | null | undefined): Readonly<GeoInfo> {
     if (!this.v4) throw new Error('GeoLookup.lookup() called before open() resolved');
-    if (!ip) return EMPTY;
+    if (!ip) return NO_GEO;
     // A visitor sends many events from one address: the answer (frozen) is kept per address.
     let hit = this.recent.get(ip);
     if (!hit) {
@@ -244,15 +245,15 @@ export class GeoLookup {
 
   private find(ip: string): Readonly<GeoInfo> {
     const address = normalizeIp(ip);
-    if (address === '') return EMPTY;
+    if (address === '') return NO_GEO;
     const family = isIP(address);
-    if (NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6')) return EMPTY;
+    if (NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6')) return NO_GEO;
     const db = family === 4 ? this.v4 : this.v6;
-    if (!db) return EMPTY;
+    if (!db) return NO_GEO;
     try {
       return geoFromRecord(db.get(address));
     } catch {
-      return EMPTY;
+      return NO_GEO;
     }
   }
 }

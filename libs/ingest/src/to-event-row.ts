@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toClickhouseDateTime } from '@app/common';
 import { eventIdFromClient } from './event-id';
 import { FLATTEN_DEFAULTS, flattenProperties } from './flatten-properties';
-import type { GeoInfo } from './geo';
+import { type GeoInfo, NO_GEO } from './geo';
 import type { EventRow, IncomingEvent } from './incoming-event';
 import { parseUrl } from './parse-url';
 import { resolveReferrer } from './referrer';
@@ -39,15 +39,6 @@ export interface Enrichment {
    */
   id?: string;
 }
-
-const NO_GEO: Readonly<GeoInfo> = Object.freeze({
-  country: '',
-  country_code: '',
-  city: '',
-  region: '',
-  longitude: null,
-  latitude: null,
-});
 
 // With a page URL, `__query.*` and `__hash` are derived from it and the client's own are dropped.
 const CONSUMED_WITH_URL: ReadonlySet<string> = new Set([...CONSUMED_PROPERTY_KEYS, '__query', '__hash']);
