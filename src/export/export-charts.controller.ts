@@ -7,6 +7,7 @@ import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ApiJsonArrayQuery } from '../openapi/json-query.decorator';
 import { ChartBreakdownDto, ChartEventDto, ChartFilterDto } from './dto/chart-definition.dto';
 import { ExportChartsQueryDto } from './dto/export-charts.query.dto';
+import { requestedProject } from './dto/project.query.dto';
 import { ExportChartsResponseDto } from './dto/export-charts.response.dto';
 import { ExportChartsService } from './export-charts.service';
 
@@ -65,7 +66,7 @@ export class ExportChartsController {
   @ApiResponse({ status: 200, type: ExportChartsResponseDto })
   @ApiErrors(400, [404, 'Project not found'])
   async exportCharts(@Req() req: FastifyRequest, @Query() query: ExportChartsQueryDto): Promise<ExportChartsResponseDto> {
-    const project = await this.access.readableProject(req.auth!, query.projectId ?? query.project_id);
+    const project = await this.access.readableProject(req.auth!, requestedProject(query));
     return this.charts.chart(project, query);
   }
 }

@@ -7,6 +7,7 @@ import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ApiJsonArrayQuery } from '../openapi/json-query.decorator';
 import { ChartFilterDto } from './dto/chart-definition.dto';
 import { ExportEventsQueryDto } from './dto/export-events.query.dto';
+import { requestedProject } from './dto/project.query.dto';
 import { ExportEventsResponseDto } from './dto/export-events.response.dto';
 import { ExportEventsService } from './export-events.service';
 import { exportFormat } from './export-format';
@@ -62,7 +63,7 @@ export class ExportEventsController {
       '(per client and per server; 2 and 4 unless configured); retry after `Retry-After` seconds',
   })
   async exportEvents(@Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
-    const project = await this.access.readableProject(req.auth!, query.projectId ?? query.project_id);
+    const project = await this.access.readableProject(req.auth!, requestedProject(query));
     const format = exportFormat(query.format, req.headers.accept);
     if (format === 'json') return this.events.list(project, query);
     return new StreamableFile(await this.stream.open(project, query, format, req.auth!.client.id), { type: STREAM_CONTENT_TYPES[format] });

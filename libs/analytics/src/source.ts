@@ -1,4 +1,4 @@
-import { toClickhouseDateTime } from '@app/clickhouse';
+import { toClickhouseDateTime } from '@app/common';
 
 /** Placeholder type of instants: the events table stores DateTime64(3, 'UTC'). */
 export const DATETIME_PARAM = "DateTime64(3, 'UTC')";

@@ -1,4 +1,4 @@
-import { toClickhouseDateTime } from '@app/clickhouse';
+import { toClickhouseDateTime } from '@app/common';
 
 /** A deterministic PRNG, so a failing figure can be reproduced from the seed. */
 export function mulberry32(seed: number): () => number {

@@ -3,7 +3,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validato
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CHART_LIMITS, INTERVALS, type Interval, RANGE_NAMES, type RangeName } from '@app/analytics';
 import { ChartBreakdownDto, ChartEventDto } from './chart-definition.dto';
-import { ProjectQueryDto } from './project-query.dto';
+import { ProjectQueryDto } from './project.query.dto';
 import { booleanFlag, JsonArrayQuery } from './query-transforms';
 
 /**

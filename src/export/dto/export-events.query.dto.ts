@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLengt
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CHART_LIMITS, MAX_EVENT_PAGE_SIZE, RANGE_NAMES, type RangeName } from '@app/analytics';
 import { ChartFilterDto, MAX_EVENT_NAME } from './chart-definition.dto';
-import { ProjectQueryDto } from './project-query.dto';
+import { ProjectQueryDto } from './project.query.dto';
 import { integer, JsonArrayQuery, stringList } from './query-transforms';
 
 /**

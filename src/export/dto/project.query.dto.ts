@@ -15,3 +15,8 @@ export class ProjectQueryDto {
   @MaxLength(128)
   project_id?: string;
 }
+
+/** The project a query names, under either spelling. */
+export function requestedProject(query: ProjectQueryDto): string | undefined {
+  return query.projectId ?? query.project_id;
+}
