@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Logger } from '@nestjs/common';
 import type { RawInsertParams } from 'chdb';
-import type { DdlTarget } from './ddl';
+import { type DdlTarget, renderDdl } from './ddl';
 import { runClickhouseMigrations } from './migrations';
 
 /**
@@ -11,6 +11,9 @@ import { runClickhouseMigrations } from './migrations';
  * the insert: a failed insert is retried, and every row behind it waits.
  */
 const INSERT_SETTINGS = { input_format_json_throw_on_bad_escape_sequence: 0 } as const;
+
+/** Tables holding a project's rows. */
+const PROJECT_TABLES = ['events', 'profiles'] as const;
 
 export interface ClickhouseOptions {
   /** http(s) URL of a ClickHouse server; undefined = embedded chDB at `path`. */
@@ -88,6 +91,18 @@ export class ClickhouseService {
    */
   get eventsInsertTable(): string {
     return this.table(this.embedded ? 'events_ingest' : 'events');
+  }
+
+  /**
+   * Deletes a project's rows from every table holding them (on a cluster, from the local
+   * tables of every shard) and waits until the deletes are done on every replica.
+   */
+  async deleteProjectRows(projectId: string): Promise<void> {
+    for (const table of PROJECT_TABLES) {
+      for (const query of renderDdl(`ALTER TABLE {{db}}.{{local:${table}}} {{on_cluster}} DELETE WHERE project_id = {projectId:String}`, this.target)) {
+        await this.client.command({ query, query_params: { projectId }, clickhouse_settings: { mutations_sync: '2' } });
+      }
+    }
   }
 
   async migrate(): Promise<void> {
