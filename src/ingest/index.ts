@@ -3,4 +3,4 @@ export * from './ingest.service';
 export * from './ingest.types';
 export * from './ingest-checks';
 export * from './ingest-counts';
-export { EventSinkService } from './event-sink.service';
+export { IngestWriters } from './ingest-writers.service';

@@ -25,7 +25,7 @@ import {
   toEventRow,
 } from '@app/ingest';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { EventSinkService } from './event-sink.service';
+import { IngestWriters } from './ingest-writers.service';
 import { IdempotencyCache } from './idempotency';
 import { IngestCounts } from './ingest-counts';
 import type { EventOutcome, GroupUpdate, IngestSource, ProfileUpdate } from './ingest.types';
@@ -69,7 +69,7 @@ export class IngestService implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly dataSource: DataSource,
-    private readonly sink: EventSinkService,
+    private readonly writers: IngestWriters,
     private readonly salts: SaltsService,
     private readonly profiles: ProfilesService,
     private readonly counts: IngestCounts,
@@ -88,7 +88,7 @@ export class IngestService implements OnModuleInit {
 
   /** Enriches and stores events; resolves once each is durable. 503 when the buffer is full. */
   async ingestEvents(source: IngestSource, events: IncomingEvent[]): Promise<EventOutcome[]> {
-    this.sink.assertRoom(this.sink.events, events.length);
+    this.writers.assertRoomForEvents(events.length);
     const outcomes = new Array<EventOutcome>(events.length);
     const prepared: Prepared[] = [];
     // What every event of the call shares is looked up once, so preparing an event waits on
@@ -136,7 +136,7 @@ export class IngestService implements OnModuleInit {
       fresh.push(p);
       freshKeys.push(p.key);
     }
-    const write = fresh.length > 0 ? this.sink.write(this.sink.events, fresh.map((p) => p.row)) : Promise.resolve();
+    const write = fresh.length > 0 ? this.writers.writeEvents(fresh.map((p) => p.row)) : Promise.resolve();
     this.idempotency.remember(freshKeys, write);
     // The rows are serialised now: let them go while the request waits for the durable write
     // (hundreds of requests wait at once, and what they hold is what each scavenge copies).
@@ -165,7 +165,7 @@ export class IngestService implements OnModuleInit {
     } catch {
       const again = this.idempotency.lookup(p.key!);
       if (again && again !== earlier) return this.settleRepeat(p, again, outcomes);
-      const write = this.sink.write(this.sink.events, [p.row]);
+      const write = this.writers.writeEvents([p.row]);
       this.idempotency.remember([p.key!], write);
       await write;
       return;
@@ -306,6 +306,6 @@ export class IngestService implements OnModuleInit {
 
   /** Resolves once every acknowledged event is visible to queries. */
   async drain(): Promise<void> {
-    await this.sink.drain();
+    await this.writers.drain();
   }
 }

@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import { toClickhouseDateTime } from '@app/clickhouse';
 import { ApiError, pgJson, toPgText } from '@app/common';
 import { flattenProperties } from '@app/ingest';
-import { EventSinkService } from './event-sink.service';
+import { IngestWriters } from './ingest-writers.service';
 import type { GroupUpdate, ProfileUpdate } from './ingest.types';
+import type { ProfileMirrorRow } from './profile-mirror-row';
 
 interface ProfileRow {
   project_id: string;
@@ -41,7 +42,7 @@ export class ProfilesService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly sink: EventSinkService,
+    private readonly writers: IngestWriters,
   ) {}
 
   /**
@@ -204,9 +205,8 @@ export class ProfilesService {
   }
 
   private async mirror(rows: ProfileRow[]): Promise<void> {
-    await this.sink.write(
-      this.sink.profiles,
-      rows.map((r) => ({
+    await this.writers.writeProfiles(
+      rows.map((r): ProfileMirrorRow => ({
         id: r.id,
         project_id: r.project_id,
         first_name: r.first_name ?? '',

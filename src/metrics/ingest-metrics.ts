@@ -1,7 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { TableWriter } from '@app/clickhouse';
-import { type ChannelCounts, EventSinkService, INGEST_CHANNELS, IngestCounts } from '../ingest';
+import { type ChannelCounts, INGEST_CHANNELS, IngestCounts, IngestWriters } from '../ingest';
 import { MetricsService } from './metrics.service';
 
 const OUTCOMES: readonly (keyof ChannelCounts)[] = ['accepted', 'duplicate', 'bot', 'rejected'];
@@ -21,7 +20,7 @@ export class IngestMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
     private readonly counts: IngestCounts,
-    private readonly sink: EventSinkService,
+    private readonly writers: IngestWriters,
   ) {}
 
   onModuleInit(): void {
@@ -37,10 +36,10 @@ export class IngestMetrics implements OnModuleInit {
         for (const source of INGEST_CHANNELS) for (const outcome of OUTCOMES) this.inc({ source, outcome }, counts[source][outcome]);
       },
     });
-    const writers: [string, TableWriter][] = [
-      ['events', this.sink.events],
-      ['profiles', this.sink.profiles],
-    ];
+    const writers = [
+      ['events', this.writers.events],
+      ['profiles', this.writers.profiles],
+    ] as const;
     new Gauge({
       name: 'ingest_writer_buffered_rows',
       help: 'Rows accepted and not yet in ClickHouse, by table (ingestion answers 503 past INGEST_BUFFER_ROWS)',

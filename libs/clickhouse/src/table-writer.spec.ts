@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ClickhouseService } from './clickhouse.service';
-import { TableWriter, type TableWriterOptions, WriterFullError } from './table-writer';
+import { createTableWriter } from './create-table-writer';
+import { type TableWriter, type TableWriterOptions, WriterFullError } from './table-writer';
 
 // The real engine (chDB), in the process's directory shared with the other specs.
 let ch: ClickhouseService;
@@ -32,11 +33,16 @@ beforeEach(async () => {
   await ch.client.command({ query: `TRUNCATE TABLE ${ch.table('t')}` });
 });
 
-function writer(overrides: Partial<TableWriterOptions> = {}): TableWriter {
-  return new TableWriter({
+interface TestRow {
+  id: string;
+  n: number;
+}
+
+function writer<Row extends object = TestRow>(overrides: Partial<TableWriterOptions<Row>> = {}): TableWriter<Row> {
+  return createTableWriter<Row>({
     inserter: ch,
     table: ch.table('t'),
-    columns: ['id', 'n'],
+    columns: ['id', 'n'] as (keyof Row & string)[],
     walDir: join(walRoot, randomUUID()),
     flushRows: 100,
     flushMs: 20,
@@ -45,7 +51,9 @@ function writer(overrides: Partial<TableWriterOptions> = {}): TableWriter {
   });
 }
 
-const rows = (from: number, count: number) => Array.from({ length: count }, (_, i) => JSON.stringify([`r${from + i}`, from + i]));
+const rows = (from: number, count: number): TestRow[] => Array.from({ length: count }, (_, i) => ({ id: `r${from + i}`, n: from + i }));
+/** Rows as the writer serialises them: JSONCompactEachRow lines. */
+const lines = (rs: object[]) => rs.map((r) => `${JSON.stringify(Object.values(r))}\n`).join('');
 
 async function stored(): Promise<{ count: number; distinct: number }> {
   const rs = await ch.client.query({ query: `SELECT count() AS count, uniqExact(id) AS distinct FROM ${ch.table('t')}`, format: 'JSONEachRow' });
@@ -99,7 +107,7 @@ describe('TableWriter with a write-ahead log', () => {
     };
     const w = writer({ inserter: counting, flushMs: 3_600_000 });
     await w.start();
-    await w.write({ text: `${rows(0, 250).join('\n')}\n`, rows: 250 });
+    await w.write(rows(0, 250));
     await w.drain();
     expect(sizes).toEqual([100, 100, 50]);
     expect(await stored()).toEqual({ count: 250, distinct: 250 });
@@ -139,7 +147,7 @@ describe('TableWriter with a write-ahead log', () => {
     writeFileSync(join(walDir, `${name}.ckpt`), checkpoint);
     await ch.client.exec({
       query: `INSERT INTO ${ch.table('t')} (id, n) FORMAT JSONCompactEachRow`,
-      values: Readable.from([`${rows(0, 20).join('\n')}\n`]),
+      values: Readable.from([lines(rows(0, 20))]),
       clickhouse_settings: { insert_deduplication_token: `${name}:0:20` },
     });
 
@@ -155,20 +163,26 @@ describe('TableWriter with a write-ahead log', () => {
   // (migration 0004): the token must drop the replayed copy in `events` too.
   it('an insert through events_ingest that landed just before a crash is not stored twice in events', async () => {
     const project = `p_${randomUUID()}`;
-    const columns = ['id', 'name', 'project_id', 'created_at'];
-    const eventRows = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) => JSON.stringify([`00000000-0000-4000-8000-${(from + i).toString(16).padStart(12, '0')}`, `e${from + i}`, project, '2026-12-01 10:00:00.000']));
+    interface EventLike {
+      id: string;
+      name: string;
+      project_id: string;
+      created_at: string;
+    }
+    const columns: (keyof EventLike)[] = ['id', 'name', 'project_id', 'created_at'];
+    const eventRows = (from: number, n: number): EventLike[] =>
+      Array.from({ length: n }, (_, i) => ({ id: `00000000-0000-4000-8000-${(from + i).toString(16).padStart(12, '0')}`, name: `e${from + i}`, project_id: project, created_at: '2026-12-01 10:00:00.000' }));
     const walDir = join(walRoot, randomUUID());
     const options = { table: ch.table('events_ingest'), columns, walDir };
-    const crashed = writer({ ...options, flushMs: 3_600_000, flushRows: 1_000_000 });
+    const crashed = writer<EventLike>({ ...options, flushMs: 3_600_000, flushRows: 1_000_000 });
     await crashed.start();
     await crashed.write(eventRows(0, 30));
     const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
     const name = log.slice(0, -4);
     writeFileSync(join(walDir, `${name}.ckpt`), JSON.stringify({ shipped: 0, inflight: [0, 20] }));
-    await ch.insertCompactRows(ch.table('events_ingest'), columns, Buffer.from(`${eventRows(0, 20).join('\n')}\n`), `${name}:0:20`);
+    await ch.insertCompactRows(ch.table('events_ingest'), columns, Buffer.from(lines(eventRows(0, 20))), `${name}:0:20`);
 
-    const restarted = writer(options);
+    const restarted = writer<EventLike>(options);
     await restarted.start();
     await restarted.drain();
     const rs = await ch.client.query({
@@ -198,7 +212,7 @@ describe('TableWriter with a write-ahead log', () => {
     await w.write(rows(0, 10));
     // The log file's descriptor stops taking writes (as after an I/O error): a read-only one.
     const [log] = readdirSync(walDir).filter((f) => f.endsWith('.wal'));
-    const active = (w as unknown as { active: { fd: number } }).active;
+    const active = (w as unknown as { log: { active: { fd: number } } }).log.active;
     const original = active.fd;
     active.fd = openSync(join(walDir, log), 'r');
     await expect(Promise.all([w.write(rows(10, 5)), w.write(rows(15, 5))])).rejects.toThrow();

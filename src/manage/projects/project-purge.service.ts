@@ -5,9 +5,6 @@ import { ProjectStore } from '@app/database';
 /** How often each API node looks for projects whose grace period has ended. */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Tables of ClickHouse holding a project's rows. */
-const PROJECT_TABLES = ['events', 'profiles'] as const;
-
 /**
  * Removes projects whose `deleteAt` has passed: first their rows in ClickHouse, then the
  * PostgreSQL row, whose foreign keys cascade to clients, references, profiles and event
@@ -45,24 +42,12 @@ export class ProjectPurgeService implements OnApplicationBootstrap, OnModuleDest
   private async purge(now: Date): Promise<string[]> {
     const purged: string[] = [];
     for (const id of await this.projects.dueForPurge(now)) {
-      for (const table of PROJECT_TABLES) await this.deleteRows(table, id);
+      await this.clickhouse.deleteProjectRows(id);
       if (await this.projects.deleteIfDue(id, now)) {
         purged.push(id);
         this.logger.log(`purged project ${id}`);
       }
     }
     return purged;
-  }
-
-  private async deleteRows(table: (typeof PROJECT_TABLES)[number], projectId: string): Promise<void> {
-    const { cluster } = this.clickhouse.target;
-    // On a cluster the rows live in the `_local` tables of every shard.
-    const target = this.clickhouse.table(cluster ? `${table}_local` : table);
-    const onCluster = cluster ? ` ON CLUSTER '${cluster}'` : '';
-    await this.clickhouse.client.command({
-      query: `ALTER TABLE ${target}${onCluster} DELETE WHERE project_id = {projectId:String}`,
-      query_params: { projectId },
-      clickhouse_settings: { mutations_sync: '2' },
-    });
   }
 }
