@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
-import { toClickhouseDateTime } from '@app/clickhouse';
-import { ApiError, pgJson, toPgText } from '@app/common';
+import { ApiError, pgJson, toClickhouseDateTime, toPgText } from '@app/common';
+import { ProfileAliasStore } from '@app/database';
 import { flattenProperties } from '@app/ingest';
 import { IngestWriters } from './ingest-writers.service';
 import type { GroupUpdate, ProfileUpdate } from './ingest.types';
@@ -42,6 +42,7 @@ export class ProfilesService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly aliasStore: ProfileAliasStore,
     private readonly writers: IngestWriters,
   ) {}
 
@@ -131,11 +132,7 @@ export class ProfilesService {
     if (alias === profileId) {
       throw ApiError.badRequest('An id cannot be an alias of itself', [{ path: ['payload', 'alias'], message: 'must differ from profileId' }]);
     }
-    await this.dataSource.query(
-      `INSERT INTO profile_aliases (project_id, alias, profile_id) VALUES ($1, $2, $3)
-       ON CONFLICT (project_id, alias) DO UPDATE SET profile_id = EXCLUDED.profile_id`,
-      [projectId, alias, profileId],
-    );
+    await this.aliasStore.set(projectId, alias, profileId);
     this.aliases.set(`${projectId}\u0000${alias}`, Promise.resolve({ profileId }));
   }
 
@@ -166,9 +163,7 @@ export class ProfilesService {
     const missing = [...new Set(ids.filter((id): id is string => !!id && !this.aliases.has(`${projectId}\u0000${id}`)))];
     const pending = ids.filter((id): id is string => !!id).map((id) => this.aliases.get(`${projectId}\u0000${id}`));
     if (missing.length > 0) {
-      const query: Promise<Map<string, string>> = this.dataSource
-        .query(`SELECT alias, profile_id FROM profile_aliases WHERE project_id = $1 AND alias = ANY($2::varchar[])`, [projectId, missing])
-        .then((rows: { alias: string; profile_id: string }[]) => new Map(rows.map((r) => [r.alias, r.profile_id])));
+      const query = this.aliasStore.targetsOf(projectId, missing);
       for (const id of missing) {
         const key = `${projectId}\u0000${id}`;
         const entry = query.then((found) => ({ profileId: found.get(id) ?? null }));

@@ -1,5 +1,4 @@
 export * from './ddl';
-export { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
 export * from './migrations';
 export * from './clickhouse.service';
 export * from './clickhouse.module';
