@@ -62,7 +62,8 @@ export interface IncomingEvent {
 
 /**
  * One row of the ClickHouse `events` table (libs/clickhouse migrations, 0001_events.sql),
- * in the JSONEachRow shape the client inserts: column names as keys, '' for absent strings.
+ * '' for absent strings. The writer sends it as a JSONCompactEachRow array in the order of
+ * `EVENT_ROW_COLUMNS` (test/writer-columns.e2e-spec.ts holds that list to the tables).
  */
 export interface EventRow {
   id: string;
