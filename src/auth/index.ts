@@ -9,3 +9,5 @@ export * from './client-ip';
 export * from './headers';
 export * from './origin';
 export { DEFAULT_ORGANIZATION_ID } from './root-client.bootstrap';
+export * from './current-client.decorator';
+export * from './ingest-context.decorator';
