@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BatchApplier } from './batch-applier.service';
 import { EventSinkService } from './event-sink.service';
 import { IngestCounts } from './ingest-counts';
 import { IngestService } from './ingest.service';
@@ -7,8 +8,8 @@ import { SaltsService } from './salts.service';
 
 /** The ingestion pipeline, imported by every source module (track, capture). */
 @Module({
-  providers: [IngestService, EventSinkService, ProfilesService, SaltsService, IngestCounts],
+  providers: [IngestService, BatchApplier, EventSinkService, ProfilesService, SaltsService, IngestCounts],
   // The counts and the writers are exported for the metrics module, which only reads them.
-  exports: [IngestService, IngestCounts, EventSinkService],
+  exports: [IngestService, BatchApplier, IngestCounts, EventSinkService],
 })
 export class IngestModule {}

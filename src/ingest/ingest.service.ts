@@ -13,11 +13,13 @@ import {
   type EventRow,
   eventIdFromClient,
   GeoLookup,
+  type GroupUpdate,
   type IncomingEvent,
   MemorySessionStore,
   parseUserAgent,
   type ProfileTraits,
   profileTraits,
+  type ProfileUpdate,
   readSpecialProperties,
   resolveDeviceId,
   resolveTimestamp,
@@ -28,7 +30,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { EventSinkService } from './event-sink.service';
 import { IdempotencyCache } from './idempotency';
 import { IngestCounts } from './ingest-counts';
-import type { EventOutcome, GroupUpdate, IngestSource, ProfileUpdate } from './ingest.types';
+import type { EventOutcome, IngestSource } from './ingest.types';
 import { ProfilesService } from './profiles.service';
 import { SaltsService } from './salts.service';
 
@@ -290,7 +292,7 @@ export class IngestService implements OnModuleInit {
   }
 
   /**
-   * Callers check every item before they write (ingest-checks.ts), so a store that fails now
+   * Callers check every item before they write (@app/ingest's ingest-checks.ts), so a store that fails now
    * is an outage, not the sender's fault: a 503 the sender retries, never a 500. The domain's
    * own answers (404 unknown profile, 400 not a number) pass as they are.
    */

@@ -3,9 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { toClickhouseDateTime } from '@app/clickhouse';
 import { ApiError, pgJson, toPgText } from '@app/common';
-import { flattenProperties } from '@app/ingest';
+import { flattenProperties, type GroupUpdate, type ProfileUpdate } from '@app/ingest';
 import { EventSinkService } from './event-sink.service';
-import type { GroupUpdate, ProfileUpdate } from './ingest.types';
 
 interface ProfileRow {
   project_id: string;
