@@ -6,6 +6,7 @@ import { SEGMENT_WRITE_KEY_SCHEME } from '../../openapi/security-schemes';
 import { CaptureAuth, CaptureRoute, Captured } from '../capture-route.decorator';
 import { trackingApiErrorFormat } from '../tracking-api-error.format';
 import { SEGMENT_BATCH_LIMIT, SEGMENT_SINGLE_LIMIT, SegmentCredentials } from './segment.credentials';
+import { MAX_BATCH_ITEMS } from './segment-messages';
 import { SegmentService } from './segment.service';
 
 type Answer = { success: true };
@@ -29,8 +30,12 @@ const EXAMPLES = {
   },
 } satisfies Record<string, object>;
 
-/** `bodyLimit`: the route's cap on its body, which the decoder reads (SegmentCredentials). */
-function Call(operationId: string, summary: string, fields: Record<string, object>, limit: string, example: object, bodyLimit = SEGMENT_SINGLE_LIMIT) {
+/**
+ * `bodyLimit`: the route's cap on its body, which the decoder reads (SegmentCredentials) and
+ * the description states, with the batch's cap on its items when there is one.
+ */
+function Call(operationId: string, summary: string, fields: Record<string, object>, example: object, bodyLimit = SEGMENT_SINGLE_LIMIT, maxItems?: number) {
+  const limit = `${bodyLimit / 1024} KB${maxItems ? ` and ${maxItems} items` : ''}`;
   return applyDecorators(
     CaptureRoute(trackingApiErrorFormat, 'segment', bodyLimit),
     ApiOperation({ operationId, summary, description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.` }),
@@ -66,7 +71,7 @@ export class SegmentController {
 
   @Post('track')
   @HttpCode(200)
-  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.track)
+  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, EXAMPLES.track)
   async track(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'track', body);
     return OK;
@@ -74,7 +79,7 @@ export class SegmentController {
 
   @Post('identify')
   @HttpCode(200)
-  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, '32 KB', EXAMPLES.identify)
+  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, EXAMPLES.identify)
   async identify(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'identify', body);
     return OK;
@@ -82,7 +87,7 @@ export class SegmentController {
 
   @Post('page')
   @HttpCode(200)
-  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.page)
+  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, EXAMPLES.page)
   async page(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'page', body);
     return OK;
@@ -90,7 +95,7 @@ export class SegmentController {
 
   @Post('screen')
   @HttpCode(200)
-  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.screen)
+  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, EXAMPLES.screen)
   async screen(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'screen', body);
     return OK;
@@ -98,7 +103,7 @@ export class SegmentController {
 
   @Post('group')
   @HttpCode(200)
-  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, '32 KB', EXAMPLES.group)
+  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, EXAMPLES.group)
   async group(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'group', body);
     return OK;
@@ -106,7 +111,7 @@ export class SegmentController {
 
   @Post('alias')
   @HttpCode(200)
-  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, '32 KB', EXAMPLES.alias)
+  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, EXAMPLES.alias)
   async alias(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'alias', body);
     return OK;
@@ -114,7 +119,14 @@ export class SegmentController {
 
   @Post('batch')
   @HttpCode(200)
-  @Call('segmentBatch', 'Several calls in one request', { batch: { type: 'array', maxItems: 2500, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } }, '500 KB and 2500 items', EXAMPLES.batch, SEGMENT_BATCH_LIMIT)
+  @Call(
+    'segmentBatch',
+    'Several calls in one request',
+    { batch: { type: 'array', maxItems: MAX_BATCH_ITEMS, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } },
+    EXAMPLES.batch,
+    SEGMENT_BATCH_LIMIT,
+    MAX_BATCH_ITEMS,
+  )
   async batch(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'batch', body);
     return OK;
