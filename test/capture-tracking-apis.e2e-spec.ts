@@ -232,4 +232,19 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
       expect(await named('nokey')).toHaveLength(0);
     });
   });
+
+  describe('each Segment route declares its own body cap (its decoder reads no URL)', () => {
+    const post = (url: string, body: unknown) =>
+      t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: basic(pub.id) }, payload: JSON.stringify(body) });
+
+    it('the trailing-slash twins keep their route\'s cap: /v1/batch/ takes 90 KB, /v1/track/ refuses 33 KB', async () => {
+      const name = unique('twin_cap');
+      const batch = await post('/v1/batch/', { batch: Array.from({ length: 3 }, () => ({ type: 'track', event: name, userId: 'u', properties: { blob: 'x'.repeat(30 * 1024) } })) });
+      expect({ status: batch.statusCode, body: batch.json() }).toEqual({ status: 200, body: { success: true } });
+      expect(await named(name)).toHaveLength(3);
+      const single = await post('/v1/track/', { event: `${name}_big`, userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } });
+      expect({ status: single.statusCode, body: single.json() }).toEqual({ status: 400, body: { success: false, message: 'Request body is too large' } });
+      expect(await named(`${name}_big`)).toHaveLength(0);
+    });
+  });
 });

@@ -8,3 +8,5 @@ export * from './project-access.service';
 export * from './client-ip';
 export * from './headers';
 export * from './origin';
+export * from './current-client.decorator';
+export * from './ingest-context.decorator';

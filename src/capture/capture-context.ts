@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
-import type { IngestCredentials } from '../auth';
+import { nestsDeeperThan } from '@app/common';
+import type { IngestContext, IngestCredentials } from '../auth';
 
 /** What every adapter takes from the request itself, once per request. */
 export interface CaptureContext {
@@ -22,15 +22,9 @@ export function browserUserAgent(value: string | undefined): string {
   return value && value.startsWith('Mozilla/') ? value : '';
 }
 
-export function captureContext(req: FastifyRequest): CaptureContext {
-  const origin = req.headers.origin;
-  return {
-    receivedAt: new Date(),
-    // The guard worked out which address the sender may name (client-ip.ts).
-    ip: req.auth?.ip ?? req.ip,
-    userAgent: browserUserAgent(req.headers['user-agent']),
-    ...(typeof origin === 'string' && origin !== '' ? { origin } : {}),
-  };
+/** What a capture adapter takes from the request's ingestion context, with its project. */
+export function captureContext(ctx: IngestContext): CaptureContext & { projectId: string } {
+  return { receivedAt: ctx.receivedAt, ip: ctx.ip, userAgent: browserUserAgent(ctx.userAgent), origin: ctx.origin, projectId: ctx.source.projectId };
 }
 
 /** A string field, or undefined. */
@@ -51,6 +45,19 @@ export function idText(value: unknown, maxLength: number): string | undefined {
   else if (typeof value === 'bigint' || typeof value === 'boolean') s = String(value);
   else if (value !== null && typeof value === 'object') s = JSON.stringify(value);
   return s ? s.slice(0, maxLength) : undefined;
+}
+
+/**
+ * `idText` for a field a sender may fill with anything: an object id is stringified, which
+ * recurses, so one nested past the depth rule is no id at all. An id cut at `maxLength` in the
+ * middle of a surrogate pair loses the half, rather than becoming an id the checks refuse.
+ */
+export function idOf(value: unknown, maxLength: number): string | undefined {
+  if (value !== null && typeof value === 'object' && nestsDeeperThan(value)) return undefined;
+  const id = idText(value, maxLength);
+  if (id === undefined || id.length < maxLength) return id;
+  const last = id.charCodeAt(id.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? id.slice(0, -1) : id;
 }
 
 /** A copy of `source` without `omit` (and never with a `__proto__` key). */

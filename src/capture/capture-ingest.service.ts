@@ -1,54 +1,42 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { ingestChannelOf, IngestService, type IngestSource } from '../ingest';
-import type { CaptureBatch, CaptureUpdate } from './capture-batch';
+import type { IngestBatch } from '@app/ingest';
+import { BatchApplier, IngestService, type IngestSource } from '../ingest';
 
 /** Dropped items named in the log line of one request; the count says how many there were. */
 const LOGGED_DROPS = 5;
 
-/** Hands what an adapter decoded to the one ingestion pipeline; adapters never write to a store. */
+/**
+ * Hands what a capture adapter decoded to the one dispatcher; adapters never write to a store.
+ * Capture SDKs get 200 for a request whatever its items, so what was left out is told here.
+ */
 @Injectable()
 export class CaptureIngestService {
   private readonly logger = new Logger('Capture');
 
-  constructor(private readonly ingest: IngestService) {}
-
-  /** The project and trust of the client the guard authenticated, and the route's channel. */
-  source(req: FastifyRequest): IngestSource {
-    const auth = req.auth!;
-    return { projectId: auth.client.projectId!, trusted: auth.withSecret, channel: ingestChannelOf(req)! };
-  }
+  constructor(
+    private readonly batches: BatchApplier,
+    private readonly ingest: IngestService,
+  ) {}
 
   /**
-   * Profile, alias and group changes first, in the order sent (an `$identify` before the events
-   * that follow it), then the events in one call: resolves once they are durable. Items the
-   * adapter dropped are logged once per request (which field broke which rule, never the
-   * values); the request is answered as usual.
+   * Applies the batch (BatchApplier.apply); resolves once its events are durable. Items the
+   * adapter dropped, or a store refused, are logged once per request (which field broke which
+   * rule, never the values) and counted; the request is answered as usual.
    */
-  async apply(source: IngestSource, batch: CaptureBatch, wire: string): Promise<void> {
+  async apply(source: IngestSource, batch: IngestBatch, wire: string): Promise<void> {
     if (batch.dropped.length > 0) {
-      const named = batch.dropped.slice(0, LOGGED_DROPS).map((d) => `item ${d.index}: ${d.reason}`);
-      this.logger.warn(`${wire} request for project ${source.projectId}: ${batch.dropped.length} item(s) dropped (${named.join('; ')}${batch.dropped.length > LOGGED_DROPS ? '; …' : ''})`);
+      this.logLeftOut(source, wire, 'dropped', batch.dropped);
       this.ingest.countRejected(source, batch.dropped.length);
     }
-    for (const update of batch.updates) await this.update(source, update);
-    if (batch.events.length > 0) await this.ingest.ingestEvents(source, batch.events);
+    const { refused } = await this.batches.apply(source, batch);
+    if (refused.length > 0) {
+      this.logLeftOut(source, wire, 'refused', refused.map((r) => ({ index: r.index, reason: r.error.message })));
+      this.ingest.countRejected(source, refused.length);
+    }
   }
 
-  private update(source: IngestSource, u: CaptureUpdate): Promise<void> {
-    switch (u.kind) {
-      case 'profile':
-        return this.ingest.identify(source, u.update);
-      case 'alias':
-        return this.ingest.alias(source, u.profileId, u.alias);
-      case 'group':
-        return this.ingest.upsertGroup(source, u.group);
-      case 'assign':
-        return this.ingest.assignGroups(source, u.profileId, u.groupIds);
-      default: {
-        const unreachable: never = u;
-        throw new Error(`unknown capture update ${JSON.stringify(unreachable)}`);
-      }
-    }
+  private logLeftOut(source: IngestSource, wire: string, what: string, items: { index: number; reason: string }[]): void {
+    const named = items.slice(0, LOGGED_DROPS).map((d) => `item ${d.index}: ${d.reason}`);
+    this.logger.warn(`${wire} request for project ${source.projectId}: ${items.length} item(s) ${what} (${named.join('; ')}${items.length > LOGGED_DROPS ? '; …' : ''})`);
   }
 }

@@ -1,4 +1,5 @@
-import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, type Type } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ERROR_FORMAT_CONFIG, type ErrorFormat } from '@app/common';
@@ -7,6 +8,9 @@ import { INGEST_CHANNEL, type IngestChannel } from '../ingest';
 
 /** Fastify route config flag of capture routes, read by CaptureHttpSetup. */
 export const CAPTURE_CONFIG = 'capture';
+
+/** Fastify route config key of a capture route's own cap on its raw body, read by its decoder. */
+export const CAPTURE_BODY_LIMIT = 'captureBodyLimit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,11 +27,25 @@ declare module 'fastify' {
  * A capture handler: its body is read raw by the adapter (any content type, gzip, …), it
  * answers browsers from any origin (CORS), with or without a trailing slash, and its errors
  * are rendered in the wire format by `errorFormat`. A handler that ingests names its `channel`
- * (its events' source, in the metrics too).
+ * (its events' source, in the metrics too); `bodyLimit` is for decoders whose cap differs by
+ * route (see `captureBodyLimitOf`).
  */
-export function CaptureRoute(errorFormat?: ErrorFormat, channel?: IngestChannel) {
-  return RouteConfig({ [CAPTURE_CONFIG]: true, ...(errorFormat ? { [ERROR_FORMAT_CONFIG]: errorFormat } : {}), ...(channel ? { [INGEST_CHANNEL]: channel } : {}) });
+export function CaptureRoute(errorFormat?: ErrorFormat, channel?: IngestChannel, bodyLimit?: number) {
+  return RouteConfig({
+    [CAPTURE_CONFIG]: true,
+    ...(errorFormat ? { [ERROR_FORMAT_CONFIG]: errorFormat } : {}),
+    ...(channel ? { [INGEST_CHANNEL]: channel } : {}),
+    ...(bodyLimit ? { [CAPTURE_BODY_LIMIT]: bodyLimit } : {}),
+  });
 }
+
+/** The body cap the request's route declares (`CaptureRoute`'s `bodyLimit`), if any. */
+export function captureBodyLimitOf(request: FastifyRequest): number | undefined {
+  return (request.routeOptions.config as { [CAPTURE_BODY_LIMIT]?: number } | undefined)?.[CAPTURE_BODY_LIMIT];
+}
+
+/** What the route's credentials reader decoded from the body (`request.captured`), as a handler parameter. */
+export const Captured = createParamDecorator((_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest<FastifyRequest>().captured);
 
 const CAPTURE_MODES = ['write', 'root'];
 

@@ -4,6 +4,7 @@ import { CaptureHttpSetup } from './capture-http.setup';
 import { CaptureIngestService } from './capture-ingest.service';
 import { CommandersActController } from './commanders-act/commanders-act.controller';
 import { CommandersActCredentials } from './commanders-act/commanders-act.credentials';
+import { CommandersActService } from './commanders-act/commanders-act.service';
 import { PosthogStubsController } from './posthog/posthog-stubs.controller';
 import { PosthogController } from './posthog/posthog.controller';
 import { PosthogCredentials } from './posthog/posthog.credentials';
@@ -14,7 +15,7 @@ import { SegmentService } from './segment/segment.service';
 
 /**
  * Capture-compatible endpoints (PostHog, Segment, Commanders Act): one folder per wire format,
- * each decoding into the pipeline's IncomingEvent and profile changes; none writes to a store.
+ * each decoding into the one ingestion batch (IngestBatch); none writes to a store.
  */
 @Module({
   imports: [IngestModule],
@@ -27,6 +28,7 @@ import { SegmentService } from './segment/segment.service';
     SegmentCredentials,
     SegmentService,
     CommandersActCredentials,
+    CommandersActService,
   ],
 })
 export class CaptureModule {}

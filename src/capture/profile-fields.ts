@@ -1,4 +1,4 @@
-import type { ProfileUpdate } from '../ingest';
+import type { ProfileUpdate } from '@app/ingest';
 import { str, without } from './capture-context';
 
 /** Trait names (Segment, PostHog `$set`) that fill the profile's own fields. */

@@ -1,8 +1,7 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CHART_LIMITS } from '@app/analytics';
-import { AuthScopeOf, ClientModes, ProjectAccessService, RateLimit } from '../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, ProjectAccessService, RateLimit } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ApiJsonArrayQuery } from '../openapi/json-query.decorator';
 import { ChartBreakdownDto, ChartEventDto, ChartFilterDto } from './dto/chart-definition.dto';
@@ -65,8 +64,8 @@ export class ExportChartsController {
   })
   @ApiResponse({ status: 200, type: ExportChartsResponseDto })
   @ApiErrors(400, [404, 'Project not found'])
-  async exportCharts(@Req() req: FastifyRequest, @Query() query: ExportChartsQueryDto): Promise<ExportChartsResponseDto> {
-    const project = await this.access.readableProject(req.auth!, requestedProject(query));
+  async exportCharts(@CurrentClient() auth: AuthContext, @Query() query: ExportChartsQueryDto): Promise<ExportChartsResponseDto> {
+    const project = await this.access.readableProject(auth, requestedProject(query));
     return this.charts.chart(project, query);
   }
 }

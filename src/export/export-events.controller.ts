@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CHART_LIMITS } from '@app/analytics';
 import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, ClientModes, ProjectAccessService, RateLimit } from '../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, ProjectAccessService, RateLimit } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ApiJsonArrayQuery } from '../openapi/json-query.decorator';
 import { ChartFilterDto } from './dto/chart-definition.dto';
@@ -62,10 +62,10 @@ export class ExportEventsController {
       'Too many requests for this client, or a stream (`ndjson`/`csv`) past the bulk exports that may run at once ' +
       '(per client and per server; 2 and 4 unless configured); retry after `Retry-After` seconds',
   })
-  async exportEvents(@Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
-    const project = await this.access.readableProject(req.auth!, requestedProject(query));
+  async exportEvents(@CurrentClient() auth: AuthContext, @Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
+    const project = await this.access.readableProject(auth, requestedProject(query));
     const format = exportFormat(query.format, req.headers.accept);
     if (format === 'json') return this.events.list(project, query);
-    return new StreamableFile(await this.stream.open(project, query, format, req.auth!.client.id), { type: STREAM_CONTENT_TYPES[format] });
+    return new StreamableFile(await this.stream.open(project, query, format, auth.client.id), { type: STREAM_CONTENT_TYPES[format] });
   }
 }

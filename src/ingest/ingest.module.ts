@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BatchApplier } from './batch-applier.service';
 import { IngestCounts } from './ingest-counts';
 import { IngestWriters } from './ingest-writers.service';
 import { IngestService } from './ingest.service';
@@ -7,8 +8,8 @@ import { SaltsService } from './salts.service';
 
 /** The ingestion pipeline, imported by every source module (track, capture). */
 @Module({
-  providers: [IngestService, IngestWriters, ProfilesService, SaltsService, IngestCounts],
+  providers: [IngestService, BatchApplier, IngestWriters, ProfilesService, SaltsService, IngestCounts],
   // The counts and the writers are exported for the metrics module, which only reads them.
-  exports: [IngestService, IngestCounts, IngestWriters],
+  exports: [IngestService, BatchApplier, IngestCounts, IngestWriters],
 })
 export class IngestModule {}

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
 import { ApiError } from '@app/common';
+import { ProjectStore } from '@app/database';
 import {
   applyUserAgentOverrides,
   assignSession,
@@ -13,11 +13,13 @@ import {
   type EventRow,
   eventIdFromClient,
   GeoLookup,
+  type GroupUpdate,
   type IncomingEvent,
   MemorySessionStore,
   parseUserAgent,
   type ProfileTraits,
   profileTraits,
+  type ProfileUpdate,
   readSpecialProperties,
   resolveDeviceId,
   resolveTimestamp,
@@ -28,7 +30,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { IngestWriters } from './ingest-writers.service';
 import { IdempotencyCache } from './idempotency';
 import { IngestCounts } from './ingest-counts';
-import type { EventOutcome, GroupUpdate, IngestSource, ProfileUpdate } from './ingest.types';
+import type { EventOutcome, IngestSource } from './ingest.types';
 import { ProfilesService } from './profiles.service';
 import { SaltsService } from './salts.service';
 
@@ -64,11 +66,11 @@ export class IngestService implements OnModuleInit {
   private readonly sessions = new MemorySessionStore();
   private readonly idempotency: IdempotencyCache;
   private readonly geoDbPath: string | undefined;
-  private readonly projects = new LRUCache<string, Promise<{ allowUnsafeRevenue: boolean }>>({ max: 10_000, ttl: PROJECT_TTL_MS });
+  private readonly projectSettings = new LRUCache<string, Promise<{ allowUnsafeRevenue: boolean }>>({ max: 10_000, ttl: PROJECT_TTL_MS });
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly projects: ProjectStore,
     private readonly writers: IngestWriters,
     private readonly salts: SaltsService,
     private readonly profiles: ProfilesService,
@@ -217,13 +219,11 @@ export class IngestService implements OnModuleInit {
   }
 
   private projectFlags(projectId: string): Promise<{ allowUnsafeRevenue: boolean }> {
-    let hit = this.projects.get(projectId);
+    let hit = this.projectSettings.get(projectId);
     if (!hit) {
-      hit = this.dataSource
-        .query(`SELECT allow_unsafe_revenue FROM projects WHERE id = $1`, [projectId])
-        .then((rows: { allow_unsafe_revenue: boolean }[]) => ({ allowUnsafeRevenue: rows[0]?.allow_unsafe_revenue === true }));
-      this.projects.set(projectId, hit);
-      hit.catch(() => this.projects.delete(projectId));
+      hit = this.projects.ingestSettings(projectId);
+      this.projectSettings.set(projectId, hit);
+      hit.catch(() => this.projectSettings.delete(projectId));
     }
     return hit;
   }
@@ -290,7 +290,7 @@ export class IngestService implements OnModuleInit {
   }
 
   /**
-   * Callers check every item before they write (ingest-checks.ts), so a store that fails now
+   * Callers check every item before they write (@app/ingest's ingest-checks.ts), so a store that fails now
    * is an outage, not the sender's fault: a 503 the sender retries, never a 500. The domain's
    * own answers (404 unknown profile, 400 not a number) pass as they are.
    */

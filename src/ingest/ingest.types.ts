@@ -1,3 +1,5 @@
+import type { ApiError } from '@app/common';
+
 /** The wire formats events arrive in: the `source` label of the ingestion metrics. */
 export const INGEST_CHANNELS = ['openpanel', 'posthog', 'segment', 'commanders_act'] as const;
 export type IngestChannel = (typeof INGEST_CHANNELS)[number];
@@ -28,24 +30,15 @@ export type EventOutcome =
   /** The user agent is a known bot and the sender is not trusted: not counted. */
   | { status: 'bot'; bot: { name: string; type: string } };
 
-/** identify / `$set` / Segment identify. Absent fields are left as they are. */
-export interface ProfileUpdate {
-  profileId: string;
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  avatar?: string | null;
-  /** Merged over the stored properties (`$set`). */
-  properties?: Record<string, unknown>;
-  /** Set only where the stored profile has no value yet (`$set_once`). */
-  propertiesOnce?: Record<string, unknown>;
-  /** Properties removed from the profile (`$unset`). */
-  unset?: string[];
+/** An item a store refused (404 unknown profile, 400 not a number): nothing more of it was applied. */
+export interface RefusedItem {
+  index: number;
+  error: ApiError;
 }
 
-export interface GroupUpdate {
-  id: string;
-  type: string;
-  name: string;
-  properties?: Record<string, unknown>;
+/** What applying one batch did, item by item. */
+export interface AppliedBatch {
+  /** The outcome of each event of the batch, by position; none for an event of a refused item. */
+  outcomes: (EventOutcome | undefined)[];
+  refused: RefusedItem[];
 }

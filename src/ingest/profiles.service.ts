@@ -3,9 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { ApiError, pgJson, toClickhouseDateTime, toPgText } from '@app/common';
 import { ProfileAliasStore } from '@app/database';
-import { flattenProperties } from '@app/ingest';
+import { flattenProperties, type GroupUpdate, type ProfileUpdate } from '@app/ingest';
 import { IngestWriters } from './ingest-writers.service';
-import type { GroupUpdate, ProfileUpdate } from './ingest.types';
 import type { ProfileMirrorRow } from './profile-mirror-row';
 
 interface ProfileRow {

@@ -1,6 +1,11 @@
-import type { GroupUpdate, ProfileUpdate } from '../ingest';
-import { checkAlias, checkEventProperties, checkGroupIds, checkGroupUpdate, checkId, checkProfileUpdate, type Problem } from '../ingest/ingest-checks';
-import type { TrackItem } from './track.service';
+import { checkAlias, checkEventProperties, checkGroupIds, checkGroupUpdate, checkId, checkProfileUpdate, type GroupUpdate, type ProfileUpdate, type Problem } from '@app/ingest';
+import type { TrackType } from './track.schema';
+
+/** One /track body, or one item of /track/batch. */
+export interface TrackItem {
+  type: TrackType;
+  payload: Record<string, unknown>;
+}
 
 /** A profile id as /track takes it: a string or a number. */
 export const idText = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
@@ -50,7 +55,7 @@ const IDENTIFY_ON_TRACK = ['payload', 'properties', '__identify'];
  * What the schema cannot say about an item that passed it, checked before anything of the
  * item is written (so a refused item leaves nothing behind, and nothing to store twice on a
  * retry): the depth of its properties, and the ids and profile or group fields PostgreSQL
- * will hold (ingest-checks.ts). `path` starts at the item.
+ * will hold (@app/ingest's ingest-checks.ts). `path` starts at the item.
  */
 export function checkTrackItem(item: TrackItem): Problem | undefined {
   const p = item.payload;

@@ -1,15 +1,17 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
-import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../auth';
+import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../auth';
 import { INGEST_CHANNEL } from '../ingest';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from './ingest-errors';
 import { TRACK_BATCH_EXAMPLES, TRACK_BATCH_SCHEMA, TRACK_BODY_SCHEMA, TRACK_EXAMPLES, trackOpenApiBody } from './track.schema';
-import { type BatchAnswer, type TrackAnswer, type TrackItem, TrackService } from './track.service';
+import { IdempotencyKey } from './idempotency-key.decorator';
+import type { TrackItem } from './track-checks';
+import { type BatchAnswer, type TrackAnswer, TrackService } from './track.service';
 
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -37,8 +39,13 @@ export class TrackController {
   @ApiResponse({ status: 200, description: 'Stored', type: TrackResponseDto })
   @ApiResponse({ status: 202, description: 'Known bot and no secret: not counted', type: BotResponseDto })
   @ApiErrors({ status: 404, description: '`Profile not found` (increment or decrement of an unknown profile)', message: 'Profile not found' })
-  async trackEvent(@Req() req: FastifyRequest, @Body() body: TrackItem, @Res({ passthrough: true }) reply: FastifyReply): Promise<TrackAnswer | BotResponseDto> {
-    const outcome = await this.track.track(req, body);
+  async trackEvent(
+    @IngestContext() ctx: IngestContext,
+    @Body() body: TrackItem,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TrackAnswer | BotResponseDto> {
+    const outcome = await this.track.track(ctx, body, idempotencyKey);
     if (outcome.kind === 'bot') {
       void reply.status(202);
       return { bot: outcome.bot };
@@ -61,7 +68,7 @@ export class TrackController {
     examples: TRACK_BATCH_EXAMPLES,
   })
   @ApiResponse({ status: 200, description: 'Accepted and rejected items', type: TrackBatchResponseDto })
-  async trackBatch(@Req() req: FastifyRequest, @Body() body: { items: unknown[] }): Promise<BatchAnswer> {
-    return this.track.batch(req, body.items);
+  async trackBatch(@IngestContext() ctx: IngestContext, @Body() body: { items: unknown[] }): Promise<BatchAnswer> {
+    return this.track.batch(ctx, body.items);
   }
 }

@@ -12,3 +12,5 @@ export * from './session';
 export * from './event-id';
 export * from './to-event-row';
 export * from './profile-traits';
+export * from './ingest-batch';
+export * from './ingest-checks';

@@ -1,5 +1,5 @@
-import { addItem, type CaptureBatch, type CaptureUpdate, emptyBatch, idOf } from '../capture-batch';
-import { type CaptureContext, obj, str, without } from '../capture-context';
+import { IngestBatch, type IngestUpdate } from '@app/ingest';
+import { type CaptureContext, idOf, obj, str, without } from '../capture-context';
 import { eventTime } from '../event-time';
 
 export interface CommandersActRequestContext extends CaptureContext {
@@ -15,10 +15,10 @@ const V2_META: ReadonlySet<string> = new Set(['event_name', 'user', 'context']);
  * `context{ event_id, event_timestamp, page{}, device{} }`. v1 (deprecated, still sent): the
  * data in `properties{}` and the context fields at the root. An event without `event_name`
  * is dropped (Commanders Act answers 200 to everything it can parse), and so is one whose
- * profile or properties break a storage rule (`addItem`).
+ * profile or properties break a storage rule (`IngestBatch.add`).
  */
-export function commandersActBatch(body: Record<string, unknown>, ctx: CommandersActRequestContext): CaptureBatch {
-  const batch = emptyBatch();
+export function commandersActBatch(body: Record<string, unknown>, ctx: CommandersActRequestContext): IngestBatch {
+  const batch = new IngestBatch();
   const name = str(body.event_name);
   if (!name) return batch;
   const v1 = obj(body.properties) !== undefined && body.context === undefined;
@@ -33,8 +33,8 @@ export function commandersActBatch(body: Record<string, unknown>, ctx: Commander
   if (title) properties.__title = title;
 
   const email = str(user.email);
-  const updates: CaptureUpdate[] = userId && email ? [{ kind: 'profile', update: { profileId: userId, email } }] : [];
-  addItem(batch, 0, updates, {
+  const updates: IngestUpdate[] = userId && email ? [{ kind: 'profile', update: { profileId: userId, email } }] : [];
+  batch.add(0, updates, {
     id: idOf(meta.event_id, MAX_ID_LENGTH),
     name,
     projectId: ctx.projectId,

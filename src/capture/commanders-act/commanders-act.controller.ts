@@ -1,14 +1,12 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { IngestContext } from '../../auth';
 import { TOO_MANY_REQUESTS_HEADERS } from '../../openapi/api-errors.decorator';
 import { COMMANDERS_ACT_BEARER_SCHEME, COMMANDERS_ACT_TOKEN_SCHEME } from '../../openapi/security-schemes';
-import { CaptureIngestService } from '../capture-ingest.service';
-import { captureContext } from '../capture-context';
-import { CaptureAuth, CaptureRoute } from '../capture-route.decorator';
+import { CaptureAuth, CaptureRoute, Captured } from '../capture-route.decorator';
 import { trackingApiErrorFormat } from '../tracking-api-error.format';
-import { commandersActBatch } from './commanders-act-events';
 import { CommandersActCredentials } from './commanders-act.credentials';
+import { CommandersActService } from './commanders-act.service';
 
 const OBJECT = { type: 'object', additionalProperties: true };
 const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean', enum: [false] }, message: { type: 'string' } } };
@@ -17,7 +15,7 @@ const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean',
 @CaptureAuth(CommandersActCredentials, COMMANDERS_ACT_TOKEN_SCHEME, COMMANDERS_ACT_BEARER_SCHEME)
 @Controller('events')
 export class CommandersActController {
-  constructor(private readonly ingest: CaptureIngestService) {}
+  constructor(private readonly commandersAct: CommandersActService) {}
 
   @Post()
   @HttpCode(200)
@@ -59,10 +57,8 @@ export class CommandersActController {
   @ApiResponse({ status: 400, description: 'Not JSON, or over 32 KB', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 401, description: 'Missing or unknown source key', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 429, description: 'Too many requests for this source key; retry after `Retry-After` seconds', schema: ERROR_SCHEMA, headers: TOO_MANY_REQUESTS_HEADERS })
-  async event(@Req() req: FastifyRequest): Promise<{ success: true }> {
-    const source = this.ingest.source(req);
-    const body = req.captured as Record<string, unknown>;
-    await this.ingest.apply(source, commandersActBatch(body, { ...captureContext(req), projectId: source.projectId }), 'Commanders Act');
+  async event(@IngestContext() ctx: IngestContext, @Captured() body: Record<string, unknown>): Promise<{ success: true }> {
+    await this.commandersAct.capture(ctx, body);
     return { success: true };
   }
 }

@@ -1,8 +1,7 @@
 import { ApiError, isUuid } from '@app/common';
 import { MAX_PROPERTY_DEPTH, nestsDeeperThan } from '@app/common';
-import { type IncomingEvent, parseInstant } from '@app/ingest';
-import { addItem, type CaptureBatch, type CaptureUpdate, emptyBatch, idOf } from '../capture-batch';
-import { type CaptureContext, obj, str, without } from '../capture-context';
+import { type IncomingEvent, IngestBatch, parseInstant, type IngestUpdate } from '@app/ingest';
+import { type CaptureContext, idOf, obj, str, without } from '../capture-context';
 import { eventTime } from '../event-time';
 import { profileUpdate } from '../profile-fields';
 import type { PosthogEnvelope } from './posthog-envelope';
@@ -68,8 +67,8 @@ function groupKeys(value: unknown): string[] {
 }
 
 /** What `$identify`, `$create_alias`, `$groupidentify` and `$set`/`$set_once` ask of profiles and groups. */
-function updatesOf(name: string, distinctId: string, e: Record<string, unknown>, p: Record<string, unknown>): CaptureUpdate[] {
-  const updates: CaptureUpdate[] = [];
+function updatesOf(name: string, distinctId: string, e: Record<string, unknown>, p: Record<string, unknown>): IngestUpdate[] {
+  const updates: IngestUpdate[] = [];
   const set = merged(obj(p.$set), obj(e.$set));
   const setOnce = merged(obj(p.$set_once), obj(e.$set_once));
   const unset = stringList(e.$unset) ?? stringList(p.$unset);
@@ -104,10 +103,10 @@ function updatesOf(name: string, distinctId: string, e: Record<string, unknown>,
  * PostHog events as the pipeline's IncomingEvents plus the profile, alias and group changes
  * they carry. The whole request is refused (400) when one event is not an object, has no
  * name or distinct id, or an invalid uuid: nothing of it is stored. An event whose profile,
- * group or properties break a storage rule is dropped with its changes (`addItem`).
+ * group or properties break a storage rule is dropped with its changes (`IngestBatch.add`).
  */
-export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestContext): CaptureBatch {
-  const batch = emptyBatch();
+export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestContext): IngestBatch {
+  const batch = new IngestBatch();
   const now = ctx.receivedAt.getTime();
   // The request's send time, read once rather than for every event.
   const sentAt = parseInstant(ctx.sentAt);
@@ -154,7 +153,7 @@ export function posthogBatch(envelope: PosthogEnvelope, ctx: PosthogRequestConte
       referrer: referrer === '$direct' ? undefined : referrer,
       importedAt: envelope.historical ? ctx.receivedAt : undefined,
     };
-    addItem(batch, index, updates, event);
+    batch.add(index, updates, event);
   });
   return batch;
 }

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ingestContextOf } from '../../auth';
 import { POSTHOG_TOKEN_SCHEME } from '../../openapi/security-schemes';
 import { CaptureAuth } from '../capture-route.decorator';
 import { PosthogCaptureOperation as Capture } from './posthog.openapi';
-import { PosthogCredentials } from './posthog.credentials';
-import { PosthogService } from './posthog.service';
+import { capturedEnvelope, PosthogCredentials } from './posthog.credentials';
+import { type PosthogQuery, PosthogService } from './posthog.service';
 
 type Answer = { status: 1 } | undefined;
 
@@ -76,18 +77,20 @@ export class PosthogController {
   @HttpCode(200)
   @Capture('posthogEngage', 'Update profiles (`/engage`, legacy people API): events without a name are `$identify`', 'POST', 'engage')
   postEngage(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
-    return this.handle(req, reply);
+    return this.handle(req, reply, true);
   }
 
   @Get('engage')
   @Capture('posthogEngageGet', 'Update profiles (`/engage`) by GET', 'GET')
   getEngage(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer> {
-    return this.handle(req, reply);
+    return this.handle(req, reply, true);
   }
 
-  private async handle(req: FastifyRequest, reply: FastifyReply): Promise<Answer> {
-    await this.posthog.capture(req);
-    const beacon = (req.query as { beacon?: unknown } | undefined)?.beacon;
+  /** `engage`: the /engage routes (PostHog's legacy people API). */
+  private async handle(req: FastifyRequest, reply: FastifyReply, engage = false): Promise<Answer> {
+    const query = (req.query ?? {}) as PosthogQuery & { beacon?: unknown };
+    await this.posthog.capture(ingestContextOf(req), capturedEnvelope(req), query, engage);
+    const beacon = query.beacon;
     if (beacon === '1' || beacon === 'true') {
       void reply.status(204);
       return undefined;

@@ -1,30 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { IngestContext } from '../../auth';
 import { CaptureIngestService } from '../capture-ingest.service';
 import { captureContext, str } from '../capture-context';
 import { posthogBatch } from './posthog-events';
-import { capturedEnvelope } from './posthog.credentials';
+import type { PosthogEnvelope } from './posthog-envelope';
 
-type CaptureQuery = { _?: unknown; ip?: unknown };
+/** The query parameters of a capture request the events depend on. */
+export type PosthogQuery = { _?: unknown; ip?: unknown };
 
 @Injectable()
 export class PosthogService {
   constructor(private readonly ingest: CaptureIngestService) {}
 
-  /** Stores what the request's credentials reader decoded; resolves once it is durable. */
-  async capture(req: FastifyRequest): Promise<void> {
-    const envelope = capturedEnvelope(req);
-    const query = (req.query ?? {}) as CaptureQuery;
-    const source = this.ingest.source(req);
-    const context = captureContext(req);
+  /**
+   * Stores the envelope the request's credentials reader decoded; resolves once it is
+   * durable. `engage`: the /engage routes, where an event without a name is an `$identify`.
+   */
+  async capture(ctx: IngestContext, envelope: PosthogEnvelope, query: PosthogQuery, engage: boolean): Promise<void> {
     const batch = posthogBatch(envelope, {
-      ...context,
+      ...captureContext(ctx),
       // posthog-js sends `?ip=1` (a flag, not an address): only an IP counts, see namedIp.
       namedIp: str(query.ip),
-      projectId: source.projectId,
       sentAt: envelope.sentAt ?? query._,
-      engage: req.routeOptions.url?.startsWith('/engage') === true,
+      engage,
     });
-    await this.ingest.apply(source, batch, 'PostHog');
+    await this.ingest.apply(ctx.source, batch, 'PostHog');
   }
 }

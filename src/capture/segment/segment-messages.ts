@@ -1,7 +1,6 @@
 import { ApiError } from '@app/common';
-import type { IncomingEvent } from '@app/ingest';
-import { addItem, type CaptureBatch, type CaptureUpdate, emptyBatch, idOf } from '../capture-batch';
-import { type CaptureContext, obj, str } from '../capture-context';
+import { type IncomingEvent, IngestBatch, type IngestUpdate } from '@app/ingest';
+import { type CaptureContext, idOf, obj, str } from '../capture-context';
 import { eventTime } from '../event-time';
 import { profileUpdate } from '../profile-fields';
 
@@ -116,16 +115,16 @@ function toEvent(type: SegmentType, m: Record<string, unknown>, profileId: strin
  * Segment calls as events, profile, alias and group changes. A message without `userId` or
  * `anonymousId` (or a track without `event`, a group without `groupId`, an alias without
  * `previousId`) is dropped: Segment answers 200 for those too. So is a message whose
- * profile, group or properties break a storage rule (`addItem`).
+ * profile, group or properties break a storage rule (`IngestBatch.add`).
  */
-export function segmentBatch(messages: SegmentMessage[], ctx: SegmentRequestContext): CaptureBatch {
-  const batch = emptyBatch();
+export function segmentBatch(messages: SegmentMessage[], ctx: SegmentRequestContext): IngestBatch {
+  const batch = new IngestBatch();
   messages.forEach(({ type, message: m }, index) => {
     const userId = idOf(m.userId, MAX_ID_LENGTH);
     const anonymousId = idOf(m.anonymousId, MAX_ID_LENGTH);
     const profileId = userId ?? anonymousId;
     if (!profileId) return;
-    const updates: CaptureUpdate[] = [];
+    const updates: IngestUpdate[] = [];
     switch (type) {
       case 'identify': {
         const traits = obj(m.traits) ?? obj(obj(m.context)?.traits);
@@ -148,11 +147,11 @@ export function segmentBatch(messages: SegmentMessage[], ctx: SegmentRequestCont
       }
       default: {
         const event = toEvent(type, m, profileId, ctx);
-        if (event) addItem(batch, index, updates, event);
+        if (event) batch.add(index, updates, event);
         return;
       }
     }
-    addItem(batch, index, updates);
+    batch.add(index, updates);
   });
   return batch;
 }

@@ -1,11 +1,12 @@
-import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { applyDecorators, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { IngestContext } from '../../auth';
 import { TOO_MANY_REQUESTS_HEADERS } from '../../openapi/api-errors.decorator';
 import { SEGMENT_WRITE_KEY_SCHEME } from '../../openapi/security-schemes';
-import { CaptureAuth, CaptureRoute } from '../capture-route.decorator';
+import { CaptureAuth, CaptureRoute, Captured } from '../capture-route.decorator';
 import { trackingApiErrorFormat } from '../tracking-api-error.format';
-import { SegmentCredentials } from './segment.credentials';
+import { SEGMENT_BATCH_LIMIT, SEGMENT_SINGLE_LIMIT, SegmentCredentials } from './segment.credentials';
+import { MAX_BATCH_ITEMS } from './segment-messages';
 import { SegmentService } from './segment.service';
 
 type Answer = { success: true };
@@ -29,9 +30,14 @@ const EXAMPLES = {
   },
 } satisfies Record<string, object>;
 
-function Call(operationId: string, summary: string, fields: Record<string, object>, limit: string, example: object) {
+/**
+ * `bodyLimit`: the route's cap on its body, which the decoder reads (SegmentCredentials) and
+ * the description states, with the batch's cap on its items when there is one.
+ */
+function Call(operationId: string, summary: string, fields: Record<string, object>, example: object, bodyLimit = SEGMENT_SINGLE_LIMIT, maxItems?: number) {
+  const limit = `${bodyLimit / 1024} KB${maxItems ? ` and ${maxItems} items` : ''}`;
   return applyDecorators(
-    CaptureRoute(trackingApiErrorFormat, 'segment'),
+    CaptureRoute(trackingApiErrorFormat, 'segment', bodyLimit),
     ApiOperation({ operationId, summary, description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.` }),
     ApiBody({
       schema: {
@@ -65,57 +71,64 @@ export class SegmentController {
 
   @Post('track')
   @HttpCode(200)
-  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.track)
-  async track(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'track');
+  @Call('segmentTrack', 'Track an event', { event: { type: 'string' }, properties: OBJECT }, EXAMPLES.track)
+  async track(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'track', body);
     return OK;
   }
 
   @Post('identify')
   @HttpCode(200)
-  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, '32 KB', EXAMPLES.identify)
-  async identify(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'identify');
+  @Call('segmentIdentify', 'Identify a user: traits onto the profile', { traits: OBJECT }, EXAMPLES.identify)
+  async identify(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'identify', body);
     return OK;
   }
 
   @Post('page')
   @HttpCode(200)
-  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.page)
-  async page(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'page');
+  @Call('segmentPage', 'A page view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, EXAMPLES.page)
+  async page(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'page', body);
     return OK;
   }
 
   @Post('screen')
   @HttpCode(200)
-  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, '32 KB', EXAMPLES.screen)
-  async screen(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'screen');
+  @Call('segmentScreen', 'A screen view (stored as `screen_view`)', { name: { type: 'string' }, properties: OBJECT }, EXAMPLES.screen)
+  async screen(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'screen', body);
     return OK;
   }
 
   @Post('group')
   @HttpCode(200)
-  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, '32 KB', EXAMPLES.group)
-  async group(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'group');
+  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, EXAMPLES.group)
+  async group(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'group', body);
     return OK;
   }
 
   @Post('alias')
   @HttpCode(200)
-  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, '32 KB', EXAMPLES.alias)
-  async alias(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'alias');
+  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, EXAMPLES.alias)
+  async alias(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'alias', body);
     return OK;
   }
 
   @Post('batch')
   @HttpCode(200)
-  @Call('segmentBatch', 'Several calls in one request', { batch: { type: 'array', maxItems: 2500, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } }, '500 KB and 2500 items', EXAMPLES.batch)
-  async batch(@Req() req: FastifyRequest): Promise<Answer> {
-    await this.segment.handle(req, 'batch');
+  @Call(
+    'segmentBatch',
+    'Several calls in one request',
+    { batch: { type: 'array', maxItems: MAX_BATCH_ITEMS, items: OBJECT }, sentAt: { type: 'string', format: 'date-time' } },
+    EXAMPLES.batch,
+    SEGMENT_BATCH_LIMIT,
+    MAX_BATCH_ITEMS,
+  )
+  async batch(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
+    await this.segment.handle(ctx, 'batch', body);
     return OK;
   }
 }

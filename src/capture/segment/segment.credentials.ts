@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody, decodeJsonBody } from '../capture-body';
 import { keyCredentials, obj, str } from '../capture-context';
+import { captureBodyLimitOf } from '../capture-route.decorator';
 
 /** Segment's caps: a batch request, and a single call. */
 export const SEGMENT_BATCH_LIMIT = 500 * 1024;
@@ -27,7 +28,8 @@ export function basicAuth(header: string | undefined): { user?: string; password
 
 /**
  * The write key is the Basic user name (the password: empty, or the client secret), else
- * `writeKey` in the body. The body is read (500 KB for a batch, 32 KB for one call) and decoded
+ * `writeKey` in the body. The body is read (the route's cap: 500 KB for a batch, else 32 KB for
+ * one call) and decoded
  * only once a key from the header has been checked, or when the key can only be in the body;
  * it is left on the request for the handler.
  */
@@ -39,7 +41,7 @@ export class SegmentCredentials implements CredentialsReader {
   }
 
   async decode(req: FastifyRequest): Promise<IngestCredentials> {
-    const limit = req.routeOptions.url?.startsWith('/v1/batch') ? SEGMENT_BATCH_LIMIT : SEGMENT_SINGLE_LIMIT;
+    const limit = captureBodyLimitOf(req) ?? SEGMENT_SINGLE_LIMIT;
     const body = await decodeJsonBody(await captureBody(req, limit), firstHeader(req, 'content-encoding'), MAX_DECODED);
     req.captured = body;
     const basic = basicAuth(firstHeader(req, 'authorization'));

@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, RateLimit } from '../../auth';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { SuccessResponseDto } from '../dto/success.response.dto';
 import { NOT_A_UUID, UuidParamDto } from '../dto/uuid.param.dto';
@@ -26,8 +25,8 @@ export class ClientsController {
   @ApiOperation({ operationId: 'listClients', summary: 'List API clients', description: 'Newest first. Secrets and their hashes are never returned.' })
   @ApiResponse({ status: 200, type: ClientListResponseDto })
   @ApiErrors(400, [404, 'Project not found'])
-  async list(@Req() req: FastifyRequest, @Query() query: ListClientsQueryDto): Promise<ClientListResponseDto> {
-    const clients = await this.clients.list(req.auth!.client.organizationId, query.projectId);
+  async list(@CurrentClient() auth: AuthContext, @Query() query: ListClientsQueryDto): Promise<ClientListResponseDto> {
+    const clients = await this.clients.list(auth.client.organizationId, query.projectId);
     return { data: clients.map(ClientDto.from) };
   }
 
@@ -36,16 +35,16 @@ export class ClientsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ClientResponseDto })
   @ApiErrors(NOT_A_UUID, NOT_FOUND)
-  async get(@Req() req: FastifyRequest, @Param() params: UuidParamDto): Promise<ClientResponseDto> {
-    return { data: ClientDto.from(await this.clients.get(req.auth!.client.organizationId, params.id)) };
+  async get(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto): Promise<ClientResponseDto> {
+    return { data: ClientDto.from(await this.clients.get(auth.client.organizationId, params.id)) };
   }
 
   @Post()
   @ApiOperation({ operationId: 'createClient', summary: 'Create an API client', description: 'The secret is in this answer only.' })
   @ApiResponse({ status: 201, type: CreatedClientResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
-  async create(@Req() req: FastifyRequest, @Body() body: CreateClientRequestDto): Promise<CreatedClientResponseDto> {
-    const { client, secret } = await this.clients.create(req.auth!.client.organizationId, body);
+  async create(@CurrentClient() auth: AuthContext, @Body() body: CreateClientRequestDto): Promise<CreatedClientResponseDto> {
+    const { client, secret } = await this.clients.create(auth.client.organizationId, body);
     return { data: { ...ClientDto.from(client), secret } };
   }
 
@@ -58,8 +57,8 @@ export class ClientsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ClientResponseDto })
   @ApiErrors(400, NOT_FOUND, 413)
-  async update(@Req() req: FastifyRequest, @Param() params: UuidParamDto, @Body() body: UpdateClientRequestDto): Promise<ClientResponseDto> {
-    return { data: ClientDto.from(await this.clients.rename(req.auth!.client.organizationId, params.id, body.name)) };
+  async update(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto, @Body() body: UpdateClientRequestDto): Promise<ClientResponseDto> {
+    return { data: ClientDto.from(await this.clients.rename(auth.client.organizationId, params.id, body.name)) };
   }
 
   @Delete(':id')
@@ -71,8 +70,8 @@ export class ClientsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: SuccessResponseDto })
   @ApiErrors(NOT_A_UUID, NOT_FOUND, { status: 409, description: 'The client tried to delete itself', message: 'A client cannot delete itself: use another root client, so that the organisation keeps one' })
-  async remove(@Req() req: FastifyRequest, @Param() params: UuidParamDto): Promise<SuccessResponseDto> {
-    const { client } = req.auth!;
+  async remove(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto): Promise<SuccessResponseDto> {
+    const { client } = auth;
     await this.clients.remove(client.organizationId, params.id, client.id);
     return { success: true };
   }

@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, RateLimit } from '../../auth';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { SuccessResponseDto } from '../dto/success.response.dto';
 import { EventMetaParamsDto, ListEventMetaQueryDto, PutEventMetaRequestDto } from './dto/event-meta.request.dto';
@@ -20,8 +19,8 @@ export class EventMetaController {
   @ApiOperation({ operationId: 'listEventMeta', summary: "List a project's event descriptions", description: 'By event name.' })
   @ApiResponse({ status: 200, type: EventMetaListResponseDto })
   @ApiErrors(400, [404, 'Project not found'])
-  async list(@Req() req: FastifyRequest, @Query() query: ListEventMetaQueryDto): Promise<EventMetaListResponseDto> {
-    const rows = await this.meta.list(req.auth!.client.organizationId, query.projectId);
+  async list(@CurrentClient() auth: AuthContext, @Query() query: ListEventMetaQueryDto): Promise<EventMetaListResponseDto> {
+    const rows = await this.meta.list(auth.client.organizationId, query.projectId);
     return { data: rows.map(EventMetaDto.from) };
   }
 
@@ -33,8 +32,8 @@ export class EventMetaController {
   })
   @ApiResponse({ status: 200, type: EventMetaResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
-  async put(@Req() req: FastifyRequest, @Param() params: EventMetaParamsDto, @Body() body: PutEventMetaRequestDto): Promise<EventMetaResponseDto> {
-    return { data: EventMetaDto.from(await this.meta.put(req.auth!.client.organizationId, params.projectId, params.name, body)) };
+  async put(@CurrentClient() auth: AuthContext, @Param() params: EventMetaParamsDto, @Body() body: PutEventMetaRequestDto): Promise<EventMetaResponseDto> {
+    return { data: EventMetaDto.from(await this.meta.put(auth.client.organizationId, params.projectId, params.name, body)) };
   }
 
   @Delete(':projectId/:name')
@@ -48,8 +47,8 @@ export class EventMetaController {
     { status: 400, description: 'Invalid path parameters (e.g. a name over 255 characters)', message: 'Invalid path parameters', details: [{ path: ['name'], message: 'String must contain at most 255 character(s)' }] },
     { status: 404, description: 'Project or event meta not found', message: 'Event meta not found' },
   )
-  async remove(@Req() req: FastifyRequest, @Param() params: EventMetaParamsDto): Promise<SuccessResponseDto> {
-    await this.meta.remove(req.auth!.client.organizationId, params.projectId, params.name);
+  async remove(@CurrentClient() auth: AuthContext, @Param() params: EventMetaParamsDto): Promise<SuccessResponseDto> {
+    await this.meta.remove(auth.client.organizationId, params.projectId, params.name);
     return { success: true };
   }
 }

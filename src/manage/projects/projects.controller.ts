@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, RateLimit } from '../../auth';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { SuccessResponseDto } from '../dto/success.response.dto';
 import { CreateProjectRequestDto } from './dto/create-project.request.dto';
@@ -22,8 +21,8 @@ export class ProjectsController {
   @Get()
   @ApiOperation({ operationId: 'listProjects', summary: 'List the projects of your organisation', description: 'Newest first; projects scheduled for deletion are not listed.' })
   @ApiResponse({ status: 200, type: ProjectListResponseDto })
-  async list(@Req() req: FastifyRequest): Promise<ProjectListResponseDto> {
-    const projects = await this.projects.list(req.auth!.client.organizationId);
+  async list(@CurrentClient() auth: AuthContext): Promise<ProjectListResponseDto> {
+    const projects = await this.projects.list(auth.client.organizationId);
     return { data: projects.map(ProjectDto.from) };
   }
 
@@ -32,8 +31,8 @@ export class ProjectsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
   @ApiErrors([404, 'Project not found'])
-  async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<ProjectResponseDto> {
-    return { data: ProjectDto.from(await this.projects.show(req.auth!.client.organizationId, id)) };
+  async get(@CurrentClient() auth: AuthContext, @Param('id') id: string): Promise<ProjectResponseDto> {
+    return { data: ProjectDto.from(await this.projects.show(auth.client.organizationId, id)) };
   }
 
   @Post()
@@ -44,8 +43,8 @@ export class ProjectsController {
   })
   @ApiResponse({ status: 201, type: CreatedProjectResponseDto })
   @ApiErrors(400, 413)
-  async create(@Req() req: FastifyRequest, @Body() body: CreateProjectRequestDto): Promise<CreatedProjectResponseDto> {
-    const { project, client } = await this.projects.create(req.auth!.client.organizationId, body);
+  async create(@CurrentClient() auth: AuthContext, @Body() body: CreateProjectRequestDto): Promise<CreatedProjectResponseDto> {
+    const { project, client } = await this.projects.create(auth.client.organizationId, body);
     return { data: { ...ProjectDto.from(project), client } };
   }
 
@@ -58,8 +57,8 @@ export class ProjectsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
-  async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() body: UpdateProjectRequestDto): Promise<ProjectResponseDto> {
-    return { data: ProjectDto.from(await this.projects.update(req.auth!.client.organizationId, id, body)) };
+  async update(@CurrentClient() auth: AuthContext, @Param('id') id: string, @Body() body: UpdateProjectRequestDto): Promise<ProjectResponseDto> {
+    return { data: ProjectDto.from(await this.projects.update(auth.client.organizationId, id, body)) };
   }
 
   @Delete(':id')
@@ -73,8 +72,8 @@ export class ProjectsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: SuccessResponseDto })
   @ApiErrors([404, 'Project not found'])
-  async remove(@Req() req: FastifyRequest, @Param('id') id: string): Promise<SuccessResponseDto> {
-    await this.projects.scheduleDeletion(req.auth!.client.organizationId, id);
+  async remove(@CurrentClient() auth: AuthContext, @Param('id') id: string): Promise<SuccessResponseDto> {
+    await this.projects.scheduleDeletion(auth.client.organizationId, id);
     return { success: true };
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, ClientModes, RateLimit } from '../../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, RateLimit } from '../../auth';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { SuccessResponseDto } from '../dto/success.response.dto';
 import { NOT_A_UUID, UuidParamDto } from '../dto/uuid.param.dto';
@@ -30,8 +29,8 @@ export class ReferencesController {
   })
   @ApiResponse({ status: 200, type: ReferenceListResponseDto })
   @ApiErrors(400, [404, 'Project not found'])
-  async list(@Req() req: FastifyRequest, @Query() query: ListReferencesQueryDto): Promise<ReferenceListResponseDto> {
-    const references = await this.references.list(req.auth!.client.organizationId, query.projectId);
+  async list(@CurrentClient() auth: AuthContext, @Query() query: ListReferencesQueryDto): Promise<ReferenceListResponseDto> {
+    const references = await this.references.list(auth.client.organizationId, query.projectId);
     return { data: references.map(ReferenceDto.from) };
   }
 
@@ -44,8 +43,8 @@ export class ReferencesController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ReferenceResponseDto })
   @ApiErrors(NOT_A_UUID, NOT_FOUND)
-  async get(@Req() req: FastifyRequest, @Param() params: UuidParamDto): Promise<ReferenceResponseDto> {
-    return { data: ReferenceDto.from(await this.references.get(req.auth!.client.organizationId, params.id)) };
+  async get(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto): Promise<ReferenceResponseDto> {
+    return { data: ReferenceDto.from(await this.references.get(auth.client.organizationId, params.id)) };
   }
 
   @Post()
@@ -56,8 +55,8 @@ export class ReferencesController {
   })
   @ApiResponse({ status: 201, type: ReferenceResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
-  async create(@Req() req: FastifyRequest, @Body() body: CreateReferenceRequestDto): Promise<ReferenceResponseDto> {
-    return { data: ReferenceDto.from(await this.references.create(req.auth!.client.organizationId, body)) };
+  async create(@CurrentClient() auth: AuthContext, @Body() body: CreateReferenceRequestDto): Promise<ReferenceResponseDto> {
+    return { data: ReferenceDto.from(await this.references.create(auth.client.organizationId, body)) };
   }
 
   @Patch(':id')
@@ -65,8 +64,8 @@ export class ReferencesController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ReferenceResponseDto })
   @ApiErrors(400, NOT_FOUND, 413)
-  async update(@Req() req: FastifyRequest, @Param() params: UuidParamDto, @Body() body: UpdateReferenceRequestDto): Promise<ReferenceResponseDto> {
-    return { data: ReferenceDto.from(await this.references.update(req.auth!.client.organizationId, params.id, body)) };
+  async update(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto, @Body() body: UpdateReferenceRequestDto): Promise<ReferenceResponseDto> {
+    return { data: ReferenceDto.from(await this.references.update(auth.client.organizationId, params.id, body)) };
   }
 
   @Delete(':id')
@@ -74,8 +73,8 @@ export class ReferencesController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: SuccessResponseDto })
   @ApiErrors(NOT_A_UUID, NOT_FOUND)
-  async remove(@Req() req: FastifyRequest, @Param() params: UuidParamDto): Promise<SuccessResponseDto> {
-    await this.references.remove(req.auth!.client.organizationId, params.id);
+  async remove(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto): Promise<SuccessResponseDto> {
+    await this.references.remove(auth.client.organizationId, params.id);
     return { success: true };
   }
 }

@@ -1,8 +1,8 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
+import type { FastifyReply } from 'fastify';
+import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../../auth';
 import { INGEST_CHANNEL } from '../../ingest';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
@@ -33,8 +33,8 @@ export class DeviceIdController {
     TOO_MANY_INGEST,
     INGEST_SATURATED,
   )
-  async fetchDeviceId(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<DeviceIdResponseDto | BotResponseDto> {
-    const outcome = await this.legacy.deviceId(req);
+  async fetchDeviceId(@IngestContext() ctx: IngestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DeviceIdResponseDto | BotResponseDto> {
+    const outcome = await this.legacy.deviceId(ctx);
     if (outcome.kind === 'bot') {
       void reply.status(202);
       return { bot: outcome.bot };

@@ -1,12 +1,12 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
+import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../../auth';
 import { INGEST_CHANNEL } from '../../ingest';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from '../ingest-errors';
+import { IdempotencyKey } from '../idempotency-key.decorator';
 import { TrackService } from '../track.service';
 import { ApiLegacyAccepted, LEGACY_NOTE } from './legacy-openapi';
 import { EVENT_BODY_SCHEMA, EVENT_EXAMPLES } from './legacy.schema';
@@ -33,8 +33,13 @@ export class EventController {
   @ApiBody({ schema: EVENT_BODY_SCHEMA, examples: EVENT_EXAMPLES })
   @ApiLegacyAccepted('Stored; the body is `ok` as text', 'ok')
   @ApiErrors(badBody('name'), BODY_TOO_LARGE, TOO_MANY_INGEST, INGEST_SATURATED)
-  async legacyTrackEvent(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
-    const outcome = await this.track.trackPayload(req, body);
+  async legacyTrackEvent(
+    @IngestContext() ctx: IngestContext,
+    @Body() body: Record<string, unknown>,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+  ): Promise<string | BotResponseDto> {
+    // The body is a track payload: its problems are named from the body.
+    const outcome = await this.track.track(ctx, { type: 'track', payload: body }, idempotencyKey, []);
     return legacyAnswer(outcome.kind === 'bot' ? outcome : { kind: 'ok', text: 'ok' });
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import { IngestService } from '../../ingest';
 import { DEVICE_ID_MESSAGES, type DeviceIdResponseDto } from '../dto/device-id.response.dto';
-import { type RequestContext, requestContext } from '../request-context';
+import type { IngestContext } from '../../auth';
 import { checkTrackItem, identifyOf } from '../track-checks';
 import type { TrackType } from '../track.schema';
 
@@ -22,9 +21,9 @@ export class LegacyService {
   constructor(private readonly ingest: IngestService) {}
 
   /** identify, with what the request says of place and device merged over `properties`, as OpenPanel does. */
-  async identify(req: FastifyRequest, body: Record<string, unknown>): Promise<LegacyOutcome> {
-    const ctx = this.admit(req, 'identify', body);
-    if (ctx.kind === 'bot') return ctx;
+  async identify(ctx: IngestContext, body: Record<string, unknown>): Promise<LegacyOutcome> {
+    const bot = this.admit(ctx, 'identify', body);
+    if (bot) return bot;
     const update = identifyOf(body);
     const properties = { ...update.properties, ...this.ingest.requestTraits(ctx.ip, ctx.userAgent, update.properties) };
     await this.ingest.identify(ctx.source, { ...update, properties });
@@ -32,9 +31,9 @@ export class LegacyService {
   }
 
   /** increment (`sign` 1) or decrement (`sign` -1): one atomic UPDATE (OpenPanel reads, then writes). */
-  async change(req: FastifyRequest, body: Record<string, unknown>, sign: 1 | -1): Promise<LegacyOutcome> {
-    const ctx = this.admit(req, sign > 0 ? 'increment' : 'decrement', body);
-    if (ctx.kind === 'bot') return ctx;
+  async change(ctx: IngestContext, body: Record<string, unknown>, sign: 1 | -1): Promise<LegacyOutcome> {
+    const bot = this.admit(ctx, sign > 0 ? 'increment' : 'decrement', body);
+    if (bot) return bot;
     const profileId = String(body.profileId);
     try {
       await this.ingest.increment(ctx.source, profileId, body.property as string, sign * (body.value as number));
@@ -44,8 +43,7 @@ export class LegacyService {
     return { kind: 'ok', text: profileId };
   }
 
-  async deviceId(req: FastifyRequest): Promise<{ kind: 'ok'; answer: DeviceIdResponseDto } | { kind: 'bot'; bot: Bot }> {
-    const ctx = requestContext(req);
+  async deviceId(ctx: IngestContext): Promise<{ kind: 'ok'; answer: DeviceIdResponseDto } | { kind: 'bot'; bot: Bot }> {
     if (!ctx.userAgent) throw ApiError.badRequest('Missing header: user-agent', [{ path: ['headers', 'user-agent'], message: 'Required' }]);
     const bot = this.ingest.botOfAgent(ctx.source, ctx.userAgent);
     if (bot) return { kind: 'bot', bot };
@@ -54,13 +52,12 @@ export class LegacyService {
     return { kind: 'ok', answer: { deviceId: found.deviceId, sessionId: found.sessionId, message } };
   }
 
-  /** The request's context once its body passed the checks of a /track payload of `type`; or its bot. */
-  private admit(req: FastifyRequest, type: TrackType, body: Record<string, unknown>): (RequestContext & { kind: 'ok' }) | { kind: 'bot'; bot: Bot } {
+  /** Checks the body as a /track payload of `type`: the bot of a request that changes nothing, if any. */
+  private admit(ctx: IngestContext, type: TrackType, body: Record<string, unknown>): { kind: 'bot'; bot: Bot } | undefined {
     const problem = checkTrackItem({ type, payload: body });
     if (problem) throw ApiError.badRequest('Invalid request', [{ path: problem.path.slice(1), message: problem.message }]);
-    const ctx = requestContext(req);
     const bot = this.ingest.botOfAgent(ctx.source, ctx.userAgent);
-    return bot ? { kind: 'bot', bot } : { ...ctx, kind: 'ok' };
+    return bot ? { kind: 'bot', bot } : undefined;
   }
 }
 

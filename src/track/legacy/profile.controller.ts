@@ -1,8 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
-import { AuthScopeOf, BROWSER_CORS, ClientModes } from '../../auth';
+import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../../auth';
 import { INGEST_CHANNEL } from '../../ingest';
 import { ApiErrors, type ErrorSpec } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
@@ -44,8 +43,8 @@ export class ProfileController {
   @ApiBody({ schema: PROFILE_BODY_SCHEMA, examples: PROFILE_EXAMPLES })
   @ApiLegacyAccepted('Stored; the body is the profile id as text', 'user-42')
   @ApiErrors(badBody('profileId'))
-  async identifyProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
-    return legacyAnswer(await this.legacy.identify(req, body));
+  async identifyProfile(@IngestContext() ctx: IngestContext, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
+    return legacyAnswer(await this.legacy.identify(ctx, body));
   }
 
   @Post('increment')
@@ -61,8 +60,8 @@ export class ProfileController {
   @ApiBody({ schema: PROFILE_CHANGE_SCHEMA, examples: INCREMENT_EXAMPLES })
   @ApiLegacyAccepted('Changed; the body is the profile id as text', 'user-42')
   @ApiErrors(NOT_NUMBER, NOT_FOUND)
-  async incrementProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
-    return legacyAnswer(await this.legacy.change(req, body, 1));
+  async incrementProfile(@IngestContext() ctx: IngestContext, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
+    return legacyAnswer(await this.legacy.change(ctx, body, 1));
   }
 
   @Post('decrement')
@@ -78,7 +77,7 @@ export class ProfileController {
   @ApiBody({ schema: PROFILE_CHANGE_SCHEMA, examples: DECREMENT_EXAMPLES })
   @ApiLegacyAccepted('Changed; the body is the profile id as text', 'user-42')
   @ApiErrors(NOT_NUMBER, NOT_FOUND)
-  async decrementProfile(@Req() req: FastifyRequest, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
-    return legacyAnswer(await this.legacy.change(req, body, -1));
+  async decrementProfile(@IngestContext() ctx: IngestContext, @Body() body: Record<string, unknown>): Promise<string | BotResponseDto> {
+    return legacyAnswer(await this.legacy.change(ctx, body, -1));
   }
 }

@@ -1,6 +1,6 @@
 import { isPgText, longerThan, PG_TEXT_MESSAGE } from '@app/common';
 import { MAX_PROPERTY_DEPTH, nestsDeeperThan } from '@app/common';
-import type { GroupUpdate, ProfileUpdate } from './ingest.types';
+import type { GroupUpdate, ProfileUpdate } from './ingest-batch';
 
 /** What is wrong with one field of an item: `path` is relative to the update it belongs to. */
 export interface Problem {
