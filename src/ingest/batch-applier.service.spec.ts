@@ -1,8 +1,10 @@
 import { ApiError } from '@app/common';
 import { type IncomingEvent, IngestBatch } from '@app/ingest';
 import { BatchApplier } from './batch-applier.service';
+import type { EventEnricher } from './event-enricher.service';
 import type { IngestService } from './ingest.service';
 import type { EventOutcome, IngestSource } from './ingest.types';
+import type { ProfileChanges } from './profile-changes.service';
 
 const SOURCE: IngestSource = { projectId: 'p', trusted: false, channel: 'openpanel' };
 const event = (name: string, userAgent = 'Mozilla/5.0'): IncomingEvent => ({
@@ -34,7 +36,7 @@ function applier(refuse: (call: string) => Error | undefined = () => undefined) 
       return events.map((e) => ({ status: 'stored', eventId: e.name, deviceId: 'd', sessionId: 's' }));
     },
   };
-  return { calls, applier: new BatchApplier(ingest as unknown as IngestService) };
+  return { calls, applier: new BatchApplier(ingest as unknown as IngestService, ingest as unknown as ProfileChanges, ingest as unknown as EventEnricher) };
 }
 
 describe('BatchApplier', () => {

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@app/common';
 import type { IngestBatch, IngestUpdate } from '@app/ingest';
+import { EventEnricher } from './event-enricher.service';
 import { IngestService } from './ingest.service';
 import type { AppliedBatch, EventOutcome, IngestSource, RefusedItem } from './ingest.types';
+import { ProfileChanges } from './profile-changes.service';
 
 /**
  * The one dispatcher of what a source's adapter made of a request (/track, PostHog, Segment,
@@ -10,7 +12,11 @@ import type { AppliedBatch, EventOutcome, IngestSource, RefusedItem } from './in
  */
 @Injectable()
 export class BatchApplier {
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly changes: ProfileChanges,
+    private readonly enricher: EventEnricher,
+  ) {}
 
   /**
    * The changes first, in the order sent (an `$identify` or `__identify` before the events
@@ -27,7 +33,7 @@ export class BatchApplier {
       // The changes of one item are consecutive: a refused item is the last one refused.
       if (refused.length > 0 && refused[refused.length - 1].index === index) continue;
       const event = batch.eventOfUpdate(i);
-      if (event && this.ingest.botOf(source, event)) continue;
+      if (event && this.enricher.botOf(source, event)) continue;
       try {
         await this.update(source, updates[i]);
       } catch (error) {
@@ -54,15 +60,15 @@ export class BatchApplier {
   private update(source: IngestSource, u: IngestUpdate): Promise<void> {
     switch (u.kind) {
       case 'profile':
-        return this.ingest.identify(source, u.update);
+        return this.changes.identify(source, u.update);
       case 'alias':
-        return this.ingest.alias(source, u.profileId, u.alias);
+        return this.changes.alias(source, u.profileId, u.alias);
       case 'group':
-        return this.ingest.upsertGroup(source, u.group);
+        return this.changes.upsertGroup(source, u.group);
       case 'assign':
-        return this.ingest.assignGroups(source, u.profileId, u.groupIds, u.isExternal);
+        return this.changes.assignGroups(source, u.profileId, u.groupIds, u.isExternal);
       case 'increment':
-        return this.ingest.increment(source, u.profileId, u.property, u.delta);
+        return this.changes.increment(source, u.profileId, u.property, u.delta);
       default: {
         const unreachable: never = u;
         throw new Error(`unknown ingestion update ${JSON.stringify(unreachable)}`);

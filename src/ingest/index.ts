@@ -1,6 +1,8 @@
 export * from './ingest.module';
 export * from './ingest.service';
 export * from './batch-applier.service';
+export * from './event-enricher.service';
+export * from './profile-changes.service';
 export * from './ingest.types';
 export * from './ingest-counts';
 export { IngestWriters } from './ingest-writers.service';

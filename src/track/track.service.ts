@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '@app/common';
 import { IngestBatch } from '@app/ingest';
 import type { IngestContext } from '../auth';
-import { BatchApplier, IngestService } from '../ingest';
+import { BatchApplier, EventEnricher, IngestService } from '../ingest';
 import { checkTrackItem, type TrackItem } from './track-checks';
 import { addTrackItem, needsDeviceId, trackBatch } from './track-items';
 
@@ -27,6 +27,7 @@ export interface BatchAnswer {
 export class TrackService {
   constructor(
     private readonly ingest: IngestService,
+    private readonly enricher: EventEnricher,
     private readonly batches: BatchApplier,
   ) {}
 
@@ -38,7 +39,7 @@ export class TrackService {
   async track(ctx: IngestContext, item: TrackItem, idempotencyKey?: string, payloadAt: string[] = ['payload']): Promise<TrackOutcome> {
     const problem = checkTrackItem(item);
     if (problem) throw ApiError.badRequest('Invalid request', [{ path: [...payloadAt, ...problem.path.slice(1)], message: problem.message }]);
-    const deviceId = item.type === 'track' ? undefined : await this.ingest.deviceIdFor(ctx.source, ctx.ip, ctx.userAgent);
+    const deviceId = item.type === 'track' ? undefined : await this.enricher.deviceIdFor(ctx.source, ctx.ip, ctx.userAgent);
     const batch = new IngestBatch();
     addTrackItem(batch, 0, item, { ctx, deviceId, idempotencyKey });
     const { outcomes, refused } = await this.batches.apply(ctx.source, batch);
@@ -56,7 +57,7 @@ export class TrackService {
    * it asks for stores nothing twice. A bot's event is listed as not counted.
    */
   async batch(ctx: IngestContext, items: unknown[]): Promise<BatchAnswer> {
-    const deviceId = needsDeviceId(items) ? await this.ingest.deviceIdFor(ctx.source, ctx.ip, ctx.userAgent) : undefined;
+    const deviceId = needsDeviceId(items) ? await this.enricher.deviceIdFor(ctx.source, ctx.ip, ctx.userAgent) : undefined;
     const batch = trackBatch(items, { ctx, deviceId });
     const { outcomes, refused } = await this.batches.apply(ctx.source, batch);
     const rejected: BatchAnswer['rejected'] = batch.dropped.map((d) => ({ index: d.index, error: d.reason }));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@app/common';
-import { IngestService } from '../../ingest';
+import { EventEnricher, ProfileChanges } from '../../ingest';
 import { DEVICE_ID_MESSAGES, type DeviceIdResponseDto } from '../dto/device-id.response.dto';
 import type { IngestContext } from '../../auth';
 import { checkTrackItem, identifyOf } from '../track-checks';
@@ -14,19 +14,22 @@ export type LegacyOutcome = { kind: 'ok'; text: string } | { kind: 'bot'; bot: B
 /**
  * OpenPanel's routes for older SDKs (POST /profile, /profile/increment, /profile/decrement,
  * GET /track/device-id) on the /track pipeline: a body is checked as the /track payload of
- * the same kind, a known bot without a secret changes nothing, and the work is IngestService's.
+ * the same kind, a known bot without a secret changes nothing, and the work is the pipeline's.
  */
 @Injectable()
 export class LegacyService {
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly enricher: EventEnricher,
+    private readonly changes: ProfileChanges,
+  ) {}
 
   /** identify, with what the request says of place and device merged over `properties`, as OpenPanel does. */
   async identify(ctx: IngestContext, body: Record<string, unknown>): Promise<LegacyOutcome> {
     const bot = this.admit(ctx, 'identify', body);
     if (bot) return bot;
     const update = identifyOf(body);
-    const properties = { ...update.properties, ...this.ingest.requestTraits(ctx.ip, ctx.userAgent, update.properties) };
-    await this.ingest.identify(ctx.source, { ...update, properties });
+    const properties = { ...update.properties, ...this.enricher.requestTraits(ctx.ip, ctx.userAgent, update.properties) };
+    await this.changes.identify(ctx.source, { ...update, properties });
     return { kind: 'ok', text: update.profileId };
   }
 
@@ -36,7 +39,7 @@ export class LegacyService {
     if (bot) return bot;
     const profileId = String(body.profileId);
     try {
-      await this.ingest.increment(ctx.source, profileId, body.property as string, sign * (body.value as number));
+      await this.changes.increment(ctx.source, profileId, body.property as string, sign * (body.value as number));
     } catch (error) {
       throw error instanceof ApiError ? fromBody(error) : error;
     }
@@ -45,9 +48,9 @@ export class LegacyService {
 
   async deviceId(ctx: IngestContext): Promise<{ kind: 'ok'; answer: DeviceIdResponseDto } | { kind: 'bot'; bot: Bot }> {
     if (!ctx.userAgent) throw ApiError.badRequest('Missing header: user-agent', [{ path: ['headers', 'user-agent'], message: 'Required' }]);
-    const bot = this.ingest.botOfAgent(ctx.source, ctx.userAgent);
+    const bot = this.enricher.botOfAgent(ctx.source, ctx.userAgent);
     if (bot) return { kind: 'bot', bot };
-    const found = await this.ingest.deviceSession(ctx.source, ctx.ip, ctx.userAgent, ctx.receivedAt);
+    const found = await this.enricher.deviceSession(ctx.source, ctx.ip, ctx.userAgent, ctx.receivedAt);
     const message = found.sessionId === '' ? DEVICE_ID_MESSAGES.none : found.previous ? DEVICE_ID_MESSAGES.previous : DEVICE_ID_MESSAGES.current;
     return { kind: 'ok', answer: { deviceId: found.deviceId, sessionId: found.sessionId, message } };
   }
@@ -56,7 +59,7 @@ export class LegacyService {
   private admit(ctx: IngestContext, type: TrackType, body: Record<string, unknown>): { kind: 'bot'; bot: Bot } | undefined {
     const problem = checkTrackItem({ type, payload: body });
     if (problem) throw ApiError.badRequest('Invalid request', [{ path: problem.path.slice(1), message: problem.message }]);
-    const bot = this.ingest.botOfAgent(ctx.source, ctx.userAgent);
+    const bot = this.enricher.botOfAgent(ctx.source, ctx.userAgent);
     return bot ? { kind: 'bot', bot } : undefined;
   }
 }
