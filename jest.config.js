@@ -1,22 +1,22 @@
-const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
-/** Packages published as ES modules ("type": "module"), found in node_modules. */
-function esmPackages(dir = join(__dirname, 'node_modules')) {
-  const names = [];
-  for (const entry of readdirSync(dir)) {
-    const candidates = entry.startsWith('@') ? readdirSync(join(dir, entry)).map((n) => `${entry}/${n}`) : [entry];
-    for (const name of candidates) {
-      try {
-        if (JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')).type === 'module') names.push(name);
-      } catch {
-        // not a package
-      }
-    }
-  }
-  return names.map((n) => n.replace(/[.+]/g, '\\$&'));
-}
-const ESM_PACKAGES = esmPackages();
+// The ES-module packages ("type": "module") the tests load. Node 20 can require() them, but
+// Jest's own loader cannot before Node 24.9, so Babel compiles these to CommonJS. One that a
+// dependency bump adds stops the spec with "Must use import to load ES Module: <its file>":
+// add its package here.
+//
+// `npm test` runs Jest with --experimental-vm-modules for PGlite, whose CommonJS build loads
+// Node's own modules with import(), which Jest's sandbox allows only under that flag.
+const ESM_PACKAGES = [
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/platform-fastify',
+  '@nestjs/swagger',
+  '@nestjs/mapped-types', // by @nestjs/swagger
+  'cookie', // by light-my-request (app.inject)
+  'content-disposition', // by @fastify/static
+  '@apidevtools/json-schema-ref-parser', // by @apidevtools/swagger-parser (test/openapi)
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -31,8 +31,9 @@ module.exports = {
       'ts-jest',
       {
         tsconfig: 'tsconfig.json',
-        // nodenext is a "hybrid" module kind to ts-jest; full type information is still
-        // needed here because the Swagger plugin reads types.
+        // ts-jest warns (151002) on every file it compiles with module nodenext unless
+        // isolatedModules is set, which would compile file by file, without the type
+        // information the Swagger plugin reads.
         diagnostics: { ignoreCodes: [151002] },
         // The Swagger plugin runs in tests too, so the served document is the built one.
         astTransformers: {
@@ -41,14 +42,11 @@ module.exports = {
       },
     ],
   },
-  // NestJS 12 ships as ES modules. Node 20 can require() them, but Jest's own loader can
-  // only do so on Node 24.9+, so Jest compiles those packages to CommonJS with Babel.
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
     '^@app/(common|database|clickhouse|ingest|analytics)$': '<rootDir>/libs/$1/src',
     '^@app/(common|database|clickhouse|ingest|analytics)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
   testTimeout: 120000,
   maxWorkers: 2,
 };

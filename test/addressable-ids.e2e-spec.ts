@@ -1,5 +1,5 @@
 import { createProject } from './setup/fixtures';
-import { authHeaders, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, useTestApp } from './setup/test-app';
 
 type Method = 'GET' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -9,16 +9,8 @@ type Method = 'GET' | 'PATCH' | 'PUT' | 'DELETE';
  * maximum of 255 characters, percent-encoded in the path.
  */
 describe('ids and names the API creates are addressable', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000' });
   const call = (method: Method, url: string, payload?: object) => t.app.inject({ method, url, headers: authHeaders(t.root), ...(payload ? { payload } : {}) });
-
-  beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
-  });
 
   it('a long-named project, created twice (the second id takes a suffix): get, patch and delete both', async () => {
     const name = `Long project ${'x'.repeat(120)}`;

@@ -2,13 +2,13 @@ import { DataSource } from 'typeorm';
 import { OrganizationEntity } from '@app/database';
 import { ClientsService } from '../src/auth';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp, drainEvents } from './setup/test-app';
+import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 import { USER_AGENTS } from './setup/stores';
 
 const TRACK = { type: 'track', payload: { name: 'auth_check' } };
 
 describe('Auth: who may call what (spec/auth.md)', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000' });
   let a: CreatedProject;
   let b: CreatedProject;
   let open: CreatedProject;
@@ -24,7 +24,6 @@ describe('Auth: who may call what (spec/auth.md)', () => {
   const manage = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/manage/projects', headers });
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000' });
     a = await createProject(t, { name: 'Project A', cors: ['https://example.com/', '*.trusted.dev'] });
     b = await createProject(t, { name: 'Project B' });
     open = await createProject(t, { name: 'Open', cors: ['*'] });
@@ -35,11 +34,6 @@ describe('Auth: who may call what (spec/auth.md)', () => {
     const other = await t.app.get(ClientsService).create({ name: 'other root', mode: 'root', organizationId: 'other-org' });
     otherOrgRoot = { id: other.client.id, secret: other.secret };
     otherOrgProject = await createProject(t, { name: 'Foreign' }, otherOrgRoot);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   describe('credentials', () => {

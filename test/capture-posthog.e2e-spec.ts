@@ -4,27 +4,22 @@ import { gzipSync } from 'node:zlib';
 import { compressToBase64 } from 'lz-string';
 import { DataSource } from 'typeorm';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { type Credentials, useTestApp } from './setup/test-app';
 import { storedEvents, storedProfile, USER_AGENTS, type Row } from './setup/stores';
 
 const CHROME = USER_AGENTS.chrome;
 describe('PostHog capture (spec/capture.md checklist, each checked in the store)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let pub: Credentials;
   let db: DataSource;
   let key: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'PostHog', cors: ['https://app.example.com'] });
     pub = await createClient(t, { name: 'posthog sdk', mode: 'write', projectId: p.id, public: true });
     key = pub.id;
     db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   const inject = (method: 'GET' | 'POST', url: string, payload?: string | Buffer, headers: Record<string, string> = {}) =>

@@ -3,27 +3,22 @@ import { Analytics } from '@segment/analytics-node';
 import { PostHog } from 'posthog-node';
 import { DataSource } from 'typeorm';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { type Credentials, useTestApp } from './setup/test-app';
 import { storedEvents, storedProfile } from './setup/stores';
 
 describe('Real SDKs against a running server (posthog-node, @segment/analytics-node, a Commanders Act request)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let pub: Credentials;
   let host: string;
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'SDKs' });
     pub = await createClient(t, { name: 'sdk key', mode: 'write', projectId: p.id, public: true });
     await t.app.listen(0, '127.0.0.1');
     host = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
     db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   const stored = (name: string) => storedEvents(t, p.id, 'name = {name:String}', { name });

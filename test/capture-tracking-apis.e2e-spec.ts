@@ -2,26 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { type Credentials, useTestApp } from './setup/test-app';
 import { storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
 
 const CHROME = USER_AGENTS.chrome;
 
 describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, each checked in the store)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let pub: Credentials;
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'Tracking APIs' });
     pub = await createClient(t, { name: 'server sdk', mode: 'write', projectId: p.id, public: true });
     db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import { HOSTILE } from '../libs/analytics/test/hostile';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 
 /**
  * The Export API's contract apart from the figures: validation with `details` paths, access,
@@ -8,7 +8,7 @@ import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, 
  * or an exact (usually empty) answer, never a 500 and never another project's rows.
  */
 describe('Export API: validation, access, safety', () => {
-  let t: TestApp;
+  const t = useTestApp({ EXPORT_RATE_LIMIT: '100000' });
   let a: CreatedProject;
   let b: CreatedProject;
   let readA: Credentials;
@@ -23,7 +23,6 @@ describe('Export API: validation, access, safety', () => {
   /** Every hostile string lives in project B (as names, keys and values), and a few in A. */
   const HOSTILE_KEY = "it's {k:String}";
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000' });
     a = await createProject(t, { name: 'Alpha' });
     b = await createProject(t, { name: 'Beta' });
     readA = await createClient(t, { name: 'reader', mode: 'read', projectId: a.id });
@@ -35,11 +34,6 @@ describe('Export API: validation, access, safety', () => {
       expect((await track(b, { name: h.slice(0, 80), properties: { [h]: h, plan: h } })).statusCode).toBe(200);
     }
     await drainEvents(t);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   describe('validation', () => {

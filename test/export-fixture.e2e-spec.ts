@@ -4,7 +4,7 @@ import { type FixtureEvent, localDay, localHour, localMonday, numeric } from '..
 import { referenceFigures } from '../libs/analytics/test/reference';
 import { AGENTS, buildFixture, GEO, loadFixture, PROFILES, profileOf, type StoredEvent } from './setup/export-fixture';
 import { createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, drainEvents, useTestApp } from './setup/test-app';
 
 /**
  * The Export API against a fixture sent through the real pipeline (POST /track): every
@@ -203,7 +203,7 @@ function customMembers(startDate: string, endDate: string): { current: (at: Date
 }
 
 describe('Export API on a fixture sent through the pipeline', () => {
-  let t: TestApp;
+  const t = useTestApp({ EXPORT_RATE_LIMIT: '100000' });
   let main: CreatedProject;
   let other: CreatedProject;
   let events: StoredEvent[];
@@ -232,7 +232,6 @@ describe('Export API on a fixture sent through the pipeline', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000' });
     main = await createProject(t, { name: 'Main', timezone: TZ });
     other = await createProject(t, { name: 'Other', timezone: TZ });
     const now = new Date();
@@ -248,11 +247,6 @@ describe('Export API on a fixture sent through the pipeline', () => {
     }
     await drainEvents(t);
   }, 600_000);
-
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
-  });
 
   interface Expect {
     events: object[];

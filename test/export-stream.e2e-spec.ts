@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { ClickhouseService } from '@app/clickhouse';
 import { EngineQueryService } from '../src/export/engine-query.service';
 import { createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, drainEvents, useTestApp } from './setup/test-app';
 import { parseCsv } from './setup/csv';
 
 setFlagsFromString('--expose-gc');
@@ -17,14 +17,13 @@ const gc = runInNewContext('gc') as () => void;
  * (INSERT ... SELECT from numbers()), as the benchmark does: these tests are about reading.
  */
 describe('Export: streaming NDJSON and CSV', () => {
-  let t: TestApp;
+  const t = useTestApp({ EXPORT_RATE_LIMIT: '100000' });
   let small: CreatedProject;
   let base: string;
 
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { ...authHeaders(t.root), ...headers } });
 
   beforeAll(async () => {
-    t = await createTestApp({ EXPORT_RATE_LIMIT: '100000' });
     small = await createProject(t, { name: 'Small' });
     for (let i = 0; i < 23; i++) {
       const payload = { name: i % 3 ? 'click' : 'screen_view', properties: { n: i, note: i === 4 ? 'comma, "quote"\nnewline' : `row ${i}` } };
@@ -34,11 +33,6 @@ describe('Export: streaming NDJSON and CSV', () => {
     await drainEvents(t);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   async function allPages(query: string): Promise<Record<string, unknown>[]> {

@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'light-my-request';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { storedEvents, USER_AGENTS } from './setup/stores';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, useTestApp } from './setup/test-app';
 
 /**
  * Hostile input into every field of every route (issue 14): NUL, a lone surrogate, over-long
@@ -67,7 +67,7 @@ function variants(path: string): { label: string; apply: (base: Record<string, u
 }
 
 describe('Hostile input on every route', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '100000', EXPORT_RATE_LIMIT: '100000' });
   let site: CreatedProject;
   let reader: Credentials;
   let publicClient: Credentials;
@@ -75,7 +75,6 @@ describe('Hostile input on every route', () => {
   const answers = new Map<Probe, { status: number; body: string }>();
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '100000', EXPORT_RATE_LIMIT: '100000' });
     site = await createProject(t, { name: 'Hostile site' });
     reader = await createClient(t, { name: 'reader', mode: 'read', projectId: site.id });
     publicClient = await createClient(t, { name: 'public', mode: 'write', projectId: site.id, public: true });
@@ -87,11 +86,6 @@ describe('Hostile input on every route', () => {
       answers.set(probe, { status: res.statusCode, body: res.body });
     }
   }, 600_000);
-
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
-  });
 
   function build(): void {
     const writer = { ...authHeaders(site.writeClient), 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome };

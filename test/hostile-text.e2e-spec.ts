@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, useTestApp } from './setup/test-app';
 import { storedEvents, storedProfile, USER_AGENTS, type Row } from './setup/stores';
 
 const CHROME = USER_AGENTS.chrome;
@@ -20,20 +20,15 @@ function nested(levels: number, leaf: unknown = 1): Record<string, unknown> {
  * D5, D19 depth, event time): a clear 4xx or a dropped item, never a 500, nothing stored twice.
  */
 describe('text PostgreSQL cannot store, profile fields, nesting and event time, on every source', () => {
-  let t: TestApp;
+  const t = useTestApp({ TRACK_RATE_LIMIT: '1000000' });
   let p: CreatedProject;
   let pub: Credentials;
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ TRACK_RATE_LIMIT: '1000000' });
     p = await createProject(t, { name: 'Hostile text' });
     pub = await createClient(t, { name: 'sdk', mode: 'write', projectId: p.id, public: true });
     db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;

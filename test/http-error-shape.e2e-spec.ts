@@ -1,4 +1,4 @@
-import { authHeaders, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, useTestApp } from './setup/test-app';
 import { rawExchange, statusLine } from './setup/raw-http';
 
 /**
@@ -9,17 +9,12 @@ import { rawExchange, statusLine } from './setup/raw-http';
  */
 describe('errors raised below the handlers answer in the API shape', () => {
   const MARKER = 'MARKER-0123456789';
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000' });
   let port: number;
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000' });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as { port: number }).port;
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   describe("requests Node's HTTP parser refuses (on a real socket)", () => {

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { useTestApp } from './setup/test-app';
 import { rawExchange, statusLine } from './setup/raw-http';
 
 /**
@@ -14,21 +14,16 @@ describe('request timeouts (a trickled request cannot hold a connection)', () =>
   // Node checks for expired requests every quarter of the shorter timeout (250 ms here);
   // the rest is room for a busy test machine.
   const SLACK_MS = 1500;
-  let t: TestApp;
+  const t = useTestApp({
+    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
+  });
   let port: number;
 
   beforeAll(async () => {
-    t = await createTestApp({
-      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-      KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
-    });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as { port: number }).port;
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   async function servesNextRequest(): Promise<void> {

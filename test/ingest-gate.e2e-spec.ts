@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { compressToBase64 } from 'lz-string';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { storedEvents, USER_AGENTS } from './setup/stores';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, createTestApp, type Credentials, disposeEnv, type TestApp, useTestApp } from './setup/test-app';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome };
 
@@ -19,18 +19,13 @@ function trackBody(name: string) {
  */
 describe('Ingestion gate', () => {
   describe('on the defaults', () => {
-    let t: TestApp;
+    const t = useTestApp({ MANAGE_RATE_LIMIT: '1000' });
     let site: CreatedProject;
     let publicClient: Credentials;
 
     beforeAll(async () => {
-      t = await createTestApp({ MANAGE_RATE_LIMIT: '1000' });
       site = await createProject(t, { name: 'Busy site', cors: ['https://shop.example.com', '*.apps.example.com'] });
       publicClient = await createClient(t, { name: 'public', mode: 'write', projectId: site.id, public: true });
-    });
-    afterAll(async () => {
-      await t.close();
-      await disposeEnv(t.env);
     });
 
     const track = (headers: Record<string, string>, name: string, remoteAddress = '127.0.0.1') =>
@@ -151,15 +146,8 @@ describe('Ingestion gate', () => {
   });
 
   describe('a guesser sharing an address with real senders (a NAT, a proxy)', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      // Every request looks its client up again, as each one does once its cache entry ends.
-      t = await createTestApp({ AUTH_CACHE_TTL_MS: '0' });
-    });
-    afterAll(async () => {
-      await t.close();
-      await disposeEnv(t.env);
-    });
+    // Every request looks its client up again, as each one does once its cache entry ends.
+    const t = useTestApp({ AUTH_CACHE_TTL_MS: '0' });
 
     it('does not shut them out: wrong secrets count against the client id, not the address', async () => {
       const site = await createProject(t, { name: 'Shared address' });
@@ -175,16 +163,11 @@ describe('Ingestion gate', () => {
   });
 
   describe('capture bodies are decoded only after the key is checked (D2, D7)', () => {
-    let t: TestApp;
+    const t = useTestApp({ MANAGE_RATE_LIMIT: '1000' });
     let site: CreatedProject;
 
     beforeAll(async () => {
-      t = await createTestApp({ MANAGE_RATE_LIMIT: '1000' });
       site = await createProject(t, { name: 'Capture site' });
-    });
-    afterAll(async () => {
-      await t.close();
-      await disposeEnv(t.env);
     });
 
     /** A gzip body whose key can be read from its start and whose end is broken: decoding it all fails. */

@@ -1,5 +1,5 @@
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, createTestApp, type Credentials, disposeEnv, type TestApp, useTestApp } from './setup/test-app';
 import { storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
 
 /**
@@ -12,20 +12,15 @@ const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.co
 const SITE = 'https://shop.example.com';
 
 describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /event, /track/device-id', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let reader: Credentials;
   let pub: Credentials;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'Legacy', cors: [SITE] });
     reader = await createClient(t, { name: 'reader', mode: 'read', projectId: p.id });
     pub = await createClient(t, { name: 'public sdk', mode: 'write', projectId: p.id, public: true });
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>

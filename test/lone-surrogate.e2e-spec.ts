@@ -1,6 +1,6 @@
 import { createProject } from './setup/fixtures';
 import { storedEvents, USER_AGENTS } from './setup/stores';
-import { authHeaders, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, useTestApp } from './setup/test-app';
 
 /**
  * A lone UTF-16 surrogate in any string of an event (JSON lets a sender write `\ud800`): the
@@ -8,14 +8,7 @@ import { authHeaders, createTestApp, disposeEnv, type TestApp } from './setup/te
  * behind it (queries never saw them).
  */
 describe('A lone surrogate in an event', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
-  });
+  const t = useTestApp();
 
   it('is stored as U+FFFD, and the events after it reach the store', async () => {
     const site = await createProject(t, { name: 'Surrogates' });

@@ -1,5 +1,5 @@
 import { createProject } from './setup/fixtures';
-import { authHeaders, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, useTestApp } from './setup/test-app';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -7,20 +7,15 @@ const ISO = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$
 const UUID = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 describe('Manage API: references and event meta (seed 003)', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000' });
   let project: string;
   let other: string;
   const call = (method: Method, url: string, payload?: object) =>
     t.app.inject({ method, url, headers: authHeaders(t.root), ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000' });
     project = (await createProject(t, { name: 'My project' })).id;
     other = (await createProject(t, { name: 'Other project' })).id;
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   describe('references', () => {

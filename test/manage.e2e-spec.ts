@@ -5,7 +5,7 @@ import { ClientEntity, OrganizationEntity, ProjectEntity } from '@app/database';
 import { ClientsService } from '../src/auth';
 import { ProjectPurgeService } from '../src/manage/projects/project-purge.service';
 import { createClient, createProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -15,17 +15,9 @@ const SECRET = expect.stringMatching(/^sec_[0-9a-f]{40}$/);
 const CLIENT_KEYS = ['createdAt', 'id', 'mode', 'name', 'organizationId', 'projectId', 'public', 'updatedAt'];
 
 describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000' });
   const call = (method: Method, url: string, payload?: object, as: Credentials = t.root) =>
     t.app.inject({ method, url, headers: authHeaders(as), ...(payload ? { payload } : {}) });
-
-  beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
-  });
 
   describe('projects', () => {
     it('create: slug id, cleaned CORS, timezone, and a "First client" whose secret is shown once', async () => {
@@ -376,14 +368,7 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
 });
 
 describe('Manage API: rate limit (20 requests / 10 s per client)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
-  });
+  const t = useTestApp();
 
   it('the 21st request within 10 s is 429, whatever the manage route', async () => {
     const headers = authHeaders(t.root);

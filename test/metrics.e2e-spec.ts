@@ -1,23 +1,18 @@
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { parsePrometheus, type Sample, sampleValue } from './setup/prometheus';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 import { USER_AGENTS } from './setup/stores';
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
 describe('GET /metrics (Prometheus)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let pub: Credentials;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'Metrics' });
     pub = await createClient(t, { name: 'public sdk', mode: 'write', projectId: p.id, public: true });
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   async function scrape(): Promise<{ text: string; samples: Sample[]; types: Map<string, string> }> {
@@ -169,14 +164,7 @@ describe('GET /metrics (Prometheus)', () => {
 
 describe('GET /metrics with METRICS_TOKEN (and a small ingestion buffer)', () => {
   const TOKEN = 'metrics-token-0123456789abcdef';
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ METRICS_TOKEN: TOKEN, INGEST_BUFFER_ROWS: '100' });
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
-  });
+  const t = useTestApp({ METRICS_TOKEN: TOKEN, INGEST_BUFFER_ROWS: '100' });
 
   const scrape = (headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url: '/metrics', headers });
 

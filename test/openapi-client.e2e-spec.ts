@@ -1,5 +1,5 @@
 import { type ApiClient, apiClient } from './client';
-import { createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { drainEvents, useTestApp } from './setup/test-app';
 
 /**
  * The generated TypeScript client (openapi-typescript types + openapi-fetch) against the real
@@ -7,16 +7,11 @@ import { createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/te
  * against the document the server serves, so a schema that lies breaks this test.
  */
 describe('Generated client (openapi-typescript + openapi-fetch)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let root: ApiClient;
 
   beforeAll(async () => {
-    t = await createTestApp();
     root = await apiClient(t, t.root);
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   it('manage: creates a project, then lists and gets it, with typed bodies', async () => {

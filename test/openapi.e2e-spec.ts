@@ -10,7 +10,7 @@ import { API_VERSION, OPENAPI_VERSION } from '../src/openapi/openapi';
 import { generateOpenApiDocument, OPENAPI_FILE, REGENERATE_COMMAND, serializeOpenApiDocument } from '../src/openapi/openapi-document';
 import { COMMANDERS_ACT_TOKEN_SCHEME, POSTHOG_TOKEN_SCHEME, SEGMENT_WRITE_KEY_SCHEME } from '../src/openapi/security-schemes';
 import { forEachSchema, type Schema } from './setup/openapi-schemas';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, useTestApp } from './setup/test-app';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -237,14 +237,7 @@ describe('OpenAPI document (openapi.json)', () => {
   });
 
   describe('served by the running app', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await createTestApp();
-    });
-    afterAll(async () => {
-      await t.close();
-      await disposeEnv(t.env);
-    });
+    const t = useTestApp();
 
     it('/docs-json is the same document (built without stores == served with stores)', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/docs-json' });

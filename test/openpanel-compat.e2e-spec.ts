@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listen } from './client';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 
 const run = promisify(execFile);
 const SEEDS = join(__dirname, '..', '..', 'shared', 'seeds');
@@ -31,7 +31,7 @@ function seedExamples(): SeedExample[] {
  * curl examples run as written, and the parameters OpenPanel accepts beyond them.
  */
 describe('OpenPanel wire compatibility', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '1000', EXPORT_RATE_LIMIT: '1000' });
   let p: CreatedProject;
   let reader: Credentials;
   let base: string;
@@ -41,7 +41,6 @@ describe('OpenPanel wire compatibility', () => {
   const exportEvents = (query: string) => t.app.inject({ method: 'GET', url: `/export/events?projectId=${p.id}&${query}`, headers: authHeaders(reader) });
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '1000', EXPORT_RATE_LIMIT: '1000' });
     p = await createProject(t, { name: 'Compat' });
     reader = await createClient(t, { name: 'compat reader', mode: 'read', projectId: p.id });
     base = await listen(t);
@@ -52,10 +51,6 @@ describe('OpenPanel wire compatibility', () => {
     ]);
     expect(res.json()).toMatchObject({ accepted: 3 });
     await drainEvents(t);
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   describe("the seeds' curl examples, as written", () => {

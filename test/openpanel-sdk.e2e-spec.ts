@@ -2,24 +2,19 @@ import { OpenPanel } from '@openpanel/sdk';
 import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
 import { createProject, type CreatedProject } from './setup/fixtures';
-import { createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { drainEvents, useTestApp } from './setup/test-app';
 
 /** The official OpenPanel SDK, unchanged, against a running server. */
 describe('@openpanel/sdk against this server', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let op: OpenPanel;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'Sdk' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = t.app.getHttpServer().address() as { port: number };
     op = new OpenPanel({ clientId: p.writeClient.id, clientSecret: p.writeClient.secret, apiUrl: `http://127.0.0.1:${port}` });
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   it('track, identify, increment and decrement take effect', async () => {

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { createClient } from './setup/fixtures';
-import { authHeaders, type Credentials, createTestApp, disposeEnv, freshEnv, startApp, type TestApp } from './setup/test-app';
+import { authHeaders, createTestApp, type Credentials, disposeEnv, freshEnv, startApp, type TestApp, useTestApp } from './setup/test-app';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -16,15 +16,8 @@ function reachable(port: number): Promise<boolean> {
 
 describe('Rate limits (per client, after auth)', () => {
   describe('in-process storage', () => {
-    let t: TestApp;
+    const t = useTestApp();
     let second: Credentials;
-    beforeAll(async () => {
-      t = await createTestApp();
-    });
-    afterAll(async () => {
-      await t.close();
-      await disposeEnv(t.env);
-    });
 
     it('the 21st manage request in 10 s is 429 with the headers; another client is unaffected', async () => {
       // Creating the second root client is the first of the 20 allowed requests.

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { listen } from './client';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { storedEvents } from './setup/stores';
-import { type Credentials, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { type Credentials, drainEvents, useTestApp } from './setup/test-app';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -37,14 +37,13 @@ function readmeExamples(): Example[] {
  * modules with this project's node_modules (the real SDKs).
  */
 describe('README.md: every example works as written', () => {
-  let t: TestApp;
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '1000' });
   let p: CreatedProject;
   let reader: Credentials;
   let host: string;
   let scratch: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '1000' });
     p = await createProject(t, { name: 'Readme' });
     reader = await createClient(t, { name: 'readme reader', mode: 'read', projectId: p.id });
     host = (await listen(t)).replace(/^http:\/\//, '');
@@ -52,8 +51,6 @@ describe('README.md: every example works as written', () => {
   });
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
-    await t?.close();
-    if (t) await disposeEnv(t.env);
   });
 
   function filled(code: string): string {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { authHeaders, createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { authHeaders, type TestApp, useTestApp } from './setup/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -34,15 +34,7 @@ async function printedDuring(fn: () => Promise<unknown>): Promise<string[]> {
 
 /** D18: request ids are made by the server only, and failed SQL is logged without its parameters. */
 describe('request ids and what the logs carry', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ MANAGE_RATE_LIMIT: '10000' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    if (t) await disposeEnv(t.env);
-  });
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000' });
 
   it('a caller cannot choose the request id: x-request-id FAKE is answered with a server-made id, a new one each time', async () => {
     const ids: string[] = [];

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, PUBLIC_KEY } from '../src/auth';
-import { createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { useTestApp } from './setup/test-app';
 
 /** Who may call each route. A new route must be added here, with its modes, on purpose. */
 const EXPECTED: Record<string, string> = {
@@ -69,14 +69,7 @@ const EXPECTED: Record<string, string> = {
 const UNDOCUMENTED = new Set(['GET /metrics']);
 
 describe('Every route declares who may call it', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
-  });
+  const t = useTestApp();
 
   it('matches the pinned table (no undeclared route, no silent change of modes)', () => {
     const scanner = new MetadataScanner();

@@ -2,27 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
 import { createProject, type CreatedProject } from './setup/fixtures';
-import { authHeaders, createTestApp, disposeEnv, drainEvents, type TestApp } from './setup/test-app';
+import { authHeaders, createTestApp, disposeEnv, drainEvents, useTestApp } from './setup/test-app';
 import { storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
 
 const { chrome: CHROME, iphone: IPHONE } = USER_AGENTS;
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
 describe('POST /track and /track/batch: the ingestion pipeline end to end', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let p: CreatedProject;
   let ch: ClickhouseService;
   let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp();
     p = await createProject(t, { name: 'Track' });
     ch = t.app.get(ClickhouseService);
     db = t.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   const send = (payload: unknown, headers: Record<string, string> = {}, url = '/track') =>

@@ -94,6 +94,26 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   return startApp(await freshEnv(overrides));
 }
 
+/**
+ * The app of a spec file or describe block: built before its tests, closed and its stores
+ * dropped after them; `overrides` are env values, as for freshEnv. The object returned is
+ * filled in by a beforeAll, so hooks the spec registers after this call find it built. Jest
+ * runs afterAll hooks in the same order: a spec that must stop something before the app
+ * closes (a browser, open requests, fake timers) keeps its own hooks.
+ */
+export function useTestApp(overrides: Record<string, string> = {}): TestApp {
+  const t = {} as TestApp;
+  beforeAll(async () => {
+    t.env = await freshEnv(overrides);
+    Object.assign(t, await startApp(t.env));
+  });
+  afterAll(async () => {
+    if (t.app) await t.close();
+    if (t.env) await disposeEnv(t.env);
+  });
+  return t;
+}
+
 /** Drops what freshEnv made (the server database, the data directory). */
 export async function disposeEnv(env: Record<string, string>): Promise<void> {
   if (SERVER_DATABASE_URL && env.DATABASE_URL && env.DATABASE_URL !== SERVER_DATABASE_URL) {
