@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // Capture benchmark (issue 5). Run: npm run build && node bench/capture.js [seconds]
 // On the real server (embedded default: PGlite + chDB), with autocannon (BENCH_CONNECTIONS, 20):
 //   1. POST /track/batch, 100 events per request (the reference),

@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // Main-thread CPU per request of POST /track and POST /track/batch, the steadier figure on a
 // shared VM (throughput moves with the machine's hour, CPU per request much less).
 // Run: npm run build && node bench/cpu-per-request.js [requests] [code dir]

@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 /**
  * Export benchmark (issue 3). Run:
  *   npm run bench:export -- [rows]        (default 10,000,000)

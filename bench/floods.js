@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // Hostile floods beside real traffic (issue 14). Run: npm run build && node bench/floods.js [seconds] [code dir]
 // Starts the server of `code dir` (default: this checkout; its dist/ must be built) on the
 // embedded default, seeds a project, then for each flood of ../shared/findings/hostile-input:

@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // A/B of POST /track with and without the metrics of issue 15: the code before them (A, a
 // built checkout given as the first argument) against this checkout (B), alternating A B, B A,
 // A B … so that the machine's drift falls on both sides alike.

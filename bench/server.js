@@ -22,7 +22,9 @@ async function waitReady(url) {
   for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).status === 200) return;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready: ${url}`);

@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // Ingestion benchmark (issue 7). Run: npm run build && node bench/track.js [seconds]
 // Drives, with autocannon and 200 connections each:
 //   1. a bare Fastify route that parses the same JSON body (the baseline),
@@ -34,7 +33,9 @@ async function waitReady(url) {
     try {
       const res = await fetch(url);
       if (res.status === 200) return;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready: ${url}`);

@@ -5,7 +5,7 @@ import { AuthModule } from './auth';
 import { CaptureModule } from './capture/capture.module';
 import { type AppConfig, ConfigModule, databaseLocation } from './config';
 import { HealthModule } from './health/health.module';
-import { IngestModule } from './ingest';
+import { PipelineModule } from './pipeline';
 import { ExportModule } from './export/export.module';
 import { ManageModule } from './manage/manage.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -31,7 +31,7 @@ export class AppModule {
         }),
         AuthModule,
         HealthModule,
-        IngestModule,
+        PipelineModule,
         TrackModule,
         CaptureModule,
         ExportModule,

@@ -197,7 +197,7 @@ describe('Export API: validation, access, safety', () => {
       const events = doc.paths['/export/events'].get;
       expect(charts.operationId).toBe('exportCharts');
       expect(events.operationId).toBe('exportEvents');
-      const param = (op: { parameters: { name: string }[] }, name: string) => op.parameters.find((p) => p.name === name) as Record<string, any>;
+      const param = (op: { parameters: { name: string }[] }, name: string) => op.parameters.find((p) => p.name === name) as unknown as { content?: unknown; schema: Schema };
       // Arrays of objects, one JSON object per repeated value (form, explode): see ApiJsonArrayQuery.
       for (const [op, name, item] of [[charts, 'events', 'ChartEventDto'], [charts, 'series', 'ChartEventDto'], [charts, 'breakdowns', 'ChartBreakdownDto'], [events, 'filters', 'ChartFilterDto']]) {
         expect(param(op, name)).toMatchObject({ style: 'form', explode: true, schema: { type: 'array', items: { $ref: `#/components/schemas/${item}` } } });
@@ -208,8 +208,9 @@ describe('Export API: validation, access, safety', () => {
         expect(names).toEqual([...new Set(names)]);
       }
       const schemas = doc.components.schemas;
-      const deref = (schema: Record<string, any>): Record<string, any> => (schema.$ref ? schemas[schema.$ref.split('/').pop()] : schema.allOf ? deref(schema.allOf[0]) : schema);
-      const enumOf = (schema: Record<string, any>) => deref(schema).enum;
+      type Schema = { $ref?: string; allOf?: Schema[]; enum?: unknown[] };
+      const deref = (schema: Schema): Schema => (schema.$ref ? schemas[schema.$ref.split('/').pop()!] : schema.allOf ? deref(schema.allOf[0]) : schema);
+      const enumOf = (schema: Schema) => deref(schema).enum;
       expect(enumOf(schemas.ChartEventDto.properties.segment)).toContain('one_event_per_user');
       expect(enumOf(schemas.ChartFilterDto.properties.operator)).toEqual(expect.arrayContaining(['regex', 'isNotNull', 'gte']));
       expect(enumOf(param(charts, 'interval').schema)).toEqual(['minute', 'hour', 'day', 'week', 'month']);

@@ -137,7 +137,7 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
     });
 
     it('/manage and /export: a NUL or a lone surrogate in any field → 400 naming it', async () => {
-      const cases: [Promise<{ statusCode: number; json(): any }>, (string | number)[]][] = [
+      const cases: [Promise<{ statusCode: number; json(): { details?: { path?: (string | number)[] }[] } }>, (string | number)[]][] = [
         [root('POST', '/manage/projects', { name: `a${NUL}b` }), ['name']],
         [root('POST', '/manage/projects', { name: 'ok', cors: ['https://a.example', `https://b${LONE}.example`] }), ['cors', 1]],
         [root('PATCH', `/manage/projects/${p.id}`, { domain: `https://a${NUL}.example` }), ['domain']],

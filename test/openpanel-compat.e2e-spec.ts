@@ -95,7 +95,7 @@ describe('OpenPanel wire compatibility', () => {
         try {
           ({ stdout } = await run('bash', ['-c', script], { timeout: 60_000 }));
         } catch (e) {
-          throw new Error(`seed ${example.seed} example failed:\n${example.code}\n${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}`);
+          throw new Error(`seed ${example.seed} example failed:\n${example.code}\n${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}`, { cause: e });
         }
         // Some blocks hold two requests: each answer is one JSON document.
         for (const doc of stdout.replace(/}\s*{/g, '}\n\u0000{').split('\n\u0000')) answers.push(JSON.parse(doc));

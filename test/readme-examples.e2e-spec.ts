@@ -96,7 +96,7 @@ describe('README.md: every example works as written', () => {
         outputs.push(await runExample(example));
       } catch (e) {
         const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-        throw new Error(`README.md line ${example.line} failed:\n${example.code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+        throw new Error(`README.md line ${example.line} failed:\n${example.code}\nstdout: ${stdout}\nstderr: ${stderr}`, { cause: e });
       }
     }
     const all = outputs.join('\n');

@@ -1,8 +1,8 @@
 import { ClickhouseService } from '@app/clickhouse';
 import { EVENT_ROW_COLUMNS } from '@app/ingest';
-import { IngestWriters } from '../src/ingest';
-import { PROFILE_MIRROR_COLUMNS } from '../src/ingest/profile-mirror-row';
-import { createTestApp, disposeEnv, type TestApp } from './setup/test-app';
+import { IngestWriters } from '../src/pipeline';
+import { PROFILE_MIRROR_COLUMNS } from '../src/pipeline/profile-mirror-row';
+import { useTestApp } from './setup/test-app';
 
 /**
  * Rows are inserted as JSONCompactEachRow with an explicit column list: each value lands in the
@@ -10,19 +10,13 @@ import { createTestApp, disposeEnv, type TestApp } from './setup/test-app';
  * exactly once. A column added to a migration and not to the row type (or the reverse) fails here.
  */
 describe('The writers insert exactly the columns of the tables the migrations create', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let clickhouse: ClickhouseService;
   let writers: IngestWriters;
 
-  beforeAll(async () => {
-    t = await createTestApp();
+  beforeAll(() => {
     clickhouse = t.app.get(ClickhouseService);
     writers = t.app.get(IngestWriters);
-  });
-
-  afterAll(async () => {
-    await t.close();
-    await disposeEnv(t.env);
   });
 
   async function tableColumns(table: string): Promise<string[]> {

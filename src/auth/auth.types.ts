@@ -26,19 +26,20 @@ export interface AuthContext {
   ip: string;
 }
 
-/** A client id and secret as a wire format carries them (capture APIs), see @CredentialsFrom. */
+/** A client id and secret as a wire format carries them (capture APIs), see @DecodedBy. */
 export interface IngestCredentials {
   id?: string;
   secret?: string;
 }
 
 /**
- * Finds the credentials of a route whose wire format keeps them in its own places. The guard
+ * Reads a capture route's request in its wire format: the credentials it keeps in its own
+ * places, then the whole body (left on the request for the handler). The guard
  * asks `peek` first and, when it names a client, authenticates it and checks its budget
  * before `decode` inflates and parses the body: decoding is the expensive part, and an
  * unknown caller or one over its budget must not get it for free.
  */
-export interface CredentialsReader {
+export interface RequestDecoder {
   /** Credentials found without decoding the body: headers, the query, a glance at the body's start. */
   peek(request: FastifyRequest): Promise<IngestCredentials>;
   /** Decodes the body (left on the request for the handler) and names the credentials it carries. */

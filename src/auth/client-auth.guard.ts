@@ -5,9 +5,9 @@ import { ApiError, isUuid } from '@app/common';
 import type { ClientMode } from '@app/database';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { AuthFailureLimiter } from './auth-failures';
-import type { AuthClient, AuthContext, AuthScope, CredentialsReader, IngestCredentials } from './auth.types';
+import type { AuthClient, AuthContext, AuthScope, RequestDecoder, IngestCredentials } from './auth.types';
 import { clientIp } from './client-ip';
-import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, CREDENTIALS_FROM_KEY, MODE_REFUSAL, PUBLIC_KEY } from './client-modes.decorator';
+import { AUTH_SCOPE_KEY, CLIENT_MODES_KEY, REQUEST_DECODER_KEY, MODE_REFUSAL, PUBLIC_KEY } from './client-modes.decorator';
 import { ClientsService } from './clients.service';
 import { firstHeader } from './headers';
 import { IngestRateLimiter } from './ingest-rate-limit';
@@ -18,7 +18,7 @@ interface RouteRule {
   isPublic: boolean;
   modes?: ClientMode[];
   scope: AuthScope;
-  reader?: Type<CredentialsReader>;
+  decoder?: Type<RequestDecoder>;
 }
 
 const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage' };
@@ -37,12 +37,12 @@ function bodyField(req: FastifyRequest, name: string): string | undefined {
  *
  * For ingestion it also answers the browser (CORS for an allowed origin) and checks the
  * opt-in ingestion budget, and for capture routes it does all of that before the body is
- * decoded (see CredentialsReader).
+ * decoded (see RequestDecoder).
  */
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
-  /** @CredentialsFrom readers, resolved once. */
-  private readonly readers = new Map<Type<CredentialsReader>, CredentialsReader>();
+  /** @DecodedBy decoders, resolved once. */
+  private readonly decoders = new Map<Type<RequestDecoder>, RequestDecoder>();
   private readonly rules = new WeakMap<object, RouteRule>();
   private readonly failures: AuthFailureLimiter;
   private readonly ingestBudget?: IngestRateLimiter;
@@ -78,12 +78,12 @@ export class ClientAuthGuard implements CanActivate {
    * the batch's `api_key` wins over `?token=`).
    */
   private async authenticateIngest(req: FastifyRequest, reply: FastifyReply, rule: RouteRule): Promise<AuthContext> {
-    const reader = rule.reader ? this.reader(rule.reader) : undefined;
-    const first = reader ? await reader.peek(req) : this.headerCredentials(req, true);
-    if (!reader) return this.admit(req, reply, rule, first);
+    const decoder = rule.decoder ? this.decoder(rule.decoder) : undefined;
+    const first = decoder ? await decoder.peek(req) : this.headerCredentials(req, true);
+    if (!decoder) return this.admit(req, reply, rule, first);
     if (first.id) {
       const auth = await this.admit(req, reply, rule, first);
-      const named = await reader.decode(req);
+      const named = await decoder.decode(req);
       if (!named.id || (named.id.toLowerCase() === auth.client.id && named.secret === first.secret)) return auth;
       return this.admit(req, reply, rule, named);
     }
@@ -91,7 +91,7 @@ export class ClientAuthGuard implements CanActivate {
     // failing must not get. The try is charged to the address up front (whatever then fails:
     // the decoding or the key) and given back once the request is admitted.
     const charged = this.failures.begin([`ip:${req.ip}`]);
-    const auth = await this.admit(req, reply, rule, await reader.decode(req), true);
+    const auth = await this.admit(req, reply, rule, await decoder.decode(req), true);
     charged();
     return auth;
   }
@@ -121,18 +121,18 @@ export class ClientAuthGuard implements CanActivate {
         isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
         modes: this.reflector.getAllAndOverride<ClientMode[] | undefined>(CLIENT_MODES_KEY, targets),
         scope: this.reflector.getAllAndOverride<AuthScope | undefined>(AUTH_SCOPE_KEY, targets) ?? 'manage',
-        reader: this.reflector.getAllAndOverride<Type<CredentialsReader> | undefined>(CREDENTIALS_FROM_KEY, targets),
+        decoder: this.reflector.getAllAndOverride<Type<RequestDecoder> | undefined>(REQUEST_DECODER_KEY, targets),
       };
       this.rules.set(handler, rule);
     }
     return rule;
   }
 
-  private reader(type: Type<CredentialsReader>): CredentialsReader {
-    const reader = this.readers.get(type) ?? this.moduleRef.get(type, { strict: false });
-    if (!reader) throw new Error(`${type.name} is not a provider`);
-    this.readers.set(type, reader);
-    return reader;
+  private decoder(type: Type<RequestDecoder>): RequestDecoder {
+    const decoder = this.decoders.get(type) ?? this.moduleRef.get(type, { strict: false });
+    if (!decoder) throw new Error(`${type.name} is not a provider`);
+    this.decoders.set(type, decoder);
+    return decoder;
   }
 
   /** OpenPanel's headers (and, on /track, the body's `clientId` / `clientSecret`). */

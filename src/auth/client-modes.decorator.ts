@@ -2,12 +2,12 @@ import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { ClientMode } from '@app/database';
 import { ApiErrors } from '../openapi/api-errors.decorator';
-import type { AuthScope, CredentialsReader } from './auth.types';
+import type { AuthScope, RequestDecoder } from './auth.types';
 
 export const CLIENT_MODES_KEY = 'auth:modes';
 export const AUTH_SCOPE_KEY = 'auth:scope';
 export const PUBLIC_KEY = 'auth:public';
-export const CREDENTIALS_FROM_KEY = 'auth:credentials-from';
+export const REQUEST_DECODER_KEY = 'auth:credentials-from';
 
 /** The operation's client modes in the OpenAPI document; the document builder words them for readers. */
 export const CLIENT_MODES_EXTENSION = 'x-client-modes';
@@ -56,4 +56,4 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
  * key): the guard asks `reader` (a provider) for them instead of reading the OpenPanel
  * headers, then checks them exactly as it checks those.
  */
-export const CredentialsFrom = (reader: Type<CredentialsReader>) => SetMetadata(CREDENTIALS_FROM_KEY, reader);
+export const DecodedBy = (decoder: Type<RequestDecoder>) => SetMetadata(REQUEST_DECODER_KEY, decoder);

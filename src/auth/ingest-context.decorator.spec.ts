@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { INGEST_CHANNEL } from '../ingest';
+import { INGEST_CHANNEL } from '../pipeline';
 import type { AuthContext } from './auth.types';
 import { authOf } from './current-client.decorator';
 import { ingestContextOf } from './ingest-context.decorator';

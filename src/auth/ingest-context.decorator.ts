@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ingestChannelOf, type IngestSource } from '../ingest';
+import { ingestChannelOf, type IngestSource } from '../pipeline';
 import { authOf } from './current-client.decorator';
 import { firstHeader } from './headers';
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IngestBatch } from '@app/ingest';
-import { BatchApplier, IngestService, type IngestSource } from '../ingest';
+import { BatchApplier, IngestService, type IngestSource } from '../pipeline';
 
 /** Dropped items named in the log line of one request; the count says how many there were. */
 const LOGGED_DROPS = 5;

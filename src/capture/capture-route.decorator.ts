@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ERROR_FORMAT_CONFIG, type ErrorFormat } from '@app/common';
-import { AuthScopeOf, CLIENT_MODES_EXTENSION, CLIENT_MODES_KEY, CredentialsFrom, type CredentialsReader } from '../auth';
-import { INGEST_CHANNEL, type IngestChannel } from '../ingest';
+import { AuthScopeOf, CLIENT_MODES_EXTENSION, CLIENT_MODES_KEY, DecodedBy, type RequestDecoder } from '../auth';
+import { INGEST_CHANNEL, type IngestChannel } from '../pipeline';
 
 /** Fastify route config flag of capture routes, read by CaptureHttpSetup. */
 export const CAPTURE_CONFIG = 'capture';
@@ -16,7 +16,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The request's own Content-Type (capture routes read their bodies raw, see CaptureHttpSetup). */
     captureContentType?: string;
-    /** What the route's credentials reader decoded from the body, for the handler. */
+    /** What the route's credentials decoder decoded from the body, for the handler. */
     captured?: unknown;
     /** The raw body, once read (see `captureBody`). */
     captureBody?: Buffer;
@@ -44,23 +44,23 @@ export function captureBodyLimitOf(request: FastifyRequest): number | undefined 
   return (request.routeOptions.config as { [CAPTURE_BODY_LIMIT]?: number } | undefined)?.[CAPTURE_BODY_LIMIT];
 }
 
-/** What the route's credentials reader decoded from the body (`request.captured`), as a handler parameter. */
+/** What the route's credentials decoder decoded from the body (`request.captured`), as a handler parameter. */
 export const Captured = createParamDecorator((_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest<FastifyRequest>().captured);
 
 const CAPTURE_MODES = ['write', 'root'];
 
 /**
  * Who may send to a capture controller: write and root clients of a project, identified by
- * the key the wire format carries (found by `reader`), proven as for /track (a secret, an
+ * the key the wire format carries (found by `decoder`), proven as for /track (a secret, an
  * allowed Origin, or a `public` client). Under /track's opt-in budget (TRACK_RATE_LIMIT) and
  * the guard's failed-authentication budget; each operation documents its 429 in its wire format.
  */
-export function CaptureAuth(reader: Type<CredentialsReader>, ...securitySchemes: string[]) {
+export function CaptureAuth(decoder: Type<RequestDecoder>, ...securitySchemes: string[]) {
   return applyDecorators(
     AuthScopeOf('ingest'),
     SetMetadata(CLIENT_MODES_KEY, CAPTURE_MODES),
     ApiExtension(CLIENT_MODES_EXTENSION, CAPTURE_MODES),
-    CredentialsFrom(reader),
+    DecodedBy(decoder),
     ...securitySchemes.map((scheme) => ApiSecurity(scheme)),
   );
 }

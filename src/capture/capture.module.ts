@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
-import { IngestModule } from '../ingest';
+import { PipelineModule } from '../pipeline';
 import { CaptureHttpSetup } from './capture-http.setup';
 import { CaptureIngestService } from './capture-ingest.service';
 import { CommandersActController } from './commanders-act/commanders-act.controller';
-import { CommandersActCredentials } from './commanders-act/commanders-act.credentials';
+import { CommandersActRequestDecoder } from './commanders-act/commanders-act-request.decoder';
 import { CommandersActService } from './commanders-act/commanders-act.service';
 import { PosthogStubsController } from './posthog/posthog-stubs.controller';
 import { PosthogController } from './posthog/posthog.controller';
-import { PosthogCredentials } from './posthog/posthog.credentials';
+import { PosthogRequestDecoder } from './posthog/posthog-request.decoder';
 import { PosthogService } from './posthog/posthog.service';
 import { SegmentController } from './segment/segment.controller';
-import { SegmentCredentials } from './segment/segment.credentials';
+import { SegmentRequestDecoder } from './segment/segment-request.decoder';
 import { SegmentService } from './segment/segment.service';
 
 /**
@@ -18,16 +18,16 @@ import { SegmentService } from './segment/segment.service';
  * each decoding into the one ingestion batch (IngestBatch); none writes to a store.
  */
 @Module({
-  imports: [IngestModule],
+  imports: [PipelineModule],
   controllers: [PosthogController, PosthogStubsController, SegmentController, CommandersActController],
   providers: [
     CaptureHttpSetup,
     CaptureIngestService,
-    PosthogCredentials,
+    PosthogRequestDecoder,
     PosthogService,
-    SegmentCredentials,
+    SegmentRequestDecoder,
     SegmentService,
-    CommandersActCredentials,
+    CommandersActRequestDecoder,
     CommandersActService,
   ],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
-import { INGEST_CHANNELS, type IngestChannel, ingestChannelOf } from '../ingest';
+import { INGEST_CHANNELS, type IngestChannel, ingestChannelOf } from '../pipeline';
 import { FastHistogram } from './fast-histogram';
 import { MetricsService } from './metrics.service';
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { type ChannelCounts, INGEST_CHANNELS, IngestCounts, IngestWriters } from '../ingest';
+import { type ChannelCounts, INGEST_CHANNELS, IngestCounts, IngestWriters } from '../pipeline';
 import { MetricsService } from './metrics.service';
 
 const OUTCOMES: readonly (keyof ChannelCounts)[] = ['accepted', 'duplicate', 'bot', 'rejected'];

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ExportModule } from '../export/export.module';
-import { IngestModule } from '../ingest';
+import { PipelineModule } from '../pipeline';
 import { HttpMetrics } from './http-metrics';
 import { IngestMetrics } from './ingest-metrics';
 import { MetricsController } from './metrics.controller';
@@ -13,7 +13,7 @@ import { QueryMetrics } from './query-metrics';
  * their counts and gauges when scraped and hands their writers and query runner an observer.
  */
 @Module({
-  imports: [IngestModule, ExportModule],
+  imports: [PipelineModule, ExportModule],
   controllers: [MetricsController],
   providers: [MetricsService, HttpMetrics, IngestMetrics, QueryMetrics, MetricsTokenGuard],
 })

@@ -4,7 +4,7 @@ import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
 import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../auth';
-import { INGEST_CHANNEL } from '../ingest';
+import { INGEST_CHANNEL } from '../pipeline';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { BotResponseDto, TrackBatchResponseDto, TrackResponseDto } from './dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from './ingest-errors';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IngestModule } from '../ingest';
+import { PipelineModule } from '../pipeline';
 import { DeviceIdController } from './legacy/device-id.controller';
 import { EventController } from './legacy/event.controller';
 import { LegacyService } from './legacy/legacy.service';
@@ -7,5 +7,5 @@ import { ProfileController } from './legacy/profile.controller';
 import { TrackController } from './track.controller';
 import { TrackService } from './track.service';
 
-@Module({ imports: [IngestModule], controllers: [TrackController, DeviceIdController, ProfileController, EventController], providers: [TrackService, LegacyService] })
+@Module({ imports: [PipelineModule], controllers: [TrackController, DeviceIdController, ProfileController, EventController], providers: [TrackService, LegacyService] })
 export class TrackModule {}

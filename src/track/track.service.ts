@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '@app/common';
 import { IngestBatch } from '@app/ingest';
 import type { IngestContext } from '../auth';
-import { BatchApplier, EventEnricher, IngestService } from '../ingest';
+import { BatchApplier, EventEnricher, IngestService } from '../pipeline';
 import { checkTrackItem, type TrackItem } from './track-checks';
 import { addTrackItem, needsDeviceId, trackBatch } from './track-items';
 

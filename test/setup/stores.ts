@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
 import { drainEvents, type TestApp } from './test-app';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows as the engines return them, read field by field in assertions
 export type Row = Record<string, any>;
 
 /** Real device user agents for ingestion tests (a bot's would be answered 202). */

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup';
 import { type AppConfig, loadConfig } from '../../src/config';
-import { IngestService } from '../../src/ingest';
+import { IngestService } from '../../src/pipeline';
 
 export interface Credentials {
   id: string;

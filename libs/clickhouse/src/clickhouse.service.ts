@@ -119,6 +119,7 @@ export class ClickhouseService {
     await this.client.close();
     if (this.embedded) {
       // chDB binds one data directory per process; wait until it is really released.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the native engine is loaded only when embedded
       const { drainPending } = require('chdb') as { drainPending: () => Promise<void> };
       await drainPending();
     }
@@ -130,6 +131,7 @@ type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connect
 function embeddedConnection(path: string): import('chdb/connection').ChdbConnection {
   // Loaded lazily: a deployment with CLICKHOUSE_URL never loads the native engine.
   // (chdb types the connection against its own copy of @clickhouse/client-common.)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   const { createChdbConnection } = require('chdb/connection') as typeof import('chdb/connection');
   return createChdbConnection({ path });
 }

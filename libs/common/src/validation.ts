@@ -1,4 +1,4 @@
-import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, type PipeTransform, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { ApiError, type ErrorDetail } from './errors';
 import { findNonPgText, PG_TEXT_MESSAGE } from './pg-text';
@@ -45,30 +45,42 @@ const WHERE: Record<ArgumentMetadata['type'], string> = {
  * a 400 naming the field here, once for every route, rather than an error from the database.
  * Bodies no DTO describes (ingestion, capture) are left to their own rules.
  */
-export class ApiValidationPipe extends ValidationPipe {
-  constructor() {
-    super({
-      transform: true,
-      whitelist: true,
-      forbidUnknownValues: true,
-      exceptionFactory: (errors) => ApiError.badRequest('Invalid request', validationDetails(errors)),
-    });
+/** Nest's ValidationPipe with the rule it applies to a parameter made readable. */
+class DtoValidation extends ValidationPipe {
+  validates(metadata: ArgumentMetadata): boolean {
+    return this.toValidate(metadata);
+  }
+}
+
+export class ApiValidationPipe implements PipeTransform {
+  private readonly dto = new DtoValidation({
+    transform: true,
+    whitelist: true,
+    forbidUnknownValues: true,
+    exceptionFactory: (errors) => ApiError.badRequest('Invalid request', validationDetails(errors)),
+  });
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    // A custom parameter decorator (@IngestContext, @CurrentClient, …) builds its own value,
+    // which nothing validates: answering it without a promise keeps ingestion routes cheap.
+    if (metadata.type === 'custom') return value;
+    return this.check(value, metadata);
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  private async check(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // class-transformer copies a body recursively, so nesting thousands of levels deep would
     // overflow the stack (a 500); no DTO of this API nests anywhere near the property rule.
-    if (metadata.type === 'body' && this.toValidate(metadata) && nestsDeeperThan(value)) {
+    if (metadata.type === 'body' && this.dto.validates(metadata) && nestsDeeperThan(value)) {
       throw ApiError.badRequest(WHERE.body, [{ path: [], message: `nests deeper than ${MAX_PROPERTY_DEPTH} levels` }]);
     }
     let out: unknown;
     try {
-      out = await super.transform(value, metadata);
+      out = await this.dto.transform(value, metadata);
     } catch (e) {
       if (e instanceof ApiError && e.kind === 'bad_request') throw ApiError.badRequest(WHERE[metadata.type], e.details);
       throw e;
     }
-    const checked = metadata.type !== 'custom' && (metadata.metatype === String || (metadata.metatype !== undefined && this.toValidate(metadata)));
+    const checked = metadata.metatype === String || (metadata.metatype !== undefined && this.dto.validates(metadata));
     const at = checked ? findNonPgText(out) : undefined;
     if (at) {
       const path = metadata.data ? [metadata.data, ...at] : at;

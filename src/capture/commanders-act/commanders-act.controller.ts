@@ -5,14 +5,14 @@ import { TOO_MANY_REQUESTS_HEADERS } from '../../openapi/api-errors.decorator';
 import { COMMANDERS_ACT_BEARER_SCHEME, COMMANDERS_ACT_TOKEN_SCHEME } from '../../openapi/security-schemes';
 import { CaptureAuth, CaptureRoute, Captured } from '../capture-route.decorator';
 import { trackingApiErrorFormat } from '../tracking-api-error.format';
-import { CommandersActCredentials } from './commanders-act.credentials';
+import { CommandersActRequestDecoder } from './commanders-act-request.decoder';
 import { CommandersActService } from './commanders-act.service';
 
 const OBJECT = { type: 'object', additionalProperties: true };
 const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean', enum: [false] }, message: { type: 'string' } } };
 
 @ApiTags('Capture: Commanders Act')
-@CaptureAuth(CommandersActCredentials, COMMANDERS_ACT_TOKEN_SCHEME, COMMANDERS_ACT_BEARER_SCHEME)
+@CaptureAuth(CommandersActRequestDecoder, COMMANDERS_ACT_TOKEN_SCHEME, COMMANDERS_ACT_BEARER_SCHEME)
 @Controller('events')
 export class CommandersActController {
   constructor(private readonly commandersAct: CommandersActService) {}

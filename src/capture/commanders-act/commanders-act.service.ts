@@ -8,7 +8,7 @@ import { commandersActBatch } from './commanders-act-events';
 export class CommandersActService {
   constructor(private readonly ingest: CaptureIngestService) {}
 
-  /** Stores the event the credentials reader parsed; resolves once it is durable. */
+  /** Stores the event the credentials decoder parsed; resolves once it is durable. */
   async capture(ctx: IngestContext, body: Record<string, unknown>): Promise<void> {
     await this.ingest.apply(ctx.source, commandersActBatch(body, captureContext(ctx)), 'Commanders Act');
   }

@@ -5,7 +5,7 @@ import { ingestContextOf } from '../../auth';
 import { POSTHOG_TOKEN_SCHEME } from '../../openapi/security-schemes';
 import { CaptureAuth } from '../capture-route.decorator';
 import { PosthogCaptureOperation as Capture } from './posthog.openapi';
-import { capturedEnvelope, PosthogCredentials } from './posthog.credentials';
+import { capturedEnvelope, PosthogRequestDecoder } from './posthog-request.decoder';
 import { type PosthogQuery, PosthogService } from './posthog.service';
 
 type Answer = { status: 1 } | undefined;
@@ -16,7 +16,7 @@ type Answer = { status: 1 } | undefined;
  * OpenPanel's. `@HttpCode(200)` stays on each POST handler, where the Swagger plugin sees it.
  */
 @ApiTags('Capture: PostHog')
-@CaptureAuth(PosthogCredentials, POSTHOG_TOKEN_SCHEME)
+@CaptureAuth(PosthogRequestDecoder, POSTHOG_TOKEN_SCHEME)
 @Controller()
 export class PosthogController {
   constructor(private readonly posthog: PosthogService) {}

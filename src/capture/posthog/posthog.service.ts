@@ -13,7 +13,7 @@ export class PosthogService {
   constructor(private readonly ingest: CaptureIngestService) {}
 
   /**
-   * Stores the envelope the request's credentials reader decoded; resolves once it is
+   * Stores the envelope the request's credentials decoder decoded; resolves once it is
    * durable. `engage`: the /engage routes, where an event without a name is an `$identify`.
    */
   async capture(ctx: IngestContext, envelope: PosthogEnvelope, query: PosthogQuery, engage: boolean): Promise<void> {

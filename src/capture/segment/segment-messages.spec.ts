@@ -1,5 +1,5 @@
 import { ApiError } from '@app/common';
-import { basicAuth } from './segment.credentials';
+import { basicAuth } from './segment-request.decoder';
 import { segmentBatch, segmentMessages, type SegmentRequestContext } from './segment-messages';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');

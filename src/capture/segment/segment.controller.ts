@@ -5,7 +5,7 @@ import { TOO_MANY_REQUESTS_HEADERS } from '../../openapi/api-errors.decorator';
 import { SEGMENT_WRITE_KEY_SCHEME } from '../../openapi/security-schemes';
 import { CaptureAuth, CaptureRoute, Captured } from '../capture-route.decorator';
 import { trackingApiErrorFormat } from '../tracking-api-error.format';
-import { SEGMENT_BATCH_LIMIT, SEGMENT_SINGLE_LIMIT, SegmentCredentials } from './segment.credentials';
+import { SEGMENT_BATCH_LIMIT, SEGMENT_SINGLE_LIMIT, SegmentRequestDecoder } from './segment-request.decoder';
 import { MAX_BATCH_ITEMS } from './segment-messages';
 import { SegmentService } from './segment.service';
 
@@ -31,7 +31,7 @@ const EXAMPLES = {
 } satisfies Record<string, object>;
 
 /**
- * `bodyLimit`: the route's cap on its body, which the decoder reads (SegmentCredentials) and
+ * `bodyLimit`: the route's cap on its body, which the decoder reads (SegmentRequestDecoder) and
  * the description states, with the batch's cap on its items when there is one.
  */
 function Call(operationId: string, summary: string, fields: Record<string, object>, example: object, bodyLimit = SEGMENT_SINGLE_LIMIT, maxItems?: number) {
@@ -64,7 +64,7 @@ function Call(operationId: string, summary: string, fields: Record<string, objec
 const OBJECT = { type: 'object', additionalProperties: true };
 
 @ApiTags('Capture: Segment')
-@CaptureAuth(SegmentCredentials, SEGMENT_WRITE_KEY_SCHEME)
+@CaptureAuth(SegmentRequestDecoder, SEGMENT_WRITE_KEY_SCHEME)
 @Controller('v1')
 export class SegmentController {
   constructor(private readonly segment: SegmentService) {}

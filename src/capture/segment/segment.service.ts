@@ -8,7 +8,7 @@ import { segmentBatch, segmentMessages, type SegmentType } from './segment-messa
 export class SegmentService {
   constructor(private readonly ingest: CaptureIngestService) {}
 
-  /** Stores one call, or a batch, that the credentials reader parsed; resolves once durable. */
+  /** Stores one call, or a batch, that the credentials decoder parsed; resolves once durable. */
   async handle(ctx: IngestContext, route: SegmentType | 'batch', body: unknown): Promise<void> {
     const messages = segmentMessages(route, body);
     await this.ingest.apply(ctx.source, segmentBatch(messages, captureContext(ctx)), 'Segment');

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swag
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../../auth';
-import { INGEST_CHANNEL } from '../../ingest';
+import { INGEST_CHANNEL } from '../../pipeline';
 import { ApiErrors } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { DeviceIdResponseDto } from '../dto/device-id.response.dto';

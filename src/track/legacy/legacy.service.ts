@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@app/common';
-import { EventEnricher, ProfileChanges } from '../../ingest';
+import { EventEnricher, ProfileChanges } from '../../pipeline';
 import { DEVICE_ID_MESSAGES, type DeviceIdResponseDto } from '../dto/device-id.response.dto';
 import type { IngestContext } from '../../auth';
 import { checkTrackItem, identifyOf } from '../track-checks';

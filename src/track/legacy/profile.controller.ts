@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RouteConfig, RouteSchema } from '@nestjs/platform-fastify';
 import { AuthScopeOf, BROWSER_CORS, ClientModes, IngestContext } from '../../auth';
-import { INGEST_CHANNEL } from '../../ingest';
+import { INGEST_CHANNEL } from '../../pipeline';
 import { ApiErrors, type ErrorSpec } from '../../openapi/api-errors.decorator';
 import { BotResponseDto } from '../dto/track.response.dto';
 import { BODY_TOO_LARGE, badBody, INGEST_SATURATED, TOO_MANY_INGEST } from '../ingest-errors';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
+import { type RequestDecoder, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody } from '../capture-body';
 import { keyCredentials, str } from '../capture-context';
 import { type DecodeLimits, decodePosthogPayload } from './posthog-decode';
@@ -30,7 +30,7 @@ type PosthogQuery = { data?: unknown; compression?: unknown; token?: unknown; ap
  * Origin allowed.
  */
 @Injectable()
-export class PosthogCredentials implements CredentialsReader {
+export class PosthogRequestDecoder implements RequestDecoder {
   async peek(req: FastifyRequest): Promise<IngestCredentials> {
     const query = (req.query ?? {}) as PosthogQuery;
     const secret = firstHeader(req, 'openpanel-client-secret');

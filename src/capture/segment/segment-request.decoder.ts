@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
+import { type RequestDecoder, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody, decodeJsonBody } from '../capture-body';
 import { keyCredentials, obj, str } from '../capture-context';
 import { captureBodyLimitOf } from '../capture-route.decorator';
@@ -34,7 +34,7 @@ export function basicAuth(header: string | undefined): { user?: string; password
  * it is left on the request for the handler.
  */
 @Injectable()
-export class SegmentCredentials implements CredentialsReader {
+export class SegmentRequestDecoder implements RequestDecoder {
   async peek(req: FastifyRequest): Promise<IngestCredentials> {
     const basic = basicAuth(firstHeader(req, 'authorization'));
     return { id: basic.user, secret: basic.password ?? firstHeader(req, 'openpanel-client-secret') };

@@ -1,4 +1,4 @@
-export * from './ingest.module';
+export * from './pipeline.module';
 export * from './ingest.service';
 export * from './batch-applier.service';
 export * from './event-enricher.service';

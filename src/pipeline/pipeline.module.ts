@@ -14,4 +14,4 @@ import { SaltsService } from './salts.service';
   // The counts and the writers are exported for the metrics module, which only reads them.
   exports: [IngestService, EventEnricher, ProfileChanges, BatchApplier, IngestCounts, IngestWriters],
 })
-export class IngestModule {}
+export class PipelineModule {}

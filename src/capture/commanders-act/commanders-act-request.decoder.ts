@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
-import { type CredentialsReader, firstHeader, type IngestCredentials } from '../../auth';
+import { type RequestDecoder, firstHeader, type IngestCredentials } from '../../auth';
 import { captureBody, decodeJsonBody, mediaType } from '../capture-body';
 import { keyCredentials, obj, str } from '../capture-context';
 
@@ -15,7 +15,7 @@ const MAX_DECODED = 1024 * 1024;
  * the request for the handler.
  */
 @Injectable()
-export class CommandersActCredentials implements CredentialsReader {
+export class CommandersActRequestDecoder implements RequestDecoder {
   async peek(req: FastifyRequest): Promise<IngestCredentials> {
     const bearer = /^bearer\s+(\S+)\s*$/i.exec(firstHeader(req, 'authorization') ?? '');
     return keyCredentials(str((req.query as { token?: unknown } | undefined)?.token) ?? bearer?.[1], firstHeader(req, 'openpanel-client-secret'));
