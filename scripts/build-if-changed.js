@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 // `npm start` builds first (prestart). A full `nest build` takes 15 to 35 s on a small machine,
 // paid again on every restart although nothing changed: this runs it only when a file the
 // build reads is newer than the last successful build (a stamp in dist/), as make would.

@@ -131,7 +131,7 @@ export class SlabEncoder {
 }
 
 async function readCheckpoint(dir: string, name: string): Promise<Checkpoint> {
-  let text = '';
+  let text: string;
   try {
     text = await readFile(checkpointPath(dir, name), 'utf8');
   } catch {
