@@ -26,7 +26,18 @@ module.exports = {
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   testEnvironment: 'node',
   transform: {
-    '^.+/node_modules/.+\\.m?js$': ['babel-jest', { babelrc: false, configFile: false, plugins: [join(__dirname, 'test/setup/babel-import-meta.js'), '@babel/plugin-transform-dynamic-import', '@babel/plugin-transform-modules-commonjs'] }],
+    '^.+/node_modules/.+\\.m?js$': [
+      'babel-jest',
+      {
+        babelrc: false,
+        configFile: false,
+        plugins: [
+          join(__dirname, 'test/setup/babel-import-meta.js'),
+          '@babel/plugin-transform-dynamic-import',
+          '@babel/plugin-transform-modules-commonjs',
+        ],
+      },
+    ],
     '^.+\\.ts$': [
       'ts-jest',
       {

@@ -21,15 +21,32 @@ let BASE = '';
 const ROOT = join(__dirname, '..');
 
 function props(i) {
-  return { $current_url: 'https://shop.example.com/cart?utm_source=bench', $lib: 'posthog-node', $lib_version: '5.70.0', plan: 'pro', i, nested: { a: 1, b: 'x' } };
+  return {
+    $current_url: 'https://shop.example.com/cart?utm_source=bench',
+    $lib: 'posthog-node',
+    $lib_version: '5.70.0',
+    plan: 'pro',
+    i,
+    nested: { a: 1, b: 'x' },
+  };
 }
 
-const posthogEvent = (i, uuid) => ({ event: 'bench_capture', distinct_id: `user-${i % 50}`, ...(uuid ? { uuid: randomUUID() } : {}), properties: props(i) });
-const trackItem = (i) => ({ type: 'track', payload: { name: 'bench_track', profileId: `user-${i % 50}`, properties: { __path: props(i).$current_url, ...props(i) } } });
+const posthogEvent = (i, uuid) => ({
+  event: 'bench_capture',
+  distinct_id: `user-${i % 50}`,
+  ...(uuid ? { uuid: randomUUID() } : {}),
+  properties: props(i),
+});
+const trackItem = (i) => ({
+  type: 'track',
+  payload: { name: 'bench_track', profileId: `user-${i % 50}`, properties: { __path: props(i).$current_url, ...props(i) } },
+});
 
 function posthogBody(key, uuid) {
   const sentAt = new Date().toISOString();
-  return gzipSync(JSON.stringify({ api_key: key, sent_at: sentAt, batch: Array.from({ length: PER_BATCH }, (_, i) => posthogEvent(i, uuid)) }));
+  return gzipSync(
+    JSON.stringify({ api_key: key, sent_at: sentAt, batch: Array.from({ length: PER_BATCH }, (_, i) => posthogEvent(i, uuid)) }),
+  );
 }
 
 function run(opts) {
@@ -61,14 +78,32 @@ async function main() {
   BASE = server.base;
   const { root } = server;
   try {
-    const createdProject = await (await fetch(`${BASE}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'Bench capture' }) })).json();
+    const createdProject = await (
+      await fetch(`${BASE}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'Bench capture' }) })
+    ).json();
     if (!createdProject.data) throw new Error(`creating the project: ${JSON.stringify(createdProject)}`);
     const project = createdProject.data;
     const client = (
-      await (await fetch(`${BASE}/manage/clients`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'posthog', mode: 'write', projectId: project.id, public: true }) })).json()
+      await (
+        await fetch(`${BASE}/manage/clients`, {
+          method: 'POST',
+          headers: root,
+          body: JSON.stringify({ name: 'posthog', mode: 'write', projectId: project.id, public: true }),
+        })
+      ).json()
     ).data;
-    const trackHeaders = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'x-client-ip': '8.8.8.8' };
-    const posthogHeaders = { 'content-type': 'application/json', 'content-encoding': 'gzip', 'user-agent': 'posthog-node/5.70.0', 'x-client-ip': '8.8.8.8' };
+    const trackHeaders = {
+      'openpanel-client-id': project.client.id,
+      'openpanel-client-secret': project.client.secret,
+      'content-type': 'application/json',
+      'x-client-ip': '8.8.8.8',
+    };
+    const posthogHeaders = {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      'user-agent': 'posthog-node/5.70.0',
+      'x-client-ip': '8.8.8.8',
+    };
     const trackBatch = JSON.stringify({ items: Array.from({ length: PER_BATCH }, (_, i) => trackItem(i)) });
     const plain = posthogBody(client.id, false);
     // Distinct uuids in every request, as a real sender's: enough bodies for the whole run.
@@ -82,13 +117,31 @@ async function main() {
     ];
 
     const all = () => count(root, project.id);
-    const measure = persistedRuns(all, SECONDS, warm.reduce((n, r) => n + r['2xx'] * PER_BATCH, 0));
+    const measure = persistedRuns(
+      all,
+      SECONDS,
+      warm.reduce((n, r) => n + r['2xx'] * PER_BATCH, 0),
+    );
     const row = (label) => (r) => summary(label, r);
 
-    const track = await measure(() => run({ url: `${BASE}/track/batch`, method: 'POST', headers: trackHeaders, body: trackBatch }), PER_BATCH, row('POST /track/batch (100 events)'));
-    const posthog = await measure(() => run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain }), PER_BATCH, row('POST /batch PostHog, gzip (100 events)'));
+    const track = await measure(
+      () => run({ url: `${BASE}/track/batch`, method: 'POST', headers: trackHeaders, body: trackBatch }),
+      PER_BATCH,
+      row('POST /track/batch (100 events)'),
+    );
+    const posthog = await measure(
+      () => run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, body: plain }),
+      PER_BATCH,
+      row('POST /batch PostHog, gzip (100 events)'),
+    );
     const withIds = await measure(
-      () => run({ url: `${BASE}/batch/`, method: 'POST', headers: posthogHeaders, requests: [{ setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }) }] }),
+      () =>
+        run({
+          url: `${BASE}/batch/`,
+          method: 'POST',
+          headers: posthogHeaders,
+          requests: [{ setupRequest: (req) => ({ ...req, body: pool[next++ % pool.length] }) }],
+        }),
       PER_BATCH,
       row('POST /batch PostHog, gzip, uuids (100 events)'),
     );

@@ -15,7 +15,13 @@ const CODE = resolve(process.argv[3] ?? join(__dirname, '..'));
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const TICK_US = 1e6 / 100; // USER_HZ
 
-const event = (i) => ({ type: 'track', payload: { name: 'bench_event', properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', i, nested: { a: 1, b: 'x' } } } });
+const event = (i) => ({
+  type: 'track',
+  payload: {
+    name: 'bench_event',
+    properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', i, nested: { a: 1, b: 'x' } },
+  },
+});
 
 /** CPU time of the process's main thread, µs. */
 function mainThreadUs(pid) {
@@ -32,8 +38,16 @@ async function main() {
   const server = await startServer({ code: CODE, env: process.env.BENCH_OLD_LIMITS ? { TRACK_RATE_LIMIT: '100000000' } : {} });
   const { base, root } = server;
   try {
-    const project = (await (await fetch(`${base}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'CPU' }) })).json()).data;
-    const headers = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'user-agent': CHROME, 'x-client-ip': '8.8.8.8' };
+    const project = (
+      await (await fetch(`${base}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'CPU' }) })).json()
+    ).data;
+    const headers = {
+      'openpanel-client-id': project.client.id,
+      'openpanel-client-secret': project.client.secret,
+      'content-type': 'application/json',
+      'user-agent': CHROME,
+      'x-client-ip': '8.8.8.8',
+    };
     const single = JSON.stringify(event(1));
     const batch = JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => event(i)) });
     await run({ url: `${base}/track`, method: 'POST', headers, body: single, amount: 20_000 });
@@ -46,7 +60,14 @@ async function main() {
       const before = mainThreadUs(server.child.pid);
       const r = await run({ url: `${base}/track${perRequest > 1 ? '/batch' : ''}`, method: 'POST', headers, body, amount });
       const spent = mainThreadUs(server.child.pid) - before;
-      rows.push({ route: label, requests: r['2xx'], 'non-2xx': r.non2xx + r.errors, 'main-thread µs / request': Math.round(spent / r['2xx']), 'µs / event': +(spent / (r['2xx'] * perRequest)).toFixed(1), 'req/s': Math.round(r.requests.average) });
+      rows.push({
+        route: label,
+        requests: r['2xx'],
+        'non-2xx': r.non2xx + r.errors,
+        'main-thread µs / request': Math.round(spent / r['2xx']),
+        'µs / event': +(spent / (r['2xx'] * perRequest)).toFixed(1),
+        'req/s': Math.round(r.requests.average),
+      });
     }
     console.log(`code: ${CODE}`);
     console.table(rows);

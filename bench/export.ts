@@ -45,14 +45,26 @@ function percentile(sorted: number[], p: number): number {
  * Times `a` and `b` alternately, run by run, so both see the same load (the machine may be
  * shared): p50/p95 of each, in milliseconds.
  */
-async function timePair(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[{ p50: number; p95: number }, { p50: number; p95: number }]> {
+async function timePair(
+  runs: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<[{ p50: number; p95: number }, { p50: number; p95: number }]> {
   for (let i = 0; i < WARMUP; i++) {
     await a();
     await b();
   }
   const samples: [number[], number[]] = [[], []];
   for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of (i % 2 === 0 ? [[0, a], [1, b]] : [[1, b], [0, a]]) as [0 | 1, () => Promise<unknown>][]) {
+    for (const [k, fn] of (i % 2 === 0
+      ? [
+          [0, a],
+          [1, b],
+        ]
+      : [
+          [1, b],
+          [0, a],
+        ]) as [0 | 1, () => Promise<unknown>][]) {
       const t0 = performance.now();
       await fn();
       samples[k].push(performance.now() - t0);
@@ -77,7 +89,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'text',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), {
+    logger: ['error', 'warn'],
+  });
   configureApp(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = await app.getUrl();
@@ -112,11 +126,22 @@ async function main(): Promise<void> {
           `arrayElement(['Windows', 'Mac OS', 'iOS', 'Android', 'Linux'], n % 5 + 1), arrayElement(['Chrome', 'Safari', 'Firefox', 'Edge'], n % 4 + 1), ` +
           `if(n % 3 = 0, 'mobile', 'desktop'), n % 60000 ` +
           `FROM (SELECT number + {offset:UInt64} AS n FROM numbers({count:UInt64}))`,
-        query_params: { project: projectId, end: now.toISOString().replace('T', ' ').slice(0, 23), offset: offset, count: Math.min(INSERT_BATCH, ROWS - offset) },
+        query_params: {
+          project: projectId,
+          end: now.toISOString().replace('T', ' ').slice(0, 23),
+          offset: offset,
+          count: Math.min(INSERT_BATCH, ROWS - offset),
+        },
       });
     }
     const insertSeconds = (performance.now() - t0) / 1000;
-    const [{ c }] = await (await ch.client.query({ query: `SELECT count() AS c FROM ${ch.table('events')} WHERE project_id = {p:String}`, query_params: { p: projectId }, format: 'JSONEachRow' })).json<{ c: string }>();
+    const [{ c }] = await (
+      await ch.client.query({
+        query: `SELECT count() AS c FROM ${ch.table('events')} WHERE project_id = {p:String}`,
+        query_params: { p: projectId },
+        format: 'JSONEachRow',
+      })
+    ).json<{ c: string }>();
     console.log(`generated ${Number(c).toLocaleString('en')} events in ${insertSeconds.toFixed(1)} s`);
 
     const chartQuery = (events: ChartQuery['events'], breakdowns: ChartQuery['breakdowns'] = []): ChartQuery => ({
@@ -130,7 +155,11 @@ async function main(): Promise<void> {
     });
     const chartUrl = (q: ChartQuery) =>
       `/export/charts?${new URLSearchParams({ projectId, events: JSON.stringify(q.events), breakdowns: JSON.stringify(q.breakdowns), interval: 'day', range: '30d' })}`;
-    const chartScenario = (name: string, q: ChartQuery): Scenario => ({ name, url: chartUrl(q), sql: () => buildChartSql(q, { database: ch.database, now: new Date() }) });
+    const chartScenario = (name: string, q: ChartQuery): Scenario => ({
+      name,
+      url: chartUrl(q),
+      sql: () => buildChartSql(q, { database: ch.database, now: new Date() }),
+    });
 
     // A cursor half-way down the listing: where page 100,000 of 50 would start.
     const deep = Math.floor(Number(c) / 2);
@@ -151,12 +180,23 @@ async function main(): Promise<void> {
       chartScenario('chart: 30 days, daily', chartQuery([{ name: 'screen_view', segment: 'event', filters: [] }])),
       chartScenario(
         'chart: + country breakdown + property filter',
-        chartQuery([{ name: 'screen_view', segment: 'event', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] }], [{ name: 'country' }]),
+        chartQuery(
+          [{ name: 'screen_view', segment: 'event', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] }],
+          [{ name: 'country' }],
+        ),
       ),
       chartScenario('chart: user segment', chartQuery([{ name: 'screen_view', segment: 'user', filters: [] }])),
       { name: 'events: page 1 (limit 50)', url: `/export/events?projectId=${projectId}&limit=50`, sql: listSql({}) },
-      { name: `events: cursor at row ${deep.toLocaleString('en')}`, url: `/export/events?projectId=${projectId}&limit=50&cursor=${cursor}`, sql: listSql({ cursor }) },
-      { name: `events: page ${(deep / 50 + 1).toLocaleString('en')} by offset`, url: `/export/events?projectId=${projectId}&limit=50&page=${deep / 50 + 1}`, sql: listSql({ offset: deep }) },
+      {
+        name: `events: cursor at row ${deep.toLocaleString('en')}`,
+        url: `/export/events?projectId=${projectId}&limit=50&cursor=${cursor}`,
+        sql: listSql({ cursor }),
+      },
+      {
+        name: `events: page ${(deep / 50 + 1).toLocaleString('en')} by offset`,
+        url: `/export/events?projectId=${projectId}&limit=50&page=${deep / 50 + 1}`,
+        sql: listSql({ offset: deep }),
+      },
     ];
 
     const results: Record<string, string | number>[] = [];
@@ -169,7 +209,10 @@ async function main(): Promise<void> {
           await res.arrayBuffer();
         },
         // The service runs a request's statements concurrently too.
-        () => Promise.all(s.sql().map(async (st) => (await ch.client.query({ query: st.sql, query_params: st.params, format: 'JSONEachRow' })).json())),
+        () =>
+          Promise.all(
+            s.sql().map(async (st) => (await ch.client.query({ query: st.sql, query_params: st.params, format: 'JSONEachRow' })).json()),
+          ),
       );
       results.push({
         scenario: s.name,
@@ -181,7 +224,9 @@ async function main(): Promise<void> {
       });
       console.log(JSON.stringify(results[results.length - 1]));
     }
-    console.log(`\n${Number(c).toLocaleString('en')} events, ${RUNS} timed runs of each side per scenario, alternating (after ${WARMUP} warm-ups), node ${process.version}`);
+    console.log(
+      `\n${Number(c).toLocaleString('en')} events, ${RUNS} timed runs of each side per scenario, alternating (after ${WARMUP} warm-ups), node ${process.version}`,
+    );
     console.table(results);
   } finally {
     await app.close();

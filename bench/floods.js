@@ -51,7 +51,14 @@ async function call(url, init = {}) {
 function probe(headers) {
   return new Promise((ok, fail) => {
     autocannon(
-      { url: `${BASE}/track`, method: 'POST', headers, body: JSON.stringify({ type: 'track', payload: { name: 'probe' } }), connections: 10, duration: SECONDS },
+      {
+        url: `${BASE}/track`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'track', payload: { name: 'probe' } }),
+        connections: 10,
+        duration: SECONDS,
+      },
       (err, r) => (err ? fail(err) : ok(r)),
     );
   });
@@ -68,7 +75,15 @@ function runWorker(data) {
 /** The floods, by label; each sends its requests from `concurrency` loops. */
 function floodOf({ base, project, writer, readHeaders, publicId, label }) {
   if (label === 'D1 wrong secrets') {
-    return [50, () => call(`${base}/track`, { method: 'POST', headers: { ...writer, 'openpanel-client-secret': `sec_${randomUUID()}` }, body: '{"type":"track","payload":{"name":"x"}}' })];
+    return [
+      50,
+      () =>
+        call(`${base}/track`, {
+          method: 'POST',
+          headers: { ...writer, 'openpanel-client-secret': `sec_${randomUUID()}` },
+          body: '{"type":"track","payload":{"name":"x"}}',
+        }),
+    ];
   }
   if (label === 'D2 unauthenticated bombs') {
     const bomb = gzipSync(Buffer.from(`{"api_key":"nokey","batch":[${'{"event":"e","distinct_id":"u"},'.repeat(2_900_000)}{}]}`));
@@ -86,8 +101,18 @@ function floodOf({ base, project, writer, readHeaders, publicId, label }) {
     return [4, () => call(`${base}/export/charts?${chart}`, { headers: readHeaders })];
   }
   if (label === 'D7 150k-event bodies') {
-    const big = gzipSync(Buffer.from(JSON.stringify({ api_key: publicId, batch: Array.from({ length: 150_000 }, (_, i) => ({ event: 'e', distinct_id: `u${i % 500}` })) })));
-    return [2, () => call(`${base}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip', origin: 'https://a.example.com' }, body: big })];
+    const big = gzipSync(
+      Buffer.from(
+        JSON.stringify({
+          api_key: publicId,
+          batch: Array.from({ length: 150_000 }, (_, i) => ({ event: 'e', distinct_id: `u${i % 500}` })),
+        }),
+      ),
+    );
+    return [
+      2,
+      () => call(`${base}/batch/`, { method: 'POST', headers: { 'content-encoding': 'gzip', origin: 'https://a.example.com' }, body: big }),
+    ];
   }
   return [8, () => call(`${base}/export/events?projectId=${project}&format=ndjson`, { headers: readHeaders })];
 }
@@ -102,11 +127,18 @@ async function main() {
   BASE = server.base;
   const { root } = server;
   try {
-    const post = async (path, body) => (await fetch(`${BASE}${path}`, { method: 'POST', headers: root, body: JSON.stringify(body) })).json();
+    const post = async (path, body) =>
+      (await fetch(`${BASE}${path}`, { method: 'POST', headers: root, body: JSON.stringify(body) })).json();
     const project = (await post('/manage/projects', { name: 'Floods' })).data;
     const publicClient = (await post('/manage/clients', { name: 'public', mode: 'write', projectId: project.id, public: true })).data;
     const reader = (await post('/manage/clients', { name: 'reader', mode: 'read', projectId: project.id })).data;
-    const writer = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'user-agent': CHROME, 'x-client-ip': '8.8.8.8' };
+    const writer = {
+      'openpanel-client-id': project.client.id,
+      'openpanel-client-secret': project.client.secret,
+      'content-type': 'application/json',
+      'user-agent': CHROME,
+      'x-client-ip': '8.8.8.8',
+    };
     const readHeaders = { 'openpanel-client-id': reader.id, 'openpanel-client-secret': reader.secret };
 
     // A year of events with high-cardinality properties, for the chart and export floods.
@@ -120,7 +152,11 @@ async function main() {
           payload: {
             name: `event_${i % 20}`,
             profileId: `user_${i % 5000}`,
-            properties: { i, __timestamp: new Date(started - 3600_000 - ((i * 7919) % year)).toISOString(), __path: `https://shop.example.com/p/${i % 3000}` },
+            properties: {
+              i,
+              __timestamp: new Date(started - 3600_000 - ((i * 7919) % year)).toISOString(),
+              __path: `https://shop.example.com/p/${i % 3000}`,
+            },
           },
         };
       });
@@ -129,7 +165,8 @@ async function main() {
       if (res.status !== 200) throw new Error(`seeding: ${res.status} ${await res.text()}`);
     }
     for (;;) {
-      const count = (await (await fetch(`${BASE}/export/events?projectId=${project.id}&limit=1`, { headers: readHeaders })).json()).meta.totalCount;
+      const count = (await (await fetch(`${BASE}/export/events?projectId=${project.id}&limit=1`, { headers: readHeaders })).json()).meta
+        .totalCount;
       if (count >= SEEDED) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -142,7 +179,15 @@ async function main() {
       // The flood runs in a thread of its own, so its client work does not delay the probe's.
       const answers = label === 'none' ? Promise.resolve({}) : runWorker({ ...setup, label, until: Date.now() + SECONDS * 1000 });
       const [flooded, r] = await Promise.all([answers, probe(writer)]);
-      rows.push({ flood: label, 'probe req/s': Math.round(r.requests.average), 'probe p50 ms': r.latency.p50, 'probe p99 ms': r.latency.p99, 'probe max ms': r.latency.max, 'probe non-2xx': r.non2xx + r.errors, 'flood answers': JSON.stringify(flooded) });
+      rows.push({
+        flood: label,
+        'probe req/s': Math.round(r.requests.average),
+        'probe p50 ms': r.latency.p50,
+        'probe p99 ms': r.latency.p99,
+        'probe max ms': r.latency.max,
+        'probe non-2xx': r.non2xx + r.errors,
+        'flood answers': JSON.stringify(flooded),
+      });
       // Let what a flood left behind (inserts, merges) settle before the next one.
       await new Promise((res) => setTimeout(res, 3000));
     }

@@ -19,7 +19,13 @@ const WARMUP = 20_000;
 const CODE = resolve(join(__dirname, '..'));
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const TICK_US = 1e6 / 100; // USER_HZ
-const BODY = JSON.stringify({ type: 'track', payload: { name: 'bench_event', properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', nested: { a: 1, b: 'x' } } } });
+const BODY = JSON.stringify({
+  type: 'track',
+  payload: {
+    name: 'bench_event',
+    properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', nested: { a: 1, b: 'x' } },
+  },
+});
 
 function mainThreadUs(pid) {
   const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -39,8 +45,16 @@ const median = (xs) => {
 async function prepare(code, side) {
   const server = await startServer({ code });
   const { base, root } = server;
-  const project = (await (await fetch(`${base}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'AB' }) })).json()).data;
-  const headers = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'user-agent': CHROME, 'x-client-ip': '8.8.8.8' };
+  const project = (
+    await (await fetch(`${base}/manage/projects`, { method: 'POST', headers: root, body: JSON.stringify({ name: 'AB' }) })).json()
+  ).data;
+  const headers = {
+    'openpanel-client-id': project.client.id,
+    'openpanel-client-secret': project.client.secret,
+    'content-type': 'application/json',
+    'user-agent': CHROME,
+    'x-client-ip': '8.8.8.8',
+  };
   const opts = { url: `${base}/track`, method: 'POST', headers, body: BODY };
   const warm = await run({ ...opts, amount: WARMUP });
   return { side, server, opts, acknowledged: warm['2xx'] };
@@ -51,7 +65,14 @@ async function burst(s) {
   const r = await run({ ...s.opts, amount: REQUESTS });
   const spent = mainThreadUs(s.server.child.pid) - before;
   s.acknowledged += r['2xx'];
-  return { side: s.side, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts, usPerRequest: spent / r['2xx'], reqPerSec: r.requests.average, p99: r.latency.p99 };
+  return {
+    side: s.side,
+    ok: r['2xx'],
+    failed: r.non2xx + r.errors + r.timeouts,
+    usPerRequest: spent / r['2xx'],
+    reqPerSec: r.requests.average,
+    p99: r.latency.p99,
+  };
 }
 
 async function main() {
@@ -66,7 +87,9 @@ async function main() {
       for (const s of round % 2 ? [b, a] : [a, b]) {
         const r = await burst(s);
         results.push(r);
-        console.log(`${r.side} ${round + 1}: ${Math.round(r.usPerRequest)} µs/request, ${Math.round(r.reqPerSec)} req/s, p99 ${r.p99} ms, ${r.ok} ok, ${r.failed} failed`);
+        console.log(
+          `${r.side} ${round + 1}: ${Math.round(r.usPerRequest)} µs/request, ${Math.round(r.reqPerSec)} req/s, p99 ${r.p99} ms, ${r.ok} ok, ${r.failed} failed`,
+        );
       }
     }
     const text = await (await fetch(`${b.opts.url.replace('/track', '/metrics')}`)).text();

@@ -6,7 +6,8 @@
 /** Waits (up to two minutes) until `count()` reaches `target`; returns the last count. */
 async function drained(count, target) {
   let now = await count();
-  for (const until = Date.now() + 120_000; now < target && Date.now() < until; now = await count()) await new Promise((r) => setTimeout(r, 200));
+  for (const until = Date.now() + 120_000; now < target && Date.now() < until; now = await count())
+    await new Promise((r) => setTimeout(r, 200));
   return now;
 }
 

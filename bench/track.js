@@ -20,7 +20,10 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 
 const event = (i) => ({
   type: 'track',
-  payload: { name: 'bench_event', properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', i, nested: { a: 1, b: 'x' } } },
+  payload: {
+    name: 'bench_event',
+    properties: { __path: 'https://shop.example.com/cart?utm_source=bench', plan: 'pro', i, nested: { a: 1, b: 'x' } },
+  },
 });
 
 function startProcess(args, env) {
@@ -67,26 +70,48 @@ async function main() {
   // Both processes run with the flag `npm start` uses (a larger young generation: ingestion
   // allocates many short-lived objects per request, and scavenges dominated the profile).
   const NODE_FLAGS = ['--max-semi-space-size=64'];
-  const bare = startProcess([...NODE_FLAGS, '-e', `
+  const bare = startProcess(
+    [
+      ...NODE_FLAGS,
+      '-e',
+      `
     const app = require('fastify')({ bodyLimit: 10 * 1024 * 1024 });
     app.post('/track', async (req) => ({ deviceId: '', sessionId: '', n: req.body.type.length }));
     app.listen({ port: Number(process.env.BENCH_PORT), host: '127.0.0.1' });
-  `], bareEnv);
+  `,
+    ],
+    bareEnv,
+  );
 
   const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-'));
   const rootId = randomUUID();
   const rootSecret = `sec_${randomUUID()}`;
   const server = startProcess([...NODE_FLAGS, 'dist/src/main'], {
-    PORT: '3402', HOST: '127.0.0.1', DATA_DIR: dataDir, ROOT_CLIENT_ID: rootId, ROOT_CLIENT_SECRET: rootSecret,
-    LOG_LEVEL: 'warn', DATABASE_URL: '', CLICKHOUSE_URL: '', REDIS_URL: '',
+    PORT: '3402',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ROOT_CLIENT_ID: rootId,
+    ROOT_CLIENT_SECRET: rootSecret,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+    CLICKHOUSE_URL: '',
+    REDIS_URL: '',
   });
   try {
     await waitReady('http://127.0.0.1:3401/nope').catch(() => undefined);
     await waitReady('http://127.0.0.1:3402/healthz/ready');
     const root = { 'openpanel-client-id': rootId, 'openpanel-client-secret': rootSecret, 'content-type': 'application/json' };
-    const created = await (await fetch('http://127.0.0.1:3402/manage/projects', { method: 'POST', headers: root, body: JSON.stringify({ name: 'Bench' }) })).json();
+    const created = await (
+      await fetch('http://127.0.0.1:3402/manage/projects', { method: 'POST', headers: root, body: JSON.stringify({ name: 'Bench' }) })
+    ).json();
     const project = created.data;
-    const headers = { 'openpanel-client-id': project.client.id, 'openpanel-client-secret': project.client.secret, 'content-type': 'application/json', 'user-agent': CHROME, 'x-client-ip': '8.8.8.8' };
+    const headers = {
+      'openpanel-client-id': project.client.id,
+      'openpanel-client-secret': project.client.secret,
+      'content-type': 'application/json',
+      'user-agent': CHROME,
+      'x-client-ip': '8.8.8.8',
+    };
     const single = JSON.stringify(event(1));
     const batch = JSON.stringify({ items: Array.from({ length: 100 }, (_, i) => event(i)) });
 
@@ -98,15 +123,25 @@ async function main() {
     const acknowledged = warm[0]['2xx'] + warm[1]['2xx'] * 100;
     await run({ url: 'http://127.0.0.1:3401/track', method: 'POST', headers, body: single, duration: 2 });
 
-    const stored = async () => (await (await fetch(`http://127.0.0.1:3402/export/events?projectId=${project.id}&limit=1`, { headers: root })).json()).meta.totalCount;
+    const stored = async () =>
+      (await (await fetch(`http://127.0.0.1:3402/export/events?projectId=${project.id}&limit=1`, { headers: root })).json()).meta
+        .totalCount;
     const persisted = persistedRuns(stored, SECONDS, acknowledged);
 
     const rows = [];
     const baseline = await run({ url: 'http://127.0.0.1:3401/track', method: 'POST', headers, body: single });
     rows.push(summary('bare Fastify, same body', baseline, 1));
-    const track = await persisted(() => run({ url: 'http://127.0.0.1:3402/track', method: 'POST', headers, body: single }), 1, (r) => summary('POST /track', r, 1));
+    const track = await persisted(
+      () => run({ url: 'http://127.0.0.1:3402/track', method: 'POST', headers, body: single }),
+      1,
+      (r) => summary('POST /track', r, 1),
+    );
     rows.push(track.row);
-    const batched = await persisted(() => run({ url: 'http://127.0.0.1:3402/track/batch', method: 'POST', headers, body: batch }), 100, (r) => summary('POST /track/batch (100 events)', r, 100));
+    const batched = await persisted(
+      () => run({ url: 'http://127.0.0.1:3402/track/batch', method: 'POST', headers, body: batch }),
+      100,
+      (r) => summary('POST /track/batch (100 events)', r, 100),
+    );
     rows.push(batched.row);
     console.table(rows);
     console.log(`ratio /track : bare Fastify (req/s) = ${(track.r.requests.average / baseline.requests.average).toFixed(3)}`);

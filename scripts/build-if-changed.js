@@ -8,7 +8,16 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const STAMP = join(ROOT, 'dist', '.build-stamp');
-const INPUTS = ['src', 'libs', 'ormconfig.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+const INPUTS = [
+  'src',
+  'libs',
+  'ormconfig.ts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
+];
 
 /** The newest modification time under `path` (a file, or a directory walked in full). */
 function newest(path) {

@@ -5,7 +5,14 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiExceptionFilter, ApiValidationPipe, CALLER_REQUEST_ID_HEADER, callerRequestId, renderConnectionError, renderError } from '@app/common';
+import {
+  ApiExceptionFilter,
+  ApiValidationPipe,
+  CALLER_REQUEST_ID_HEADER,
+  callerRequestId,
+  renderConnectionError,
+  renderError,
+} from '@app/common';
 import type { AppConfig } from './config';
 import { buildOpenApiDocument, setupSwaggerUi } from './openapi/openapi';
 
@@ -25,9 +32,17 @@ export const BODY_LIMIT = 'bodyLimit';
  * as the string "5"), which is right for query strings and wrong for a JSON API. Exported for
  * bodies checked item by item after the route (/track/batch), so both read JSON alike.
  */
-export const JSON_BODY_AJV_OPTIONS = { coerceTypes: false, useDefaults: true, removeAdditional: true, allErrors: false, strict: false } as const;
+export const JSON_BODY_AJV_OPTIONS = {
+  coerceTypes: false,
+  useDefaults: true,
+  removeAdditional: true,
+  allErrors: false,
+  strict: false,
+} as const;
 const JSON_BODIES = addFormats(new Ajv(JSON_BODY_AJV_OPTIONS));
-const PARAMETERS = addFormats(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
+const PARAMETERS = addFormats(
+  new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false, strict: false }),
+);
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -111,7 +126,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   fastify.addHook('onRoute', (route) => {
     const limit = (route.config as Record<string, unknown> | undefined)?.[BODY_LIMIT];
     if (typeof limit === 'number') route.bodyLimit = limit;
-    if (route.schema?.body) route.validatorCompiler = ({ schema, httpPart }) => (httpPart === 'body' ? JSON_BODIES : PARAMETERS).compile(schema);
+    if (route.schema?.body)
+      route.validatorCompiler = ({ schema, httpPart }) => (httpPart === 'body' ? JSON_BODIES : PARAMETERS).compile(schema);
   });
   // Every answer names the request by our id, which the logs and 500 bodies carry too (under
   // the header name callers use for theirs, which is only logged, apart).

@@ -10,7 +10,8 @@ type Method = 'GET' | 'PATCH' | 'PUT' | 'DELETE';
  */
 describe('ids and names the API creates are addressable', () => {
   const t = useTestApp({ MANAGE_RATE_LIMIT: '10000' });
-  const call = (method: Method, url: string, payload?: object) => t.app.inject({ method, url, headers: authHeaders(t.root), ...(payload ? { payload } : {}) });
+  const call = (method: Method, url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: authHeaders(t.root), ...(payload ? { payload } : {}) });
 
   it('a long-named project, created twice (the second id takes a suffix): get, patch and delete both', async () => {
     const name = `Long project ${'x'.repeat(120)}`;

@@ -138,23 +138,34 @@ describe('Auth: who may call what (spec/auth.md)', () => {
   describe('ingestion without a secret', () => {
     // A browser's user agent: without a secret, a bot's (inject's default) would get 202.
     const BROWSER = USER_AGENTS.safari;
-    const noSecret = (c: Credentials, origin?: string) => ({ 'openpanel-client-id': c.id, 'user-agent': BROWSER, ...(origin ? { origin } : {}) });
+    const noSecret = (c: Credentials, origin?: string) => ({
+      'openpanel-client-id': c.id,
+      'user-agent': BROWSER,
+      ...(origin ? { origin } : {}),
+    });
 
-    it.each(['https://example.com', 'http://www.example.com/', 'https://EXAMPLE.com', 'https://app.trusted.dev', 'https://a.b.trusted.dev'])(
-      'allowed origin %s → 200',
-      async (origin) => {
-        expect((await track(noSecret(a.writeClient, origin))).statusCode).toBe(200);
-      },
-    );
+    it.each([
+      'https://example.com',
+      'http://www.example.com/',
+      'https://EXAMPLE.com',
+      'https://app.trusted.dev',
+      'https://a.b.trusted.dev',
+    ])('allowed origin %s → 200', async (origin) => {
+      expect((await track(noSecret(a.writeClient, origin))).statusCode).toBe(200);
+    });
 
-    it.each(['https://evil.com', 'https://example.com.evil.net', 'https://evilexample.com', 'https://trusted.dev', 'https://eviltrusted.dev', 'https://trusted.dev.evil.net'])(
-      'refused origin %s → 401 (wildcards anchored)',
-      async (origin) => {
-        const res = await track(noSecret(a.writeClient, origin));
-        expect(res.statusCode).toBe(401);
-        expect(res.json().message).toBe(`Ingestion: Origin ${origin} is not allowed for this client`);
-      },
-    );
+    it.each([
+      'https://evil.com',
+      'https://example.com.evil.net',
+      'https://evilexample.com',
+      'https://trusted.dev',
+      'https://eviltrusted.dev',
+      'https://trusted.dev.evil.net',
+    ])('refused origin %s → 401 (wildcards anchored)', async (origin) => {
+      const res = await track(noSecret(a.writeClient, origin));
+      expect(res.statusCode).toBe(401);
+      expect(res.json().message).toBe(`Ingestion: Origin ${origin} is not allowed for this client`);
+    });
 
     it('no origin and no secret → 401', async () => {
       const res = await track(noSecret(a.writeClient));

@@ -40,7 +40,9 @@ describe('Swagger UI at /docs in a browser', () => {
 
   /** The listProjects operation, expanded, its request executed; returns the status shown. */
   async function runListProjects(): Promise<{ status: string; body: string }> {
-    const operation = page.locator('.opblock').filter({ has: page.locator('.opblock-summary-operation-id', { hasText: /^listProjects$/ }) });
+    const operation = page
+      .locator('.opblock')
+      .filter({ has: page.locator('.opblock-summary-operation-id', { hasText: /^listProjects$/ }) });
     if (!(await operation.locator('button.execute').isVisible())) await operation.locator('.opblock-summary-control').click();
     // A previous answer is cleared first, so the one read below is this request's.
     const clear = operation.locator('button.btn-clear');

@@ -82,7 +82,8 @@ describe('OpenPanel web tracker from another origin (CORS)', () => {
     const answers: { url: string; status: number; allowOrigin?: string }[] = [];
     tab.on('requestfailed', (r) => failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
     tab.on('response', (r) => {
-      if (r.url().endsWith('/track')) answers.push({ url: r.url(), status: r.status(), allowOrigin: r.headers()['access-control-allow-origin'] });
+      if (r.url().endsWith('/track'))
+        answers.push({ url: r.url(), status: r.status(), allowOrigin: r.headers()['access-control-allow-origin'] });
     });
     await tab.goto(siteUrl);
 

@@ -29,7 +29,12 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
 
   /** A fresh event name per test: each test reads only its own rows. */
   const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;
-  const event = (name: string, extra: Record<string, unknown> = {}) => ({ event: name, distinct_id: 'user-1', properties: { plan: 'pro' }, ...extra });
+  const event = (name: string, extra: Record<string, unknown> = {}) => ({
+    event: name,
+    distinct_id: 'user-1',
+    properties: { plan: 'pro' },
+    ...extra,
+  });
 
   const stored = (name: string) => storedEvents(t, p.id, 'name = {name:String}', { name });
 
@@ -90,7 +95,10 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
     it('?_=ms corrects the clock skew of the batch', async () => {
       const name = unique('skew');
       const sentAt = Date.now() + 3_600_000; // the client's clock runs an hour ahead
-      const [row] = await accepted(postJson(`/e/?_=${sentAt}`, [event(name, { api_key: key, timestamp: new Date(sentAt - 10_000).toISOString() })]), name);
+      const [row] = await accepted(
+        postJson(`/e/?_=${sentAt}`, [event(name, { api_key: key, timestamp: new Date(sentAt - 10_000).toISOString() })]),
+        name,
+      );
       expect(Math.abs(time(row) - (Date.now() - 10_000))).toBeLessThan(5_000);
     });
 
@@ -99,7 +107,9 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       const body = gzipSync(JSON.stringify({ api_key: key, batch: [event(name)] }));
       expect((await inject('POST', '/batch/?compression=gzip-js', body, { 'content-type': 'text/plain' })).statusCode).toBe(200);
       expect((await inject('POST', '/e/', body, { 'content-type': 'text/plain' })).statusCode).toBe(200);
-      expect((await inject('POST', '/batch', body, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).statusCode).toBe(200);
+      expect((await inject('POST', '/batch', body, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).statusCode).toBe(
+        200,
+      );
       expect(await stored(name)).toHaveLength(3);
     });
 
@@ -129,7 +139,7 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
     });
   });
 
-  describe('refusals in PostHog\'s error shape; nothing stored', () => {
+  describe("refusals in PostHog's error shape; nothing stored", () => {
     const validation = (detail: string) => ({ type: 'validation_error', code: 'invalid_payload', detail, attr: null });
 
     it('invalid gzip, invalid UTF-8, malformed JSON, empty → 400', async () => {
@@ -158,7 +168,12 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024, 0x20), { level: 9 });
       const res = await inject('POST', '/batch', bomb, { 'content-type': 'text/plain' });
       expect(res.statusCode).toBe(413);
-      expect(res.json()).toEqual({ type: 'validation_error', code: 'payload_too_large', detail: 'Decompressed body is too large', attr: null });
+      expect(res.json()).toEqual({
+        type: 'validation_error',
+        code: 'payload_too_large',
+        detail: 'Decompressed body is too large',
+        attr: null,
+      });
     });
 
     it('over 20 MB → 413, and the next request on the same connection works', async () => {
@@ -181,7 +196,9 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       });
       socket.write(`POST /batch/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${big.length}\r\n\r\n`);
       socket.write(big);
-      socket.write(`POST /e/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(good)}\r\n\r\n${good}`);
+      socket.write(
+        `POST /e/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(good)}\r\n\r\n${good}`,
+      );
       await done;
       socket.destroy();
       answers.push(...text.split(/(?=HTTP\/1\.1 )/).map((a) => a.split('\r\n')[0]));
@@ -213,7 +230,10 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       expect((await postJson('/batch', { api_key: key, batch: [event(name, { api_key: 'other' })] })).statusCode).toBe(200);
       const auth = (detail: string) => ({ type: 'authentication_error', code: 'invalid_api_key', detail, attr: null });
       const mixed = await postJson('/batch', [event(name, { api_key: key }), event(name, { api_key: randomUUID() })]);
-      expect({ status: mixed.statusCode, body: mixed.json() }).toEqual({ status: 401, body: auth('Several different API keys in one request') });
+      expect({ status: mixed.statusCode, body: mixed.json() }).toEqual({
+        status: 401,
+        body: auth('Several different API keys in one request'),
+      });
       const missing = await postJson('/e', [event(name)]);
       expect(missing.statusCode).toBe(401);
       expect(missing.json().detail).toMatch(/^API key not provided/);
@@ -258,7 +278,10 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       const body = { api_key: key, batch: ids.map((uuid) => event(name, { uuid })) };
       const gz = gzipSync(JSON.stringify(body));
-      for (let i = 0; i < 3; i++) expect((await inject('POST', '/batch/', gz, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await inject('POST', '/batch/', gz, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).statusCode).toBe(
+          200,
+        );
       const rows = await stored(name);
       expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
       const bad = await postJson('/batch', { api_key: key, batch: [event(name, { uuid: randomUUID() }), event(name, { uuid: 'nope' })] });
@@ -281,7 +304,10 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
         postJson('/batch', {
           api_key: key,
           sent_at: new Date(now + 5_000).toISOString(),
-          batch: [event(name, { timestamp: new Date(now - 5_000).toISOString(), properties: { which: 'skew' } }), event(name, { offset: 3_600_000, properties: { which: 'offset' } })],
+          batch: [
+            event(name, { timestamp: new Date(now - 5_000).toISOString(), properties: { which: 'skew' } }),
+            event(name, { offset: 3_600_000, properties: { which: 'offset' } }),
+          ],
         }),
         name,
         2,
@@ -296,16 +322,29 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
     it('$set and $set_once update the profile', async () => {
       const id = `set-${randomUUID()}`;
       const name = unique('setter');
-      await accepted(postJson('/batch', { api_key: key, batch: [{ event: name, distinct_id: id, $set: { email: 'ada@example.com', plan: 'free' }, properties: { $set_once: { first: 'a' } } }] }), name);
-      await postJson('/batch', { api_key: key, batch: [{ event: '$set', distinct_id: id, properties: { $set: { plan: 'pro' }, $set_once: { first: 'b' } } }] });
+      await accepted(
+        postJson('/batch', {
+          api_key: key,
+          batch: [
+            { event: name, distinct_id: id, $set: { email: 'ada@example.com', plan: 'free' }, properties: { $set_once: { first: 'a' } } },
+          ],
+        }),
+        name,
+      );
+      await postJson('/batch', {
+        api_key: key,
+        batch: [{ event: '$set', distinct_id: id, properties: { $set: { plan: 'pro' }, $set_once: { first: 'b' } } }],
+      });
       expect(await profile(id)).toMatchObject({ email: 'ada@example.com', properties: { plan: 'pro', first: 'a' } });
     });
 
-    it('$identify with $anon_distinct_id: the anonymous id\'s later events belong to the user', async () => {
+    it("$identify with $anon_distinct_id: the anonymous id's later events belong to the user", async () => {
       const user = `user-${randomUUID()}`;
       const anon = `anon-${randomUUID()}`;
       const name = unique('after_identify');
-      await postJson('/e', [{ event: '$identify', distinct_id: user, api_key: key, properties: { $anon_distinct_id: anon, $set: { first_name: 'Ada' } } }]);
+      await postJson('/e', [
+        { event: '$identify', distinct_id: user, api_key: key, properties: { $anon_distinct_id: anon, $set: { first_name: 'Ada' } } },
+      ]);
       const [row] = await accepted(postJson('/e', [{ event: name, distinct_id: anon, api_key: key }]), name);
       expect(row.profile_id).toBe(user);
       expect(await profile(user)).toMatchObject({ first_name: 'Ada' });
@@ -314,7 +353,10 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
     it('$create_alias: events of the alias belong to the distinct id', async () => {
       const user = `user-${randomUUID()}`;
       const name = unique('after_alias');
-      await postJson('/batch', { api_key: key, batch: [{ event: '$create_alias', distinct_id: user, properties: { alias: `alias-${user}` } }] });
+      await postJson('/batch', {
+        api_key: key,
+        batch: [{ event: '$create_alias', distinct_id: user, properties: { alias: `alias-${user}` } }],
+      });
       const [row] = await accepted(postJson('/batch', { api_key: key, batch: [{ event: name, distinct_id: `alias-${user}` }] }), name);
       expect(row.profile_id).toBe(user);
     });
@@ -323,11 +365,20 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       const name = unique('grouped');
       await postJson('/batch', {
         api_key: key,
-        batch: [{ event: '$groupidentify', distinct_id: '$company_acme', properties: { $group_type: 'company', $group_key: 'acme-ph', $group_set: { name: 'Acme', seats: 5 } } }],
+        batch: [
+          {
+            event: '$groupidentify',
+            distinct_id: '$company_acme',
+            properties: { $group_type: 'company', $group_key: 'acme-ph', $group_set: { name: 'Acme', seats: 5 } },
+          },
+        ],
       });
       const [group] = await db.query(`SELECT type, name, properties FROM groups WHERE project_id = $1 AND id = 'acme-ph'`, [p.id]);
       expect(group).toEqual({ type: 'company', name: 'Acme', properties: { seats: 5 } });
-      const [row] = await accepted(postJson('/batch', { api_key: key, batch: [event(name, { properties: { $groups: { company: 'acme-ph' } } })] }), name);
+      const [row] = await accepted(
+        postJson('/batch', { api_key: key, batch: [event(name, { properties: { $groups: { company: 'acme-ph' } } })] }),
+        name,
+      );
       expect(row.groups).toEqual(['acme-ph']);
     });
 
@@ -342,7 +393,12 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
       const name = '$pageview';
       const marker = unique('pv');
       const res = await postJson('/e/?beacon=1', [
-        { event: name, distinct_id: 'pv-user', api_key: key, properties: { $host: 'docs.example.com', $pathname: '/intro', $referrer: '$direct', marker } },
+        {
+          event: name,
+          distinct_id: 'pv-user',
+          api_key: key,
+          properties: { $host: 'docs.example.com', $pathname: '/intro', $referrer: '$direct', marker },
+        },
         { event: '$performance_event', distinct_id: 'pv-user', api_key: key, properties: { marker } },
       ]);
       expect(res.statusCode).toBe(204);
@@ -355,7 +411,13 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
 
     it('an accepted event is visible through /export/events', async () => {
       const name = unique('exported');
-      await accepted(postJson('/batch', { api_key: key, batch: [event(name, { distinct_id: 'exp-user', properties: { $current_url: 'https://a.example.com/x', $ip: '1.1.1.1' } })] }), name);
+      await accepted(
+        postJson('/batch', {
+          api_key: key,
+          batch: [event(name, { distinct_id: 'exp-user', properties: { $current_url: 'https://a.example.com/x', $ip: '1.1.1.1' } })],
+        }),
+        name,
+      );
       const res = await t.app.inject({
         method: 'GET',
         url: `/export/events?projectId=${p.id}&event=${name}`,
@@ -370,7 +432,10 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
   describe('stubs and CORS', () => {
     it('/flags and /decide say "no flags"; /array/:token/config and config.js keep posthog-js quiet', async () => {
       const none = { featureFlags: {}, featureFlagPayloads: {}, errorsWhileComputingFlags: false };
-      const flags = await inject('POST', '/flags/?v=2', gzipSync('{"token":"x"}'), { 'content-type': 'text/plain', origin: 'https://app.example.com' });
+      const flags = await inject('POST', '/flags/?v=2', gzipSync('{"token":"x"}'), {
+        'content-type': 'text/plain',
+        origin: 'https://app.example.com',
+      });
       expect({ status: flags.statusCode, body: flags.json() }).toEqual({ status: 200, body: none });
       expect(flags.headers['access-control-allow-origin']).toBe('https://app.example.com');
       expect(flags.headers['access-control-allow-credentials']).toBe('true');
@@ -383,7 +448,11 @@ describe('PostHog capture (spec/capture.md checklist, each checked in the store)
 
     it('preflight: OPTIONS → 200 mirroring the origin and the requested headers', async () => {
       for (const url of ['/e/', '/batch', '/i/v0/e/', '/flags/', '/v1/batch', '/events']) {
-        const res = await t.app.inject({ method: 'OPTIONS', url, headers: { origin: 'https://x.example.org', 'access-control-request-headers': 'content-type' } });
+        const res = await t.app.inject({
+          method: 'OPTIONS',
+          url,
+          headers: { origin: 'https://x.example.org', 'access-control-request-headers': 'content-type' },
+        });
         expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
         expect(res.headers['access-control-allow-origin']).toBe('https://x.example.org');
         expect(res.headers['access-control-allow-credentials']).toBe('true');

@@ -33,7 +33,13 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
     const uuid = randomUUID();
 
     posthog.identify({ distinctId: user, properties: { email: 'ph@example.com', plan: 'pro' } });
-    posthog.capture({ distinctId: user, event: name, uuid, properties: { $current_url: 'https://app.example.com/home', n: 1 }, groups: { company: `co-${user}` } });
+    posthog.capture({
+      distinctId: user,
+      event: name,
+      uuid,
+      properties: { $current_url: 'https://app.example.com/home', n: 1 },
+      groups: { company: `co-${user}` },
+    });
     posthog.capture({ distinctId: user, event: name, uuid, properties: { n: 1 } });
     posthog.alias({ distinctId: user, alias: `alias-${user}` });
     posthog.groupIdentify({ groupType: 'company', groupKey: `co-${user}`, properties: { name: 'Acme SDK', seats: 4 } });
@@ -43,7 +49,14 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
 
     const rows = await stored(name);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: uuid, profile_id: user, path: '/home', origin: 'https://app.example.com', groups: [`co-${user}`], sdk_name: 'posthog-node' });
+    expect(rows[0]).toMatchObject({
+      id: uuid,
+      profile_id: user,
+      path: '/home',
+      origin: 'https://app.example.com',
+      groups: [`co-${user}`],
+      sdk_name: 'posthog-node',
+    });
     expect(await profile(user)).toMatchObject({ email: 'ph@example.com', properties: { plan: 'pro' } });
     const [group] = await db.query(`SELECT type, name, properties FROM groups WHERE project_id = $1 AND id = $2`, [p.id, `co-${user}`]);
     expect(group).toEqual({ type: 'company', name: 'Acme SDK', properties: { seats: 4 } });
@@ -88,7 +101,12 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
     expect(row.properties).toMatchObject({ total: '3' });
     const page = (await stored('screen_view')).find((r) => r.properties.marker === name)!;
     expect(page).toMatchObject({ profile_id: user, path: '/start', origin: 'https://docs.example.com' });
-    expect(await profile(user)).toMatchObject({ email: 'seg@example.com', first_name: 'Grace', properties: { plan: 'team' }, groups: [`g-${user}`] });
+    expect(await profile(user)).toMatchObject({
+      email: 'seg@example.com',
+      first_name: 'Grace',
+      properties: { plan: 'team' },
+      groups: [`g-${user}`],
+    });
     const [alias] = await db.query(`SELECT profile_id FROM profile_aliases WHERE project_id = $1 AND alias = $2`, [p.id, `prev-${user}`]);
     expect(alias).toEqual({ profile_id: user });
   });
@@ -115,14 +133,34 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
 
     // The key without its secret, and with a wrong one, are refused on every wire format.
     for (const bad of [p.writeClient.id, `${p.writeClient.id}:sec_${'0'.repeat(40)}`]) {
-      const ph = await t.app.inject({ method: 'POST', url: '/batch/', headers: { 'content-type': 'application/json' }, payload: { api_key: bad, batch: [{ event: `${name}_bad`, distinct_id: 'u' }] } });
+      const ph = await t.app.inject({
+        method: 'POST',
+        url: '/batch/',
+        headers: { 'content-type': 'application/json' },
+        payload: { api_key: bad, batch: [{ event: `${name}_bad`, distinct_id: 'u' }] },
+      });
       expect(ph.statusCode).toBe(401);
-      const seg = await t.app.inject({ method: 'POST', url: '/v1/track', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${bad}:`).toString('base64')}` }, payload: { userId: 'u', event: `${name}_bad` } });
+      const seg = await t.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${bad}:`).toString('base64')}` },
+        payload: { userId: 'u', event: `${name}_bad` },
+      });
       expect(seg.statusCode).toBe(401);
-      const ca = await t.app.inject({ method: 'POST', url: `/events?token=${encodeURIComponent(bad)}`, headers: { 'content-type': 'application/json' }, payload: { event_name: `${name}_bad` } });
+      const ca = await t.app.inject({
+        method: 'POST',
+        url: `/events?token=${encodeURIComponent(bad)}`,
+        headers: { 'content-type': 'application/json' },
+        payload: { event_name: `${name}_bad` },
+      });
       expect(ca.statusCode).toBe(401);
     }
-    const ca = await t.app.inject({ method: 'POST', url: `/events?token=${encodeURIComponent(key)}`, headers: { 'content-type': 'application/json' }, payload: { event_name: `${name}_ca` } });
+    const ca = await t.app.inject({
+      method: 'POST',
+      url: `/events?token=${encodeURIComponent(key)}`,
+      headers: { 'content-type': 'application/json' },
+      payload: { event_name: `${name}_ca` },
+    });
     expect(ca.statusCode).toBe(200);
     expect(await stored(`${name}_bad`)).toHaveLength(0);
   });
@@ -147,7 +185,11 @@ describe('Real SDKs against a running server (posthog-node, @segment/analytics-n
           event_id: randomUUID(),
           event_timestamp: Date.now() - 1000,
           page: { url: 'https://shop.example.com/confirmation', title: 'Order confirmed', referrer: 'https://shop.example.com/payment' },
-          device: { ip: '1.1.1.1', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1' },
+          device: {
+            ip: '1.1.1.1',
+            user_agent:
+              'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+          },
         },
       }),
     });

@@ -29,7 +29,12 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
 
   describe('Segment HTTP Tracking API', () => {
     const segment = (call: string, body: unknown, headers: Record<string, string> = { authorization: basic(pub.id) }) =>
-      t.app.inject({ method: 'POST', url: `/v1/${call}`, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/${call}`,
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: JSON.stringify(body),
+      });
 
     it('track: name, profile, time, properties, geo, sdk; 200 { success: true }', async () => {
       const name = unique('Order Completed');
@@ -40,7 +45,12 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
         messageId: `m-${name}`,
         timestamp: '2024-03-01T10:00:00.000Z',
         properties: { total: 12.5, items: [{ sku: 'a' }] },
-        context: { ip: '8.8.8.8', userAgent: CHROME, library: { name: 'analytics.js', version: '2.0.0' }, page: { url: 'https://shop.example.com/checkout' } },
+        context: {
+          ip: '8.8.8.8',
+          userAgent: CHROME,
+          library: { name: 'analytics.js', version: '2.0.0' },
+          page: { url: 'https://shop.example.com/checkout' },
+        },
       });
       expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 200, body: { success: true } });
       const [row] = await named(name);
@@ -60,14 +70,22 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
       const name = unique('gzipped');
       const gz = (body: unknown) => gzipSync(JSON.stringify(body));
       const post = (payload: Buffer) =>
-        t.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: basic(pub.id) }, payload });
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/batch',
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: basic(pub.id) },
+          payload,
+        });
       expect((await post(gz({ batch: [{ type: 'track', event: name, userId: 'u', messageId: `m-${name}` }] }))).statusCode).toBe(200);
       expect(await named(name)).toHaveLength(1);
       // About 30 KB compressed (inflated inline, on the event loop) and 30 MB inflated.
       const bomb = gzipSync(Buffer.alloc(30 * 1024 * 1024, 0x20), { level: 9 });
       expect(bomb.length).toBeLessThan(32 * 1024);
       const refused = await post(bomb);
-      expect({ status: refused.statusCode, body: refused.json() }).toEqual({ status: 400, body: { success: false, message: 'Decompressed body is too large' } });
+      expect({ status: refused.statusCode, body: refused.json() }).toEqual({
+        status: 400,
+        body: { success: false, message: 'Decompressed body is too large' },
+      });
       const after = unique('after-bomb');
       expect((await post(gz({ batch: [{ type: 'track', event: after, userId: 'u', messageId: `m-${after}` }] }))).statusCode).toBe(200);
       expect(await named(after)).toHaveLength(1);
@@ -75,13 +93,18 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
 
     it('a retried messageId is counted once', async () => {
       const name = unique('retried');
-      for (let i = 0; i < 3; i++) expect((await segment('track', { event: name, userId: 'u', messageId: 'same-message' })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await segment('track', { event: name, userId: 'u', messageId: 'same-message' })).statusCode).toBe(200);
       expect(await named(name)).toHaveLength(1);
     });
 
     it('page and screen are stored as screen_view with the page', async () => {
       const marker = unique('page');
-      await segment('page', { anonymousId: 'page-anon', name: 'Pricing', properties: { url: 'https://example.com/pricing', title: 'Pricing', marker } });
+      await segment('page', {
+        anonymousId: 'page-anon',
+        name: 'Pricing',
+        properties: { url: 'https://example.com/pricing', title: 'Pricing', marker },
+      });
       await segment('screen', { userId: 'screen-user', name: 'Settings', properties: { marker } });
       const rows = (await named('screen_view')).filter((r) => r.properties.marker === marker);
       expect(rows.map((r) => [r.profile_id, r.path])).toEqual(
@@ -95,9 +118,19 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
 
     it('identify updates the profile and aliases the anonymous id; group; alias', async () => {
       const user = `seg-${randomUUID()}`;
-      expect((await segment('identify', { userId: user, anonymousId: `anon-${user}`, traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'pro' } })).statusCode).toBe(200);
+      expect(
+        (
+          await segment('identify', {
+            userId: user,
+            anonymousId: `anon-${user}`,
+            traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'pro' },
+          })
+        ).statusCode,
+      ).toBe(200);
       expect(await profile(user)).toMatchObject({ email: 'ada@example.com', first_name: 'Ada', properties: { plan: 'pro' } });
-      expect((await segment('group', { userId: user, groupId: `g-${user}`, traits: { name: 'Acme', type: 'company', seats: 3 } })).statusCode).toBe(200);
+      expect(
+        (await segment('group', { userId: user, groupId: `g-${user}`, traits: { name: 'Acme', type: 'company', seats: 3 } })).statusCode,
+      ).toBe(200);
       const [group] = await db.query(`SELECT type, name, properties FROM groups WHERE project_id = $1 AND id = $2`, [p.id, `g-${user}`]);
       expect(group).toEqual({ type: 'company', name: 'Acme', properties: { seats: 3 } });
       expect((await profile(user))!.groups).toEqual([`g-${user}`]);
@@ -113,7 +146,9 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
       const writer = p.writeClient;
       expect((await segment('track', { event: name, userId: 'u' }, { authorization: basic(pub.id) })).statusCode).toBe(200);
       expect((await segment('track', { event: name, userId: 'u', writeKey: pub.id }, {})).statusCode).toBe(200);
-      expect((await segment('track', { event: name, userId: 'u' }, { authorization: basic(writer.id, writer.secret) })).statusCode).toBe(200);
+      expect((await segment('track', { event: name, userId: 'u' }, { authorization: basic(writer.id, writer.secret) })).statusCode).toBe(
+        200,
+      );
       const noSecret = await segment('track', { event: name, userId: 'u' }, { authorization: basic(writer.id) });
       expect(noSecret.statusCode).toBe(401);
       expect(noSecret.json()).toEqual({ success: false, message: 'Ingestion: Missing client secret' });
@@ -144,14 +179,42 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
 
     it('2501 items, invalid JSON, a single call over 32 KB or a batch over 500 KB → 400', async () => {
       const tooMany = await segment('batch', { batch: Array.from({ length: 2501 }, () => ({ type: 'track', event: 'x', userId: 'u' })) });
-      expect({ status: tooMany.statusCode, body: tooMany.json() }).toEqual({ status: 400, body: { success: false, message: 'A batch holds at most 2500 items' } });
-      const bad = await t.app.inject({ method: 'POST', url: '/v1/track', headers: { authorization: basic(pub.id), 'content-type': 'application/json' }, payload: '{"event":' });
-      expect({ status: bad.statusCode, body: bad.json() }).toEqual({ status: 400, body: { success: false, message: 'Body is not valid JSON' } });
+      expect({ status: tooMany.statusCode, body: tooMany.json() }).toEqual({
+        status: 400,
+        body: { success: false, message: 'A batch holds at most 2500 items' },
+      });
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/v1/track',
+        headers: { authorization: basic(pub.id), 'content-type': 'application/json' },
+        payload: '{"event":',
+      });
+      expect({ status: bad.statusCode, body: bad.json() }).toEqual({
+        status: 400,
+        body: { success: false, message: 'Body is not valid JSON' },
+      });
       const big = await segment('track', { event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } });
-      expect({ status: big.statusCode, body: big.json() }).toEqual({ status: 400, body: { success: false, message: 'Request body is too large' } });
-      const bigBatch = await segment('batch', { batch: Array.from({ length: 20 }, () => ({ type: 'track', event: 'big', userId: 'u', properties: { blob: 'x'.repeat(30 * 1024) } })) });
+      expect({ status: big.statusCode, body: big.json() }).toEqual({
+        status: 400,
+        body: { success: false, message: 'Request body is too large' },
+      });
+      const bigBatch = await segment('batch', {
+        batch: Array.from({ length: 20 }, () => ({
+          type: 'track',
+          event: 'big',
+          userId: 'u',
+          properties: { blob: 'x'.repeat(30 * 1024) },
+        })),
+      });
       expect(bigBatch.statusCode).toBe(400);
-      const fine = await segment('batch', { batch: Array.from({ length: 12 }, () => ({ type: 'track', event: unique('fits'), userId: 'u', properties: { blob: 'x'.repeat(30 * 1024) } })) });
+      const fine = await segment('batch', {
+        batch: Array.from({ length: 12 }, () => ({
+          type: 'track',
+          event: unique('fits'),
+          userId: 'u',
+          properties: { blob: 'x'.repeat(30 * 1024) },
+        })),
+      });
       expect(fine.statusCode).toBe(200);
       expect(await named('big')).toHaveLength(0);
     });
@@ -188,8 +251,22 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
       const res = await events(v2(name));
       expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 200, body: { success: true } });
       const [row] = await named(name);
-      expect(row).toMatchObject({ profile_id: 'ca-user', created_at: '2024-02-01 09:30:00.000', path: '/thanks', origin: 'https://shop.example.com', country_code: 'US', browser: 'Chrome' });
-      expect(row.properties).toMatchObject({ id: 'order-1234', value: '90', currency: 'EUR', 'items.0.product.name': 'Shoes', __title: 'Thank you', '__query.order': '1234' });
+      expect(row).toMatchObject({
+        profile_id: 'ca-user',
+        created_at: '2024-02-01 09:30:00.000',
+        path: '/thanks',
+        origin: 'https://shop.example.com',
+        country_code: 'US',
+        browser: 'Chrome',
+      });
+      expect(row.properties).toMatchObject({
+        id: 'order-1234',
+        value: '90',
+        currency: 'EUR',
+        'items.0.product.name': 'Shoes',
+        __title: 'Thank you',
+        '__query.order': '1234',
+      });
       expect(await profile('ca-user')).toMatchObject({ email: 'buyer@example.com' });
       expect((await events(v2(name))).statusCode).toBe(200);
       expect(await named(name)).toHaveLength(1);
@@ -212,9 +289,17 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
 
     it('33 KB → 400, bad JSON → 400, a content type other than JSON → 400, else 200 (even without event_name)', async () => {
       const big = await events({ ...v2('big_ca'), blob: 'x'.repeat(33 * 1024) });
-      expect({ status: big.statusCode, body: big.json() }).toEqual({ status: 400, body: { success: false, message: 'Request body is too large' } });
+      expect({ status: big.statusCode, body: big.json() }).toEqual({
+        status: 400,
+        body: { success: false, message: 'Request body is too large' },
+      });
       expect((await events('{"event_name":')).statusCode).toBe(400);
-      const text = await t.app.inject({ method: 'POST', url: `/events?token=${pub.id}`, headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(v2('text_ca')) });
+      const text = await t.app.inject({
+        method: 'POST',
+        url: `/events?token=${pub.id}`,
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify(v2('text_ca')),
+      });
       expect(text.statusCode).toBe(400);
       expect((await events({ user: { id: 'x' } })).statusCode).toBe(200);
       expect(await named('big_ca')).toHaveLength(0);
@@ -230,15 +315,25 @@ describe('Segment and Commanders Act tracking APIs (spec/capture.md checklist, e
 
   describe('each Segment route declares its own body cap (its decoder reads no URL)', () => {
     const post = (url: string, body: unknown) =>
-      t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', authorization: basic(pub.id) }, payload: JSON.stringify(body) });
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', authorization: basic(pub.id) },
+        payload: JSON.stringify(body),
+      });
 
-    it('the trailing-slash twins keep their route\'s cap: /v1/batch/ takes 90 KB, /v1/track/ refuses 33 KB', async () => {
+    it("the trailing-slash twins keep their route's cap: /v1/batch/ takes 90 KB, /v1/track/ refuses 33 KB", async () => {
       const name = unique('twin_cap');
-      const batch = await post('/v1/batch/', { batch: Array.from({ length: 3 }, () => ({ type: 'track', event: name, userId: 'u', properties: { blob: 'x'.repeat(30 * 1024) } })) });
+      const batch = await post('/v1/batch/', {
+        batch: Array.from({ length: 3 }, () => ({ type: 'track', event: name, userId: 'u', properties: { blob: 'x'.repeat(30 * 1024) } })),
+      });
       expect({ status: batch.statusCode, body: batch.json() }).toEqual({ status: 200, body: { success: true } });
       expect(await named(name)).toHaveLength(3);
       const single = await post('/v1/track/', { event: `${name}_big`, userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } });
-      expect({ status: single.statusCode, body: single.json() }).toEqual({ status: 400, body: { success: false, message: 'Request body is too large' } });
+      expect({ status: single.statusCode, body: single.json() }).toEqual({
+        status: 400,
+        body: { success: false, message: 'Request body is too large' },
+      });
       expect(await named(`${name}_big`)).toHaveLength(0);
     });
   });

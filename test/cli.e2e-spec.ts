@@ -7,10 +7,14 @@ const run = promisify(execFile);
 
 /** Runs `npm run cli -- …` from sources (ts-node), as an operator would from the build. */
 function cli(args: string[], env: Record<string, string>) {
-  return run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', './test/setup/register-paths.js', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, ...env },
-    timeout: 90_000,
-  });
+  return run(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', './test/setup/register-paths.js', 'src/cli/main.ts', ...args],
+    {
+      env: { ...process.env, ...env },
+      timeout: 90_000,
+    },
+  );
 }
 
 describe('CLI: create-client', () => {
@@ -59,7 +63,9 @@ describe('CLI: create-client', () => {
         expect(read.statusCode).toBe(200);
 
         // A refusal is one sentence and the usage, no stack trace.
-        const missing = await cli(['create-client', '--mode', 'write', '--project', 'no-such-project'], env).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        const missing = await cli(['create-client', '--mode', 'write', '--project', 'no-such-project'], env).catch(
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
         expect(missing).toMatchObject({ code: 2, stdout: '' });
         expect(missing.stderr).toMatch(/^no project with id no-such-project\n/);
         expect(missing.stderr).not.toMatch(/\bat \S+ \(/);

@@ -23,7 +23,11 @@ describe('Crash safety: a 200 means the event survives a SIGKILL', () => {
     await disposeEnv(env);
   });
 
-  const headers = (id: string, secret: string) => ({ 'openpanel-client-id': id, 'openpanel-client-secret': secret, 'content-type': 'application/json' });
+  const headers = (id: string, secret: string) => ({
+    'openpanel-client-id': id,
+    'openpanel-client-secret': secret,
+    'content-type': 'application/json',
+  });
   const root = () => headers(env.ROOT_CLIENT_ID, env.ROOT_CLIENT_SECRET);
 
   async function storedSeqs(url: string, projectId: string): Promise<number[]> {
@@ -40,7 +44,11 @@ describe('Crash safety: a 200 means the event survives a SIGKILL', () => {
     server = await spawnServer(env);
     // A clean start: no Fastify warning (a second error handler once drew one on every start).
     expect(server.stderr()).not.toContain('FSTWRN');
-    const created = await fetch(`${server.url}/manage/projects`, { method: 'POST', headers: root(), body: JSON.stringify({ name: 'Crash' }) });
+    const created = await fetch(`${server.url}/manage/projects`, {
+      method: 'POST',
+      headers: root(),
+      body: JSON.stringify({ name: 'Crash' }),
+    });
     const project = ((await created.json()) as { data: { id: string; client: { id: string; secret: string } } }).data;
     const write = headers(project.client.id, project.client.secret);
 

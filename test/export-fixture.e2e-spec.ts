@@ -15,7 +15,16 @@ import { authHeaders, drainEvents, useTestApp } from './setup/test-app';
 const TZ = 'Europe/Berlin';
 const MIN = 60_000;
 
-type Segment = 'event' | 'user' | 'session' | 'user_average' | 'one_event_per_user' | 'property_sum' | 'property_average' | 'property_min' | 'property_max';
+type Segment =
+  | 'event'
+  | 'user'
+  | 'session'
+  | 'user_average'
+  | 'one_event_per_user'
+  | 'property_sum'
+  | 'property_average'
+  | 'property_min'
+  | 'property_max';
 type Interval = 'minute' | 'hour' | 'day' | 'week' | 'month';
 type Filter = { name: string; operator: string; value: string[] };
 
@@ -241,7 +250,12 @@ describe('Export API on a fixture sent through the pipeline', () => {
     for (const [at, total] of SEED) {
       const payload = { name: 'seed_order', properties: { total, __timestamp: at } };
       for (const p of [main, other]) {
-        const res = await t.app.inject({ method: 'POST', url: '/track', headers: authHeaders(p.writeClient), payload: { type: 'track', payload } });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/track',
+          headers: authHeaders(p.writeClient),
+          payload: { type: 'track', payload },
+        });
         expect(res.statusCode).toBe(200);
       }
     }
@@ -271,7 +285,15 @@ describe('Export API on a fixture sent through the pipeline', () => {
   async function expectChart(x: Expect): Promise<Chart> {
     for (let attempt = 0; ; attempt++) {
       const before = new Date();
-      const res = await chart({ events: x.events, breakdowns: x.breakdowns ?? [], interval: x.interval, range: x.range, startDate: x.startDate, endDate: x.endDate, previous: x.previous });
+      const res = await chart({
+        events: x.events,
+        breakdowns: x.breakdowns ?? [],
+        interval: x.interval,
+        range: x.range,
+        startDate: x.startDate,
+        endDate: x.endDate,
+        previous: x.previous,
+      });
       const after = new Date();
       if (Math.floor(before.getTime() / MIN) !== Math.floor(after.getTime() / MIN) && attempt === 0) continue;
       const members = x.range ? rangeMembers(x.range, before) : customMembers(x.startDate!, x.endDate!);
@@ -312,7 +334,8 @@ describe('Export API on a fixture sent through the pipeline', () => {
       if (x.previous) {
         const prevTotal = [...(previous.get(group)?.values() ?? [])].reduce((a, b) => a + b, 0);
         const gotPrev = s.data.reduce((a, p) => a + (p.previous?.value ?? 0), 0);
-        if (x.segment === undefined || x.segment === 'event') expect({ group, previous: gotPrev }).toEqual({ group, previous: expect.closeTo(prevTotal, 6) });
+        if (x.segment === undefined || x.segment === 'event')
+          expect({ group, previous: gotPrev }).toEqual({ group, previous: expect.closeTo(prevTotal, 6) });
         expect(s.metrics.previous?.sum.value).toBeCloseTo(prevTotal, 6);
       }
     }
@@ -321,8 +344,18 @@ describe('Export API on a fixture sent through the pipeline', () => {
   it('stores what the pipeline was sent: geo from x-client-ip, device from user-agent, path from __path', async () => {
     const res = await get(`/export/events?${q({ projectId: main.id, limit: '1000', event: 'screen_view,click,purchase,signup' })}`);
     expect(res.statusCode).toBe(200);
-    const key = (e: { name: string; createdAt: string; country: string; city: string; region: string; browser: string; os: string; device: string; path: string; origin: string }) =>
-      [e.createdAt, e.name, e.country, e.city, e.region, e.browser, e.os, e.device, e.path, e.origin].join('|');
+    const key = (e: {
+      name: string;
+      createdAt: string;
+      country: string;
+      city: string;
+      region: string;
+      browser: string;
+      os: string;
+      device: string;
+      path: string;
+      origin: string;
+    }) => [e.createdAt, e.name, e.country, e.city, e.region, e.browser, e.os, e.device, e.path, e.origin].join('|');
     const listed = (res.json().data as Parameters<typeof key>[0][]).map(key).sort();
     const sent = events.map((e) => key({ ...e, createdAt: e.createdAt.toISOString() })).sort();
     expect(listed).toEqual(sent);
@@ -330,7 +363,17 @@ describe('Export API on a fixture sent through the pipeline', () => {
   });
 
   describe('segments', () => {
-    const SEGMENTS: Segment[] = ['event', 'user', 'session', 'user_average', 'one_event_per_user', 'property_sum', 'property_average', 'property_min', 'property_max'];
+    const SEGMENTS: Segment[] = [
+      'event',
+      'user',
+      'session',
+      'user_average',
+      'one_event_per_user',
+      'property_sum',
+      'property_average',
+      'property_min',
+      'property_max',
+    ];
     it.each(SEGMENTS)('%s over March-April 2024, daily, across the DST change', async (segment) => {
       const property = segment.startsWith('property_') ? 'properties.total' : undefined;
       const res = await expectChart({
@@ -347,12 +390,15 @@ describe('Export API on a fixture sent through the pipeline', () => {
       expect(res.series[0].data[31].date).toBe('2024-04-01T00:00:00.000+02:00');
     });
 
-    it.each(['session', 'user', 'one_event_per_user'] as Segment[])('%s over the last 30 minutes, by minute (the events that have sessions)', async (segment) => {
-      const res = await expectChart({ events: [{ name: '*', segment }], interval: 'minute', range: '30min', pool: () => true, segment });
-      expect(res.series[0].data).toHaveLength(30);
-      // Only these recent events have sessions: the figures above are not all zeros.
-      expect(res.metrics.sum).toBeGreaterThan(0);
-    });
+    it.each(['session', 'user', 'one_event_per_user'] as Segment[])(
+      '%s over the last 30 minutes, by minute (the events that have sessions)',
+      async (segment) => {
+        const res = await expectChart({ events: [{ name: '*', segment }], interval: 'minute', range: '30min', pool: () => true, segment });
+        expect(res.series[0].data).toHaveLength(30);
+        // Only these recent events have sessions: the figures above are not all zeros.
+        expect(res.metrics.sum).toBeGreaterThan(0);
+      },
+    );
   });
 
   describe('filter operators', () => {
@@ -405,7 +451,20 @@ describe('Export API on a fixture sent through the pipeline', () => {
   });
 
   describe('breakdowns', () => {
-    const BREAKDOWNS = ['country', 'region', 'city', 'device', 'browser', 'os', 'path', 'origin', 'properties.plan', 'properties.__query.utm_source', 'profile.properties.tier', 'profileId'];
+    const BREAKDOWNS = [
+      'country',
+      'region',
+      'city',
+      'device',
+      'browser',
+      'os',
+      'path',
+      'origin',
+      'properties.plan',
+      'properties.__query.utm_source',
+      'profile.properties.tier',
+      'profileId',
+    ];
     it.each(BREAKDOWNS)('by %s (events and users, monthly)', async (name) => {
       for (const segment of ['event', 'user'] as Segment[]) {
         await expectChart({
@@ -473,12 +532,22 @@ describe('Export API on a fixture sent through the pipeline', () => {
   });
 
   it("reproduces the seed's previous-period arithmetic (1250 vs 1100 → 13.64; 45 vs 38 → 18.42)", async () => {
-    const res = await chart({ events: [{ name: 'seed_order', segment: 'property_sum', property: 'properties.total' }], interval: 'day', startDate: '2024-06-01', endDate: '2024-06-30', previous: true });
+    const res = await chart({
+      events: [{ name: 'seed_order', segment: 'property_sum', property: 'properties.total' }],
+      interval: 'day',
+      startDate: '2024-06-01',
+      endDate: '2024-06-30',
+      previous: true,
+    });
     const [s] = res.series;
     expect(s.data).toHaveLength(30);
     expect(s.metrics).toMatchObject({ sum: 1250, average: 41.67, max: 1153 });
     expect(s.metrics.previous).toMatchObject({ sum: { value: 1100, change: 13.64 }, average: { value: 36.67, change: 13.64 } });
-    expect(s.data[0]).toEqual({ date: '2024-06-01T00:00:00.000+02:00', count: 45, previous: { value: 38, change: 18.42, diff: 18.4, state: 'positive' } });
+    expect(s.data[0]).toEqual({
+      date: '2024-06-01T00:00:00.000+02:00',
+      count: 45,
+      previous: { value: 38, change: 18.42, diff: 18.4, state: 'positive' },
+    });
     expect(s.data[1].previous).toEqual({ value: 41, change: 26.83, diff: 26.8, state: 'positive' });
     expect(res.metrics.previous).toMatchObject({ sum: { value: 1100, change: 13.64 } });
   });
@@ -518,13 +587,17 @@ describe('Export API on a fixture sent through the pipeline', () => {
     });
 
     it('filters by event (single, repeated, comma, JSON), dates, range, profile and filters; totals follow the page predicate', async () => {
-      const count = async (params: Record<string, string>) => (await get(`/export/events?projectId=${main.id}&${new URLSearchParams(params)}`)).json().meta.totalCount;
+      const count = async (params: Record<string, string>) =>
+        (await get(`/export/events?projectId=${main.id}&${new URLSearchParams(params)}`)).json().meta.totalCount;
       const named = (...names: string[]) => events.filter((e) => names.includes(e.name)).length;
       expect(await count({ event: 'click' })).toBe(named('click'));
-      expect(await get(`/export/events?projectId=${main.id}&event=click&event=signup`).then((r) => r.json().meta.totalCount)).toBe(named('click', 'signup'));
+      expect(await get(`/export/events?projectId=${main.id}&event=click&event=signup`).then((r) => r.json().meta.totalCount)).toBe(
+        named('click', 'signup'),
+      );
       expect(await count({ event: 'click,signup' })).toBe(named('click', 'signup'));
       expect(await count({ event: '["click","purchase"]' })).toBe(named('click', 'purchase'));
-      const inDays = (a: string, b: string) => events.filter((e) => localDay(e.createdAt, TZ) >= a && localDay(e.createdAt, TZ) <= b).length;
+      const inDays = (a: string, b: string) =>
+        events.filter((e) => localDay(e.createdAt, TZ) >= a && localDay(e.createdAt, TZ) <= b).length;
       expect(await count({ start: '2024-03-31', end: '2024-04-01' })).toBe(inDays('2024-03-31', '2024-04-01'));
       expect(await count({ startDate: '2024-04-02', endDate: '2024-04-02' })).toBe(inDays('2024-04-02', '2024-04-02'));
       const { current } = rangeMembers('7d', new Date());
@@ -535,13 +608,29 @@ describe('Export API on a fixture sent through the pipeline', () => {
     });
 
     it('includes profiles (from PostgreSQL) and event meta, and properties by default', async () => {
-      await t.app.get(DataSource).getRepository(EventMetaEntity).save({ projectId: main.id, name: 'purchase', description: 'Checkout completed', conversion: true });
-      const res = (await get(`/export/events?${q({ projectId: main.id, event: 'purchase,click', includes: 'profile,meta', limit: '1000' })}`)).json();
+      await t.app
+        .get(DataSource)
+        .getRepository(EventMetaEntity)
+        .save({ projectId: main.id, name: 'purchase', description: 'Checkout completed', conversion: true });
+      const res = (
+        await get(`/export/events?${q({ projectId: main.id, event: 'purchase,click', includes: 'profile,meta', limit: '1000' })}`)
+      ).json();
       const data = res.data as { name: string; profileId: string; properties: Record<string, string>; profile: unknown; meta: unknown }[];
       expect(data.length).toBe(events.filter((e) => ['purchase', 'click'].includes(e.name)).length);
       for (const e of data) {
         const p = PROFILES.find((x) => x.id === e.profileId);
-        expect(e.profile).toEqual(p ? expect.objectContaining({ id: p.id, email: p.email, firstName: p.firstName, lastName: p.lastName, properties: p.properties, isExternal: true }) : null);
+        expect(e.profile).toEqual(
+          p
+            ? expect.objectContaining({
+                id: p.id,
+                email: p.email,
+                firstName: p.firstName,
+                lastName: p.lastName,
+                properties: p.properties,
+                isExternal: true,
+              })
+            : null,
+        );
         expect(e.meta).toEqual(e.name === 'purchase' ? { name: 'purchase', description: 'Checkout completed', conversion: true } : null);
         expect(e.properties).toBeDefined();
       }
@@ -555,9 +644,11 @@ describe('Export API on a fixture sent through the pipeline', () => {
     it("profileId covers the profile's aliases", async () => {
       const p = await createProject(t, { name: 'Aliases' });
       const send = (payload: object) => t.app.inject({ method: 'POST', url: '/track', headers: authHeaders(p.writeClient), payload });
-      for (let i = 0; i < 3; i++) expect((await send({ type: 'track', payload: { name: 'before', profileId: 'anon-7' } })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await send({ type: 'track', payload: { name: 'before', profileId: 'anon-7' } })).statusCode).toBe(200);
       expect((await send({ type: 'alias', payload: { profileId: 'user-42', alias: 'anon-7' } })).statusCode).toBe(200);
-      for (let i = 0; i < 2; i++) expect((await send({ type: 'track', payload: { name: 'after', profileId: 'anon-7' } })).statusCode).toBe(200);
+      for (let i = 0; i < 2; i++)
+        expect((await send({ type: 'track', payload: { name: 'after', profileId: 'anon-7' } })).statusCode).toBe(200);
       expect((await send({ type: 'track', payload: { name: 'own', profileId: 'user-42' } })).statusCode).toBe(200);
       expect((await send({ type: 'track', payload: { name: 'someone else', profileId: 'user-43' } })).statusCode).toBe(200);
       await drainEvents(t);

@@ -13,7 +13,9 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
 
   const get = (url: string) => t.app.inject({ method: 'GET', url, headers: authHeaders(t.root) });
   const q = (params: Record<string, unknown>) =>
-    new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
+    new URLSearchParams(
+      Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ).toString();
   const batch = async (p: CreatedProject, items: Record<string, unknown>[]) => {
     for (let i = 0; i < items.length; i += 1000) {
       const res = await t.app.inject({
@@ -34,7 +36,10 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
     // 30 breakdown groups within the last day.
     await batch(
       main,
-      Array.from({ length: 30 }, (_, i) => ({ name: 'grouped', properties: { i: String(i), __timestamp: new Date(now - (i + 1) * 60_000).toISOString() } })),
+      Array.from({ length: 30 }, (_, i) => ({
+        name: 'grouped',
+        properties: { i: String(i), __timestamp: new Date(now - (i + 1) * 60_000).toISOString() },
+      })),
     );
     await batch(
       main,
@@ -52,13 +57,17 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
       );
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ status: 400, error: 'Bad Request' });
-      expect(res.json().message).toMatch(/^This chart would hold \d+ values \(20 series x \d+ \+ \d+ previous hour buckets\) and an answer holds at most 200000: choose a coarser interval, a shorter range, fewer events or previous=false$/);
+      expect(res.json().message).toMatch(
+        /^This chart would hold \d+ values \(20 series x \d+ \+ \d+ previous hour buckets\) and an answer holds at most 200000: choose a coarser interval, a shorter range, fewer events or previous=false$/,
+      );
       expect(Date.now() - started).toBeLessThan(5_000);
     });
 
     it('keeps fewer breakdown groups per series when series x groups x buckets would pass the cap', async () => {
       const events = Array.from({ length: 20 }, (_, i) => ({ name: 'grouped', id: String(i) }));
-      const res = await get(`/export/charts?${q({ projectId: main.id, interval: 'hour', range: '30d', previous: 'true', events, breakdowns: [{ name: 'properties.i' }] })}`);
+      const res = await get(
+        `/export/charts?${q({ projectId: main.id, interval: 'hour', range: '30d', previous: 'true', events, breakdowns: [{ name: 'properties.i' }] })}`,
+      );
       expect(res.statusCode).toBe(200);
       const series = res.json().series as { event: { id: string }; names: string[]; data: unknown[] }[];
       // 20 series x (720 + 720) values per group leave room for 6 groups each: the 6 largest.
@@ -68,7 +77,9 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
       // Groups of equal size are cut by label order, so each series keeps the same six.
       expect(series.filter((s) => s.event.id === '0').map((s) => s.names[1])).toEqual(['0', '1', '10', '11', '12', '13']);
       // With fewer buckets the usual 50 largest groups are kept: all 30 here.
-      const daily = await get(`/export/charts?${q({ projectId: main.id, range: '30d', events: [{ name: 'grouped' }], breakdowns: [{ name: 'properties.i' }] })}`);
+      const daily = await get(
+        `/export/charts?${q({ projectId: main.id, range: '30d', events: [{ name: 'grouped' }], breakdowns: [{ name: 'properties.i' }] })}`,
+      );
       expect(daily.json().series).toHaveLength(30);
     });
   });
@@ -94,7 +105,8 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
       const at = Date.parse(change);
       const items = [];
       for (let h = -48; h < 48; h++) {
-        for (const m of [10, 40]) items.push({ name: 'tick', properties: { __timestamp: new Date(at + h * 3_600_000 + m * 60_000).toISOString() } });
+        for (const m of [10, 40])
+          items.push({ name: 'tick', properties: { __timestamp: new Date(at + h * 3_600_000 + m * 60_000).toISOString() } });
       }
       await batch(p, items);
       await drainEvents(t);
@@ -118,7 +130,7 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
   });
 
   describe('D16: CSV cells cannot carry spreadsheet formulas', () => {
-    it("prefixes a cell that starts with =, +, -, @, tab or carriage return with a quote; NDJSON keeps the value as sent", async () => {
+    it('prefixes a cell that starts with =, +, -, @, tab or carriage return with a quote; NDJSON keeps the value as sent', async () => {
       const csv = await get(`/export/events?${q({ projectId: main.id, format: 'csv', event: JSON.stringify(FORMULAS) })}`);
       expect(csv.statusCode).toBe(200);
       const rows = parseCsv(csv.body);
@@ -132,7 +144,10 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
       expect(rows.every((r) => r[header.indexOf('duration')] === '0')).toBe(true);
 
       const ndjson = await get(`/export/events?${q({ projectId: main.id, format: 'ndjson', event: JSON.stringify(FORMULAS) })}`);
-      const events = ndjson.body.trimEnd().split('\n').map((l) => JSON.parse(l));
+      const events = ndjson.body
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(events.map((e) => e.name).sort()).toEqual([...FORMULAS].sort());
       expect(ndjson.body).toContain('"name":"-3+4","deviceId"');
       expect(ndjson.body).toContain('"name":"\\tcmd","deviceId"');
@@ -144,15 +159,57 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
     const createdAt = (operator: string, value: string) => [{ name: 'createdAt', operator, value: [value] }];
 
     it.each<[string, string, Record<string, unknown>, (string | number)[], RegExp]>([
-      ['an impossible filter date', '/export/events', { filters: createdAt('gt', '2024-02-30') }, ['filters', 0, 'value', 0], /^Not a valid date$/],
-      ['an impossible filter date-time', '/export/events', { filters: createdAt('lt', '2024-04-31T10:00:00Z') }, ['filters', 0, 'value', 0], /^Not a valid date$/],
-      ['an impossible chart filter date', '/export/charts', { events: [{ name: '*', filters: createdAt('is', '2023-02-29') }] }, ['events', 0, 'filters', 0, 'value', 0], /^Not a valid date$/],
+      [
+        'an impossible filter date',
+        '/export/events',
+        { filters: createdAt('gt', '2024-02-30') },
+        ['filters', 0, 'value', 0],
+        /^Not a valid date$/,
+      ],
+      [
+        'an impossible filter date-time',
+        '/export/events',
+        { filters: createdAt('lt', '2024-04-31T10:00:00Z') },
+        ['filters', 0, 'value', 0],
+        /^Not a valid date$/,
+      ],
+      [
+        'an impossible chart filter date',
+        '/export/charts',
+        { events: [{ name: '*', filters: createdAt('is', '2023-02-29') }] },
+        ['events', 0, 'filters', 0, 'value', 0],
+        /^Not a valid date$/,
+      ],
       ['an impossible start', '/export/events', { start: '2024-02-30' }, ['start'], /^Not a valid date$/],
       ['year 1, parsed as year 1', '/export/events', { start: '0001-01-01' }, ['start'], /between 1900-01-01 and 2299-12-31/],
-      ['year 1 in a filter', '/export/events', { filters: createdAt('gte', '0001-01-01') }, ['filters', 0, 'value', 0], /between 1900-01-01 and 2299-12-31/],
-      ['a year past 2299', '/export/charts', { events: [{ name: '*' }], startDate: '2024-01-01', endDate: '2300-01-01' }, ['endDate'], /between 1900-01-01 and 2299-12-31/],
-      ['a lone backslash pattern', '/export/events', { filters: [{ name: 'name', operator: 'regex', value: ['\\'] }] }, ['filters', 0, 'value', 0], /RE2/],
-      ['a pattern ending in a backslash', '/export/charts', { events: [{ name: '*', filters: [{ name: 'path', operator: 'regex', value: ['^ok$', 'abc\\'] }] }] }, ['events', 0, 'filters', 0, 'value', 1], /RE2/],
+      [
+        'year 1 in a filter',
+        '/export/events',
+        { filters: createdAt('gte', '0001-01-01') },
+        ['filters', 0, 'value', 0],
+        /between 1900-01-01 and 2299-12-31/,
+      ],
+      [
+        'a year past 2299',
+        '/export/charts',
+        { events: [{ name: '*' }], startDate: '2024-01-01', endDate: '2300-01-01' },
+        ['endDate'],
+        /between 1900-01-01 and 2299-12-31/,
+      ],
+      [
+        'a lone backslash pattern',
+        '/export/events',
+        { filters: [{ name: 'name', operator: 'regex', value: ['\\'] }] },
+        ['filters', 0, 'value', 0],
+        /RE2/,
+      ],
+      [
+        'a pattern ending in a backslash',
+        '/export/charts',
+        { events: [{ name: '*', filters: [{ name: 'path', operator: 'regex', value: ['^ok$', 'abc\\'] }] }] },
+        ['events', 0, 'filters', 0, 'value', 1],
+        /RE2/,
+      ],
     ])('%s is a 400 naming the field', async (_title, route, params, path, message) => {
       const res = await get(`${route}?${q({ projectId: main.id, ...params })}`);
       expect(res.statusCode).toBe(400);
@@ -161,9 +218,13 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
     });
 
     it('a pattern ending in a backslash is refused by the stream too; an escaped backslash is a valid pattern', async () => {
-      const stream = await get(`/export/events?${q({ projectId: main.id, format: 'ndjson', filters: [{ name: 'name', operator: 'regex', value: ['\\'] }] })}`);
+      const stream = await get(
+        `/export/events?${q({ projectId: main.id, format: 'ndjson', filters: [{ name: 'name', operator: 'regex', value: ['\\'] }] })}`,
+      );
       expect(stream.statusCode).toBe(400);
-      const escaped = await get(`/export/events?${q({ projectId: main.id, filters: [{ name: 'name', operator: 'regex', value: ['\\\\'] }] })}`);
+      const escaped = await get(
+        `/export/events?${q({ projectId: main.id, filters: [{ name: 'name', operator: 'regex', value: ['\\\\'] }] })}`,
+      );
       expect(escaped.statusCode).toBe(200);
       expect(escaped.json().meta.totalCount).toBe(0);
     });
@@ -172,7 +233,9 @@ describe('Export API: hostile charts, zones, dates, patterns and CSV cells', () 
       const all = await get(`/export/events?${q({ projectId: main.id, start: '1900-01-01', end: '2299-12-31', limit: '1' })}`);
       expect(all.statusCode).toBe(200);
       expect(all.json().meta.totalCount).toBe(36);
-      const filtered = await get(`/export/events?${q({ projectId: main.id, filters: [...createdAt('gt', '1900-01-01'), ...createdAt('lt', '2299-12-31T23:59:59.999Z')], limit: '1' })}`);
+      const filtered = await get(
+        `/export/events?${q({ projectId: main.id, filters: [...createdAt('gt', '1900-01-01'), ...createdAt('lt', '2299-12-31T23:59:59.999Z')], limit: '1' })}`,
+      );
       expect(filtered.json().meta.totalCount).toBe(36);
       const none = await get(`/export/events?${q({ projectId: main.id, filters: createdAt('lt', '1999-12-31'), limit: '1' })}`);
       expect(none.json().meta.totalCount).toBe(0);

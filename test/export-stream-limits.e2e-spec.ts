@@ -55,7 +55,8 @@ describe('Export: concurrent bulk exports are bounded', () => {
     });
   }
 
-  const inject = (as: Credentials, query = 'format=ndjson') => t.app.inject({ method: 'GET', url: `/export/events?${query}`, headers: authHeaders(as) });
+  const inject = (as: Credentials, query = 'format=ndjson') =>
+    t.app.inject({ method: 'GET', url: `/export/events?${query}`, headers: authHeaders(as) });
   const slots = () => t.app.get(ExportSlotsService);
 
   async function until(what: () => boolean, ms = 10_000): Promise<void> {
@@ -87,7 +88,9 @@ describe('Export: concurrent bulk exports are bounded', () => {
     expect(b1.statusCode).toBe(200);
     const b2 = await inject(bob);
     expect(b2.statusCode).toBe(429);
-    expect(b2.json().message).toBe('The server already runs 3 bulk exports (format=ndjson or csv), the most it runs at once; retry shortly');
+    expect(b2.json().message).toBe(
+      'The server already runs 3 bulk exports (format=ndjson or csv), the most it runs at once; retry shortly',
+    );
 
     // Alice's first client goes away mid-export: the slot is free again, for her or anyone.
     a1.destroy();
@@ -95,7 +98,10 @@ describe('Export: concurrent bulk exports are bounded', () => {
     expect(slots().inUse()).toBe(2);
 
     // A stream the engine refuses before its first byte holds no slot.
-    const bad = await inject(bob, `format=ndjson&filters=${encodeURIComponent(JSON.stringify([{ name: 'name', operator: 'regex', value: ['('] }]))}`);
+    const bad = await inject(
+      bob,
+      `format=ndjson&filters=${encodeURIComponent(JSON.stringify([{ name: 'name', operator: 'regex', value: ['('] }]))}`,
+    );
     expect(bad.statusCode).toBe(400);
     expect(slots().inUse()).toBe(2);
 

@@ -21,13 +21,22 @@ describe('Export: streaming NDJSON and CSV', () => {
   let small: CreatedProject;
   let base: string;
 
-  const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers: { ...authHeaders(t.root), ...headers } });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'GET', url, headers: { ...authHeaders(t.root), ...headers } });
 
   beforeAll(async () => {
     small = await createProject(t, { name: 'Small' });
     for (let i = 0; i < 23; i++) {
-      const payload = { name: i % 3 ? 'click' : 'screen_view', properties: { n: i, note: i === 4 ? 'comma, "quote"\nnewline' : `row ${i}` } };
-      const res = await t.app.inject({ method: 'POST', url: '/track', headers: authHeaders(small.writeClient), payload: { type: 'track', payload } });
+      const payload = {
+        name: i % 3 ? 'click' : 'screen_view',
+        properties: { n: i, note: i === 4 ? 'comma, "quote"\nnewline' : `row ${i}` },
+      };
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: authHeaders(small.writeClient),
+        payload: { type: 'track', payload },
+      });
       expect(res.statusCode).toBe(200);
     }
     await drainEvents(t);
@@ -68,7 +77,9 @@ describe('Export: streaming NDJSON and CSV', () => {
     expect(header.slice(0, 8)).toEqual(['id', 'name', 'deviceId', 'profileId', 'projectId', 'sessionId', 'properties', 'createdAt']);
     expect(rows.map((r) => r[0])).toEqual(pages.map((p) => p.id));
     expect(rows.map((r) => JSON.parse(r[6]))).toEqual(pages.map((p) => p.properties));
-    const viaAccept = await get(`/export/events?projectId=${small.id}`, { accept: 'text/html;q=0.9, application/x-ndjson;q=0.8, application/json;q=0.1' });
+    const viaAccept = await get(`/export/events?projectId=${small.id}`, {
+      accept: 'text/html;q=0.9, application/x-ndjson;q=0.8, application/json;q=0.1',
+    });
     expect(viaAccept.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
     const wins = await get(`/export/events?projectId=${small.id}&format=json`, { accept: 'text/csv' });
     expect(wins.json().meta.totalCount).toBe(23);
@@ -156,17 +167,21 @@ describe('Export: streaming NDJSON and CSV', () => {
       const text = jest.spyOn(engine, 'text');
       try {
         const paused = await new Promise<{ whilePaused: number[]; resumed: number }>((resolve, reject) => {
-          const req = httpRequest(`${base}/export/events?projectId=${projects[200_000]}&format=ndjson`, { headers: authHeaders(t.root) }, (res) => {
-            res.pause();
-            const whilePaused: number[] = [];
-            for (let ms = 1000; ms < 10_000; ms += 1000) setTimeout(() => whilePaused.push(text.mock.calls.length), ms);
-            setTimeout(() => {
-              whilePaused.push(text.mock.calls.length);
-              res.on('data', () => undefined);
-              res.on('end', () => resolve({ whilePaused, resumed: text.mock.calls.length }));
-              res.resume();
-            }, 10_000);
-          });
+          const req = httpRequest(
+            `${base}/export/events?projectId=${projects[200_000]}&format=ndjson`,
+            { headers: authHeaders(t.root) },
+            (res) => {
+              res.pause();
+              const whilePaused: number[] = [];
+              for (let ms = 1000; ms < 10_000; ms += 1000) setTimeout(() => whilePaused.push(text.mock.calls.length), ms);
+              setTimeout(() => {
+                whilePaused.push(text.mock.calls.length);
+                res.on('data', () => undefined);
+                res.on('end', () => resolve({ whilePaused, resumed: text.mock.calls.length }));
+                res.resume();
+              }, 10_000);
+            },
+          );
           req.on('error', reject);
           req.end();
         });

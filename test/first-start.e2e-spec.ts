@@ -41,7 +41,13 @@ describe('First start: the printed root client, GET /, a stop that says what it 
 
     const home = await fetch(`${server.url}/`);
     expect(home.status).toBe(200);
-    expect(await home.json()).toEqual({ name: 'openpanel-compatible-api', version: expect.stringMatching(/^\d+\.\d+\.\d+$/), docs: '/docs', openapi: '/docs-json', health: '/healthz/ready' });
+    expect(await home.json()).toEqual({
+      name: 'openpanel-compatible-api',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      docs: '/docs',
+      openapi: '/docs-json',
+      health: '/healthz/ready',
+    });
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: null, signal: 'SIGTERM' });

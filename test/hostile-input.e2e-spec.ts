@@ -60,7 +60,8 @@ function withValue(base: Record<string, unknown>, path: string, value: unknown):
 function variants(path: string): { label: string; apply: (base: Record<string, unknown>) => Record<string, unknown> }[] {
   const out = Object.entries(HOSTILE).map(([name, v]) => ({
     label: `${path}=${name}`,
-    apply: (base: Record<string, unknown>) => (path.startsWith('key:') ? withValue(base, `${path.slice(4)}.${v}`, 'v') : withValue(base, path, v)),
+    apply: (base: Record<string, unknown>) =>
+      path.startsWith('key:') ? withValue(base, `${path.slice(4)}.${v}`, 'v') : withValue(base, path, v),
   }));
   if (!path.startsWith('key:')) out.push({ label: `${path}=deep`, apply: (base) => withValue(base, path, '__deep__') });
   return out;
@@ -91,43 +92,116 @@ describe('Hostile input on every route', () => {
     const writer = { ...authHeaders(site.writeClient), 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome };
     const root = { ...authHeaders(t.root), 'content-type': 'application/json' };
     const read = authHeaders(reader);
-    const add = (label: string, shape: Shape, request: InjectOptions, good: string[] = [], hostile: string[] = []) => probes.push({ label, shape, request, good, hostile });
+    const add = (label: string, shape: Shape, request: InjectOptions, good: string[] = [], hostile: string[] = []) =>
+      probes.push({ label, shape, request, good, hostile });
 
     // OpenPanel /track, each type and each field.
-    const trackPayload = (m: string) => ({ name: 'hostile_track', profileId: 'p1', groups: ['g1'], properties: { marker: m, plan: 'pro', __path: 'https://a.example/x', __identify: { firstName: 'A', email: 'a@example.com', properties: { k: 'v' } } } });
-    const trackFields = ['name', 'profileId', 'groups.0', 'properties.plan', 'key:properties', 'properties.nested', 'properties.__path', 'properties.__referrer', 'properties.__deviceId', 'properties.__ip', 'properties.__timestamp', 'properties.__identify.firstName', 'properties.__identify.email', 'properties.__identify.avatar', 'properties.__identify.properties.k', 'key:properties.__identify.properties'];
+    const trackPayload = (m: string) => ({
+      name: 'hostile_track',
+      profileId: 'p1',
+      groups: ['g1'],
+      properties: {
+        marker: m,
+        plan: 'pro',
+        __path: 'https://a.example/x',
+        __identify: { firstName: 'A', email: 'a@example.com', properties: { k: 'v' } },
+      },
+    });
+    const trackFields = [
+      'name',
+      'profileId',
+      'groups.0',
+      'properties.plan',
+      'key:properties',
+      'properties.nested',
+      'properties.__path',
+      'properties.__referrer',
+      'properties.__deviceId',
+      'properties.__ip',
+      'properties.__timestamp',
+      'properties.__identify.firstName',
+      'properties.__identify.email',
+      'properties.__identify.avatar',
+      'properties.__identify.properties.k',
+      'key:properties.__identify.properties',
+    ];
     for (const field of trackFields) {
       for (const v of variants(field)) {
         const m = marker('track');
-        add(`/track track ${v.label}`, 'openpanel', { method: 'POST', url: '/track', headers: writer, payload: body({ type: 'track', payload: v.apply(trackPayload(m)) }) }, [], [m]);
+        add(
+          `/track track ${v.label}`,
+          'openpanel',
+          { method: 'POST', url: '/track', headers: writer, payload: body({ type: 'track', payload: v.apply(trackPayload(m)) }) },
+          [],
+          [m],
+        );
         const good = marker('batch-good');
         const bad = marker('batch-bad');
-        add(`/track/batch ${v.label}`, 'openpanel', {
-          method: 'POST',
-          url: '/track/batch',
-          headers: writer,
-          payload: body({ items: [{ type: 'track', payload: { name: 'hostile_track', properties: { marker: good } } }, { type: 'track', payload: v.apply(trackPayload(bad)) }] }),
-        }, [good], [bad]);
+        add(
+          `/track/batch ${v.label}`,
+          'openpanel',
+          {
+            method: 'POST',
+            url: '/track/batch',
+            headers: writer,
+            payload: body({
+              items: [
+                { type: 'track', payload: { name: 'hostile_track', properties: { marker: good } } },
+                { type: 'track', payload: v.apply(trackPayload(bad)) },
+              ],
+            }),
+          },
+          [good],
+          [bad],
+        );
       }
     }
     const otherTypes: Record<string, { payload: Record<string, unknown>; fields: string[] }> = {
-      identify: { payload: { profileId: 'p2', firstName: 'A', lastName: 'B', email: 'a@example.com', avatar: 'https://a.example/a.png', properties: { k: 'v' } }, fields: ['profileId', 'firstName', 'lastName', 'email', 'avatar', 'properties.k', 'key:properties'] },
+      identify: {
+        payload: {
+          profileId: 'p2',
+          firstName: 'A',
+          lastName: 'B',
+          email: 'a@example.com',
+          avatar: 'https://a.example/a.png',
+          properties: { k: 'v' },
+        },
+        fields: ['profileId', 'firstName', 'lastName', 'email', 'avatar', 'properties.k', 'key:properties'],
+      },
       increment: { payload: { profileId: 'p2', property: 'visits', value: 1 }, fields: ['profileId', 'property'] },
       alias: { payload: { profileId: 'p2', alias: 'p2-alias' }, fields: ['profileId', 'alias'] },
-      group: { payload: { id: 'g1', type: 'company', name: 'Acme', properties: { k: 'v' } }, fields: ['id', 'type', 'name', 'properties.k', 'key:properties'] },
+      group: {
+        payload: { id: 'g1', type: 'company', name: 'Acme', properties: { k: 'v' } },
+        fields: ['id', 'type', 'name', 'properties.k', 'key:properties'],
+      },
       assign_group: { payload: { profileId: 'p2', groupIds: ['g1'] }, fields: ['profileId', 'groupIds.0'] },
     };
     for (const [type, { payload, fields }] of Object.entries(otherTypes)) {
       for (const field of fields) {
         for (const v of variants(field)) {
-          add(`/track ${type} ${v.label}`, 'openpanel', { method: 'POST', url: '/track', headers: writer, payload: body({ type, payload: v.apply(payload) }) });
-          const good = marker('batch-good');
-          add(`/track/batch ${type} ${v.label}`, 'openpanel', {
+          add(`/track ${type} ${v.label}`, 'openpanel', {
             method: 'POST',
-            url: '/track/batch',
+            url: '/track',
             headers: writer,
-            payload: body({ items: [{ type: 'track', payload: { name: 'hostile_track', properties: { marker: good } } }, { type, payload: v.apply(payload) }] }),
-          }, [good]);
+            payload: body({ type, payload: v.apply(payload) }),
+          });
+          const good = marker('batch-good');
+          add(
+            `/track/batch ${type} ${v.label}`,
+            'openpanel',
+            {
+              method: 'POST',
+              url: '/track/batch',
+              headers: writer,
+              payload: body({
+                items: [
+                  { type: 'track', payload: { name: 'hostile_track', properties: { marker: good } } },
+                  { type, payload: v.apply(payload) },
+                ],
+              }),
+            },
+            [good],
+          );
         }
       }
     }
@@ -136,62 +210,186 @@ describe('Hostile input on every route', () => {
     for (const field of [...trackFields, 'timestamp']) {
       for (const v of variants(field)) {
         const m = marker('event');
-        add(`/event ${v.label}`, 'openpanel', { method: 'POST', url: '/event', headers: writer, payload: body(v.apply({ ...trackPayload(m), timestamp: new Date().toISOString() })) }, [], [m]);
+        add(
+          `/event ${v.label}`,
+          'openpanel',
+          {
+            method: 'POST',
+            url: '/event',
+            headers: writer,
+            payload: body(v.apply({ ...trackPayload(m), timestamp: new Date().toISOString() })),
+          },
+          [],
+          [m],
+        );
       }
     }
     for (const field of otherTypes.identify.fields) {
-      for (const v of variants(field)) add(`/profile ${v.label}`, 'openpanel', { method: 'POST', url: '/profile', headers: writer, payload: body(v.apply(otherTypes.identify.payload)) });
+      for (const v of variants(field))
+        add(`/profile ${v.label}`, 'openpanel', {
+          method: 'POST',
+          url: '/profile',
+          headers: writer,
+          payload: body(v.apply(otherTypes.identify.payload)),
+        });
     }
     for (const url of ['/profile/increment', '/profile/decrement']) {
       for (const field of otherTypes.increment.fields) {
-        for (const v of variants(field)) add(`${url} ${v.label}`, 'openpanel', { method: 'POST', url, headers: writer, payload: body(v.apply(otherTypes.increment.payload)) });
+        for (const v of variants(field))
+          add(`${url} ${v.label}`, 'openpanel', {
+            method: 'POST',
+            url,
+            headers: writer,
+            payload: body(v.apply(otherTypes.increment.payload)),
+          });
       }
     }
     for (const [name, v] of Object.entries(HOSTILE)) {
-      if (name === 'long') add(`GET /track/device-id user-agent=${name}`, 'openpanel', { method: 'GET', url: '/track/device-id', headers: { ...authHeaders(site.writeClient), 'user-agent': v } });
-      add(`POST /profile user-agent __os=${name}`, 'openpanel', { method: 'POST', url: '/profile', headers: writer, payload: body({ profileId: 'p3', properties: { __os: v, __model: v } }) });
+      if (name === 'long')
+        add(`GET /track/device-id user-agent=${name}`, 'openpanel', {
+          method: 'GET',
+          url: '/track/device-id',
+          headers: { ...authHeaders(site.writeClient), 'user-agent': v },
+        });
+      add(`POST /profile user-agent __os=${name}`, 'openpanel', {
+        method: 'POST',
+        url: '/profile',
+        headers: writer,
+        payload: body({ profileId: 'p3', properties: { __os: v, __model: v } }),
+      });
     }
 
     // PostHog: a good event and a hostile one in each batch.
     const posthogEvent = (m: string) => ({
       event: 'hostile_posthog',
       distinct_id: 'ph1',
-      properties: { marker: m, plan: 'pro', $current_url: 'https://a.example/x', $set: { email: 'a@example.com', first_name: 'A', k: 'v' }, $set_once: { first: 'x' }, $groups: { company: 'acme' } },
+      properties: {
+        marker: m,
+        plan: 'pro',
+        $current_url: 'https://a.example/x',
+        $set: { email: 'a@example.com', first_name: 'A', k: 'v' },
+        $set_once: { first: 'x' },
+        $groups: { company: 'acme' },
+      },
       timestamp: new Date().toISOString(),
     });
-    const groupIdentify = (m: string) => ({ event: '$groupidentify', distinct_id: 'ph1', properties: { marker: m, $group_type: 'company', $group_key: 'acme', $group_set: { name: 'Acme' } } });
-    const posthogFields = ['event', 'distinct_id', 'uuid', 'timestamp', 'properties.plan', 'key:properties', 'properties.nested', 'properties.$current_url', 'properties.$set.email', 'properties.$set.first_name', 'properties.$set.k', 'key:properties.$set', 'properties.$set_once.first', 'properties.$groups.company'];
+    const groupIdentify = (m: string) => ({
+      event: '$groupidentify',
+      distinct_id: 'ph1',
+      properties: { marker: m, $group_type: 'company', $group_key: 'acme', $group_set: { name: 'Acme' } },
+    });
+    const posthogFields = [
+      'event',
+      'distinct_id',
+      'uuid',
+      'timestamp',
+      'properties.plan',
+      'key:properties',
+      'properties.nested',
+      'properties.$current_url',
+      'properties.$set.email',
+      'properties.$set.first_name',
+      'properties.$set.k',
+      'key:properties.$set',
+      'properties.$set_once.first',
+      'properties.$groups.company',
+    ];
     const posthogHeaders = { 'content-type': 'application/json', 'openpanel-client-secret': site.writeClient.secret };
     for (const field of posthogFields) {
       for (const v of variants(field)) {
         const good = marker('ph-good');
         const bad = marker('ph-bad');
-        add(`PostHog /batch ${v.label}`, 'posthog', { method: 'POST', url: '/batch/', headers: posthogHeaders, payload: body({ api_key: site.writeClient.id, batch: [posthogEvent(good), v.apply(posthogEvent(bad))] }) }, [good], [bad]);
+        add(
+          `PostHog /batch ${v.label}`,
+          'posthog',
+          {
+            method: 'POST',
+            url: '/batch/',
+            headers: posthogHeaders,
+            payload: body({ api_key: site.writeClient.id, batch: [posthogEvent(good), v.apply(posthogEvent(bad))] }),
+          },
+          [good],
+          [bad],
+        );
       }
     }
     for (const field of ['properties.$group_type', 'properties.$group_key', 'properties.$group_set.name', 'key:properties.$group_set']) {
       for (const v of variants(field)) {
         const good = marker('ph-good');
-        add(`PostHog /batch $groupidentify ${v.label}`, 'posthog', { method: 'POST', url: '/batch/', headers: posthogHeaders, payload: body({ api_key: site.writeClient.id, batch: [posthogEvent(good), v.apply(groupIdentify(marker('ph-group')))] }) }, [good]);
+        add(
+          `PostHog /batch $groupidentify ${v.label}`,
+          'posthog',
+          {
+            method: 'POST',
+            url: '/batch/',
+            headers: posthogHeaders,
+            payload: body({ api_key: site.writeClient.id, batch: [posthogEvent(good), v.apply(groupIdentify(marker('ph-group')))] }),
+          },
+          [good],
+        );
       }
     }
     // The key itself, public key from a browser.
-    for (const [name, v] of Object.entries(HOSTILE)) add(`PostHog /e api_key=${name}`, 'posthog', { method: 'POST', url: '/e/', headers: { 'content-type': 'application/json' }, payload: body({ api_key: v, batch: [posthogEvent(marker('ph-key'))] }) });
-    add('PostHog /e public key, deep properties', 'posthog', { method: 'POST', url: '/e/', headers: { 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome }, payload: body([{ ...posthogEvent('unused'), api_key: publicClient.id, properties: { marker: 'unused', nested: '__deep__' } }]) });
+    for (const [name, v] of Object.entries(HOSTILE))
+      add(`PostHog /e api_key=${name}`, 'posthog', {
+        method: 'POST',
+        url: '/e/',
+        headers: { 'content-type': 'application/json' },
+        payload: body({ api_key: v, batch: [posthogEvent(marker('ph-key'))] }),
+      });
+    add('PostHog /e public key, deep properties', 'posthog', {
+      method: 'POST',
+      url: '/e/',
+      headers: { 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome },
+      payload: body([{ ...posthogEvent('unused'), api_key: publicClient.id, properties: { marker: 'unused', nested: '__deep__' } }]),
+    });
 
     // Segment: batches (one good, one hostile) and single calls.
-    const basic = { authorization: `Basic ${Buffer.from(`${site.writeClient.id}:${site.writeClient.secret}`).toString('base64')}`, 'content-type': 'application/json' };
-    const segmentTrack = (m: string) => ({ type: 'track', event: 'hostile_segment', userId: 's1', anonymousId: 'anon1', properties: { marker: m, plan: 'pro' }, context: { page: { url: 'https://a.example/x' } }, timestamp: new Date().toISOString() });
+    const basic = {
+      authorization: `Basic ${Buffer.from(`${site.writeClient.id}:${site.writeClient.secret}`).toString('base64')}`,
+      'content-type': 'application/json',
+    };
+    const segmentTrack = (m: string) => ({
+      type: 'track',
+      event: 'hostile_segment',
+      userId: 's1',
+      anonymousId: 'anon1',
+      properties: { marker: m, plan: 'pro' },
+      context: { page: { url: 'https://a.example/x' } },
+      timestamp: new Date().toISOString(),
+    });
     const segmentIdentify = () => ({ type: 'identify', userId: 's1', traits: { email: 'a@example.com', firstName: 'A', k: 'v' } });
     const segmentGroup = () => ({ type: 'group', userId: 's1', groupId: 'acme', traits: { name: 'Acme', groupType: 'company' } });
     const segmentAlias = () => ({ type: 'alias', userId: 's1', previousId: 'anon1' });
-    for (const field of ['event', 'userId', 'anonymousId', 'messageId', 'timestamp', 'properties.plan', 'key:properties', 'properties.nested', 'context.page.url']) {
+    for (const field of [
+      'event',
+      'userId',
+      'anonymousId',
+      'messageId',
+      'timestamp',
+      'properties.plan',
+      'key:properties',
+      'properties.nested',
+      'context.page.url',
+    ]) {
       for (const v of variants(field)) {
         const good = marker('seg-good');
         const bad = marker('seg-bad');
-        add(`Segment /v1/batch track ${v.label}`, 'tracking', { method: 'POST', url: '/v1/batch', headers: basic, payload: body({ batch: [segmentTrack(good), v.apply(segmentTrack(bad))] }) }, [good], [bad]);
+        add(
+          `Segment /v1/batch track ${v.label}`,
+          'tracking',
+          { method: 'POST', url: '/v1/batch', headers: basic, payload: body({ batch: [segmentTrack(good), v.apply(segmentTrack(bad))] }) },
+          [good],
+          [bad],
+        );
         const single = marker('seg-single');
-        add(`Segment /v1/track ${v.label}`, 'tracking', { method: 'POST', url: '/v1/track', headers: basic, payload: body(v.apply(segmentTrack(single))) }, [], [single]);
+        add(
+          `Segment /v1/track ${v.label}`,
+          'tracking',
+          { method: 'POST', url: '/v1/track', headers: basic, payload: body(v.apply(segmentTrack(single))) },
+          [],
+          [single],
+        );
       }
     }
     const segmentOthers: [string, () => Record<string, unknown>, string[]][] = [
@@ -203,23 +401,54 @@ describe('Hostile input on every route', () => {
       for (const field of fields) {
         for (const v of variants(field)) {
           const good = marker('seg-good');
-          add(`Segment /v1/batch ${type} ${v.label}`, 'tracking', { method: 'POST', url: '/v1/batch', headers: basic, payload: body({ batch: [segmentTrack(good), v.apply(make())] }) }, [good]);
-          add(`Segment /v1/${type} ${v.label}`, 'tracking', { method: 'POST', url: `/v1/${type}`, headers: basic, payload: body(v.apply(make())) });
+          add(
+            `Segment /v1/batch ${type} ${v.label}`,
+            'tracking',
+            { method: 'POST', url: '/v1/batch', headers: basic, payload: body({ batch: [segmentTrack(good), v.apply(make())] }) },
+            [good],
+          );
+          add(`Segment /v1/${type} ${v.label}`, 'tracking', {
+            method: 'POST',
+            url: `/v1/${type}`,
+            headers: basic,
+            payload: body(v.apply(make())),
+          });
         }
       }
     }
 
     // Commanders Act: one event per request.
-    const caEvent = (m: string) => ({ event_name: 'hostile_ca', user: { id: 'c1', email: 'a@example.com', consistent_anonymous_id: 'anon-c1' }, context: { event_id: `ev-${m}`, page: { url: 'https://a.example/x' } }, marker: m, plan: 'pro' });
-    for (const field of ['event_name', 'user.id', 'user.email', 'user.consistent_anonymous_id', 'context.event_id', 'context.page.url', 'plan', 'key:nested']) {
+    const caEvent = (m: string) => ({
+      event_name: 'hostile_ca',
+      user: { id: 'c1', email: 'a@example.com', consistent_anonymous_id: 'anon-c1' },
+      context: { event_id: `ev-${m}`, page: { url: 'https://a.example/x' } },
+      marker: m,
+      plan: 'pro',
+    });
+    for (const field of [
+      'event_name',
+      'user.id',
+      'user.email',
+      'user.consistent_anonymous_id',
+      'context.event_id',
+      'context.page.url',
+      'plan',
+      'key:nested',
+    ]) {
       for (const v of variants(field)) {
         const m = marker('ca');
-        add(`Commanders Act /events ${v.label}`, 'tracking', {
-          method: 'POST',
-          url: `/events?token=${site.writeClient.id}`,
-          headers: { 'content-type': 'application/json', 'openpanel-client-secret': site.writeClient.secret },
-          payload: body(v.apply(caEvent(m))),
-        }, [], [m]);
+        add(
+          `Commanders Act /events ${v.label}`,
+          'tracking',
+          {
+            method: 'POST',
+            url: `/events?token=${site.writeClient.id}`,
+            headers: { 'content-type': 'application/json', 'openpanel-client-secret': site.writeClient.secret },
+            payload: body(v.apply(caEvent(m))),
+          },
+          [],
+          [m],
+        );
       }
     }
 
@@ -232,21 +461,68 @@ describe('Hostile input on every route', () => {
       ['timezone', { name: 'P', timezone: 'UTC' }],
     ] as const) {
       for (const v of variants(field)) {
-        add(`POST /manage/projects ${v.label}`, 'openpanel', { method: 'POST', url: '/manage/projects', headers: root, payload: body(v.apply({ ...base })) });
-        add(`PATCH /manage/projects/:id ${v.label}`, 'openpanel', { method: 'PATCH', url: `/manage/projects/${site.id}`, headers: root, payload: body(v.apply({ ...base })) });
+        add(`POST /manage/projects ${v.label}`, 'openpanel', {
+          method: 'POST',
+          url: '/manage/projects',
+          headers: root,
+          payload: body(v.apply({ ...base })),
+        });
+        add(`PATCH /manage/projects/:id ${v.label}`, 'openpanel', {
+          method: 'PATCH',
+          url: `/manage/projects/${site.id}`,
+          headers: root,
+          payload: body(v.apply({ ...base })),
+        });
       }
     }
-    for (const v of variants('name')) add(`POST /manage/clients ${v.label}`, 'openpanel', { method: 'POST', url: '/manage/clients', headers: root, payload: body(v.apply({ name: 'c', mode: 'read', projectId: site.id })) });
-    for (const v of variants('projectId')) add(`POST /manage/clients ${v.label}`, 'openpanel', { method: 'POST', url: '/manage/clients', headers: root, payload: body(v.apply({ name: 'c', mode: 'read', projectId: site.id })) });
+    for (const v of variants('name'))
+      add(`POST /manage/clients ${v.label}`, 'openpanel', {
+        method: 'POST',
+        url: '/manage/clients',
+        headers: root,
+        payload: body(v.apply({ name: 'c', mode: 'read', projectId: site.id })),
+      });
+    for (const v of variants('projectId'))
+      add(`POST /manage/clients ${v.label}`, 'openpanel', {
+        method: 'POST',
+        url: '/manage/clients',
+        headers: root,
+        payload: body(v.apply({ name: 'c', mode: 'read', projectId: site.id })),
+      });
     for (const field of ['projectId', 'title', 'description', 'datetime']) {
-      for (const v of variants(field)) add(`POST /manage/references ${v.label}`, 'openpanel', { method: 'POST', url: '/manage/references', headers: root, payload: body(v.apply({ projectId: site.id, title: 'Launch', description: 'd', datetime: '2024-01-01T00:00:00Z' })) });
+      for (const v of variants(field))
+        add(`POST /manage/references ${v.label}`, 'openpanel', {
+          method: 'POST',
+          url: '/manage/references',
+          headers: root,
+          payload: body(v.apply({ projectId: site.id, title: 'Launch', description: 'd', datetime: '2024-01-01T00:00:00Z' })),
+        });
     }
-    for (const v of variants('description')) add(`PUT /manage/event-meta ${v.label}`, 'openpanel', { method: 'PUT', url: `/manage/event-meta/${site.id}/signup`, headers: root, payload: body(v.apply({ description: 'd', conversion: true })) });
+    for (const v of variants('description'))
+      add(`PUT /manage/event-meta ${v.label}`, 'openpanel', {
+        method: 'PUT',
+        url: `/manage/event-meta/${site.id}/signup`,
+        headers: root,
+        payload: body(v.apply({ description: 'd', conversion: true })),
+      });
     for (const [name, v] of Object.entries(encoded)) {
       add(`GET /manage/projects/:id id=${name}`, 'openpanel', { method: 'GET', url: `/manage/projects/${v}`, headers: root });
-      add(`PUT /manage/event-meta/:name name=${name}`, 'openpanel', { method: 'PUT', url: `/manage/event-meta/${site.id}/${v}`, headers: root, payload: body({ description: 'd' }) });
-      add(`GET /manage/references projectId=${name}`, 'openpanel', { method: 'GET', url: `/manage/references?projectId=${v}`, headers: root });
-      add(`GET /manage/event-meta projectId=${name}`, 'openpanel', { method: 'GET', url: `/manage/event-meta?projectId=${v}`, headers: root });
+      add(`PUT /manage/event-meta/:name name=${name}`, 'openpanel', {
+        method: 'PUT',
+        url: `/manage/event-meta/${site.id}/${v}`,
+        headers: root,
+        payload: body({ description: 'd' }),
+      });
+      add(`GET /manage/references projectId=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/manage/references?projectId=${v}`,
+        headers: root,
+      });
+      add(`GET /manage/event-meta projectId=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/manage/event-meta?projectId=${v}`,
+        headers: root,
+      });
     }
 
     // Export: every query parameter, raw and inside the JSON ones.
@@ -254,17 +530,45 @@ describe('Hostile input on every route', () => {
       for (const param of ['projectId', 'profileId', 'event', 'cursor', 'start', 'end', 'includes', 'limit', 'page']) {
         add(`GET /export/events ${param}=${name}`, 'openpanel', { method: 'GET', url: `/export/events?${param}=${v}`, headers: read });
       }
-      add(`GET /export/events ndjson profileId=${name}`, 'openpanel', { method: 'GET', url: `/export/events?format=ndjson&profileId=${v}`, headers: read });
-      add(`GET /export/charts projectId=${name}`, 'openpanel', { method: 'GET', url: `/export/charts?projectId=${v}&events=${encodeURIComponent('[{"name":"x"}]')}`, headers: read });
+      add(`GET /export/events ndjson profileId=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/export/events?format=ndjson&profileId=${v}`,
+        headers: read,
+      });
+      add(`GET /export/charts projectId=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/export/charts?projectId=${v}&events=${encodeURIComponent('[{"name":"x"}]')}`,
+        headers: read,
+      });
     }
     for (const [name, v] of Object.entries(HOSTILE)) {
       const filters = encodeURIComponent(JSON.stringify([{ name: 'properties.plan', operator: 'is', value: [v] }]));
-      add(`GET /export/events filter value=${name}`, 'openpanel', { method: 'GET', url: `/export/events?includes=meta,profile&filters=${filters}`, headers: read });
-      add(`GET /export/events filter name=${name}`, 'openpanel', { method: 'GET', url: `/export/events?filters=${encodeURIComponent(JSON.stringify([{ name: v, operator: 'is', value: ['x'] }]))}`, headers: read });
-      add(`GET /export/charts event=${name}`, 'openpanel', { method: 'GET', url: `/export/charts?projectId=${site.id}&events=${encodeURIComponent(JSON.stringify([{ name: v, filters: [{ name: 'properties.plan', operator: 'regex', value: [v] }] }]))}`, headers: read });
-      add(`GET /export/charts breakdown=${name}`, 'openpanel', { method: 'GET', url: `/export/charts?projectId=${site.id}&events=${encodeURIComponent('[{"name":"*"}]')}&breakdowns=${encodeURIComponent(JSON.stringify([{ name: v }]))}`, headers: read });
+      add(`GET /export/events filter value=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/export/events?includes=meta,profile&filters=${filters}`,
+        headers: read,
+      });
+      add(`GET /export/events filter name=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/export/events?filters=${encodeURIComponent(JSON.stringify([{ name: v, operator: 'is', value: ['x'] }]))}`,
+        headers: read,
+      });
+      add(`GET /export/charts event=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/export/charts?projectId=${site.id}&events=${encodeURIComponent(JSON.stringify([{ name: v, filters: [{ name: 'properties.plan', operator: 'regex', value: [v] }] }]))}`,
+        headers: read,
+      });
+      add(`GET /export/charts breakdown=${name}`, 'openpanel', {
+        method: 'GET',
+        url: `/export/charts?projectId=${site.id}&events=${encodeURIComponent('[{"name":"*"}]')}&breakdowns=${encodeURIComponent(JSON.stringify([{ name: v }]))}`,
+        headers: read,
+      });
     }
-    add('GET /export/events includes=meta after hostile names', 'openpanel', { method: 'GET', url: '/export/events?includes=meta,profile&limit=1000', headers: read });
+    add('GET /export/events includes=meta after hostile names', 'openpanel', {
+      method: 'GET',
+      url: '/export/events?includes=meta,profile&limit=1000',
+      headers: read,
+    });
   }
 
   function shapeOf(shape: Shape, status: number, text: string): string | undefined {
@@ -274,9 +578,12 @@ describe('Hostile input on every route', () => {
     } catch {
       return `not JSON: ${text.slice(0, 80)}`;
     }
-    if (shape === 'openpanel' && !(json.status === status && typeof json.error === 'string' && typeof json.message === 'string')) return `not {status,error,message}: ${text.slice(0, 120)}`;
-    if (shape === 'posthog' && !(typeof json.type === 'string' && typeof json.code === 'string' && typeof json.detail === 'string')) return `not PostHog's {type,code,detail}: ${text.slice(0, 120)}`;
-    if (shape === 'tracking' && !(json.success === false && typeof json.message === 'string')) return `not {success:false,message}: ${text.slice(0, 120)}`;
+    if (shape === 'openpanel' && !(json.status === status && typeof json.error === 'string' && typeof json.message === 'string'))
+      return `not {status,error,message}: ${text.slice(0, 120)}`;
+    if (shape === 'posthog' && !(typeof json.type === 'string' && typeof json.code === 'string' && typeof json.detail === 'string'))
+      return `not PostHog's {type,code,detail}: ${text.slice(0, 120)}`;
+    if (shape === 'tracking' && !(json.success === false && typeof json.message === 'string'))
+      return `not {success:false,message}: ${text.slice(0, 120)}`;
     return undefined;
   }
 
@@ -304,7 +611,9 @@ describe('Hostile input on every route', () => {
     for (const probe of probes) {
       const { status } = answers.get(probe)!;
       const ok = status >= 200 && status < 300;
-      for (const m of probe.good) if ((stored.get(m) ?? 0) !== (ok ? 1 : 0)) wrong.push(`${probe.label}: good event ${m} stored ${stored.get(m) ?? 0} times after ${status}`);
+      for (const m of probe.good)
+        if ((stored.get(m) ?? 0) !== (ok ? 1 : 0))
+          wrong.push(`${probe.label}: good event ${m} stored ${stored.get(m) ?? 0} times after ${status}`);
       for (const m of probe.hostile) {
         const n = stored.get(m) ?? 0;
         if (n > 1 || (!ok && n > 0)) wrong.push(`${probe.label}: hostile event ${m} stored ${n} times after ${status}`);
@@ -315,7 +624,12 @@ describe('Hostile input on every route', () => {
 
   it('keeps serving', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz/live' })).statusCode).toBe(200);
-    const res = await t.app.inject({ method: 'POST', url: '/track', headers: { ...authHeaders(site.writeClient), 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome }, payload: { type: 'track', payload: { name: 'after_hostile' } } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers: { ...authHeaders(site.writeClient), 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome },
+      payload: { type: 'track', payload: { name: 'after_hostile' } },
+    });
     expect(res.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/export/events?includes=meta', headers: authHeaders(reader) })).statusCode).toBe(200);
   });

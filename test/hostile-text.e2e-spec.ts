@@ -34,13 +34,24 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
   const unique = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;
   const named = (name: string) => storedEvents(t, p.id, 'name = {name:String}', { name });
   const profile = (id: string) => storedProfile(t, p.id, id);
-  const group = async (id: string): Promise<Row | undefined> => (await db.query(`SELECT * FROM groups WHERE project_id = $1 AND id = $2`, [p.id, id]))[0];
+  const group = async (id: string): Promise<Row | undefined> =>
+    (await db.query(`SELECT * FROM groups WHERE project_id = $1 AND id = $2`, [p.id, id]))[0];
   const time = (row: Row) => new Date(`${row.created_at}Z`).getTime();
 
   const track = (body: unknown, url = '/track') =>
-    t.app.inject({ method: 'POST', url, headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
   const posthog = (batch: unknown[]) =>
-    t.app.inject({ method: 'POST', url: '/batch/', headers: { 'content-type': 'application/json', 'user-agent': 'posthog-node/5.0.0' }, payload: JSON.stringify({ api_key: pub.id, batch }) });
+    t.app.inject({
+      method: 'POST',
+      url: '/batch/',
+      headers: { 'content-type': 'application/json', 'user-agent': 'posthog-node/5.0.0' },
+      payload: JSON.stringify({ api_key: pub.id, batch }),
+    });
   const segment = (batch: unknown[]) =>
     t.app.inject({
       method: 'POST',
@@ -49,9 +60,19 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
       payload: JSON.stringify({ batch }),
     });
   const commandersAct = (body: unknown) =>
-    t.app.inject({ method: 'POST', url: `/events?tc_s=1&token=${pub.id}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    t.app.inject({
+      method: 'POST',
+      url: `/events?tc_s=1&token=${pub.id}`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
   const root = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-    t.app.inject({ method, url, headers: { ...authHeaders(t.root), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, payload: payload === undefined ? undefined : JSON.stringify(payload) });
+    t.app.inject({
+      method,
+      url,
+      headers: { ...authHeaders(t.root), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      payload: payload === undefined ? undefined : JSON.stringify(payload),
+    });
 
   const posthogOk = { status: 200, body: '{"status":1}' };
   const answer = (r: { statusCode: number; body: string }) => ({ status: r.statusCode, body: r.body });
@@ -90,15 +111,38 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
       const id = `clean-${randomUUID()}`;
       const res = await track({
         type: 'identify',
-        payload: { profileId: id, firstName: `A${NUL}da`, lastName: `L${LONE}`, properties: { [`k${NUL}ey`]: `v${LONE}`, deep: { [`x${LONE}`]: [`a${NUL}`] } } },
+        payload: {
+          profileId: id,
+          firstName: `A${NUL}da`,
+          lastName: `L${LONE}`,
+          properties: { [`k${NUL}ey`]: `v${LONE}`, deep: { [`x${LONE}`]: [`a${NUL}`] } },
+        },
       });
       expect(res.statusCode).toBe(200);
-      expect(await profile(id)).toMatchObject({ first_name: 'Ada', last_name: 'L\ufffd', properties: { key: 'v\ufffd', deep: { 'x\ufffd': ['a'] } } });
+      expect(await profile(id)).toMatchObject({
+        first_name: 'Ada',
+        last_name: 'L\ufffd',
+        properties: { key: 'v\ufffd', deep: { 'x\ufffd': ['a'] } },
+      });
       const onTrack = `on-track-${randomUUID()}`;
-      expect((await track({ type: 'track', payload: { name: 'clean_identify', profileId: onTrack, properties: { __identify: { email: `e${NUL}@x.io`, properties: { n: LONE } } } } })).statusCode).toBe(200);
+      expect(
+        (
+          await track({
+            type: 'track',
+            payload: {
+              name: 'clean_identify',
+              profileId: onTrack,
+              properties: { __identify: { email: `e${NUL}@x.io`, properties: { n: LONE } } },
+            },
+          })
+        ).statusCode,
+      ).toBe(200);
       expect(await profile(onTrack)).toMatchObject({ email: 'e@x.io', properties: { n: '\ufffd' } });
       const gid = `grp-${randomUUID()}`;
-      expect((await track({ type: 'group', payload: { id: gid, type: 'company', name: `Ac${NUL}me`, properties: { [`s${NUL}`]: LONE } } })).statusCode).toBe(200);
+      expect(
+        (await track({ type: 'group', payload: { id: gid, type: 'company', name: `Ac${NUL}me`, properties: { [`s${NUL}`]: LONE } } }))
+          .statusCode,
+      ).toBe(200);
       expect(await group(gid)).toMatchObject({ name: 'Acme', properties: { s: '\ufffd' } });
     });
 
@@ -120,12 +164,16 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
 
       const seg = unique('seg_nul');
       const segUser = `seg-${randomUUID()}`;
-      expect((await segment([
-        { type: 'track', event: seg, userId: 'fine' },
-        { type: 'track', event: seg, userId: `bad${NUL}` },
-        { type: 'identify', userId: segUser, traits: { firstName: `B${NUL}ob`, [`t${NUL}`]: LONE } },
-        { type: 'group', userId: segUser, groupId: `g${NUL}`, traits: { name: 'x' } },
-      ])).json()).toEqual({ success: true });
+      expect(
+        (
+          await segment([
+            { type: 'track', event: seg, userId: 'fine' },
+            { type: 'track', event: seg, userId: `bad${NUL}` },
+            { type: 'identify', userId: segUser, traits: { firstName: `B${NUL}ob`, [`t${NUL}`]: LONE } },
+            { type: 'group', userId: segUser, groupId: `g${NUL}`, traits: { name: 'x' } },
+          ])
+        ).json(),
+      ).toEqual({ success: true });
       expect((await named(seg)).map((r) => r.profile_id)).toEqual(['fine']);
       expect(await profile(segUser)).toMatchObject({ first_name: 'Bob', properties: { t: '\ufffd' } });
 
@@ -148,8 +196,20 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
         [root('GET', `/export/events?projectId=${p.id}&profileId=a%00b`), ['profileId']],
         [root('GET', `/export/events?projectId=a%00b`), ['projectId']],
         [root('POST', '/manage/clients', { name: `c${NUL}`, mode: 'read', projectId: p.id }), ['name']],
-        [root('GET', `/export/charts?projectId=${p.id}&interval=day&range=7d&events=${encodeURIComponent(JSON.stringify([{ name: `e${NUL}`, id: 'a' }]))}`), ['events']],
-        [root('GET', `/export/events?projectId=${p.id}&filters=${encodeURIComponent(JSON.stringify([{ name: 'name', operator: 'is', value: [`a${NUL}`] }]))}`), ['filters']],
+        [
+          root(
+            'GET',
+            `/export/charts?projectId=${p.id}&interval=day&range=7d&events=${encodeURIComponent(JSON.stringify([{ name: `e${NUL}`, id: 'a' }]))}`,
+          ),
+          ['events'],
+        ],
+        [
+          root(
+            'GET',
+            `/export/events?projectId=${p.id}&filters=${encodeURIComponent(JSON.stringify([{ name: 'name', operator: 'is', value: [`a${NUL}`] }]))}`,
+          ),
+          ['filters'],
+        ],
       ];
       for (const [request, path] of cases) {
         const res = await request;
@@ -169,7 +229,10 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
       ];
       for (const [fields, field] of cases) {
         const res = await track({ type: 'track', payload: { name, profileId: 'd4-user', properties: { __identify: fields } } });
-        expect({ status: res.statusCode, path: res.json().details?.[0]?.path }).toEqual({ status: 400, path: ['payload', 'properties', '__identify', field] });
+        expect({ status: res.statusCode, path: res.json().details?.[0]?.path }).toEqual({
+          status: 400,
+          path: ['payload', 'properties', '__identify', field],
+        });
       }
       expect(await named(name)).toHaveLength(0);
       expect(await profile('d4-user')).toBeUndefined();
@@ -210,8 +273,16 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
         { event: name, distinct_id: 'ph-ok-1', uuid: randomUUID() },
         { event: name, distinct_id: 'ph-bad-1', $set: { email: 'x'.repeat(400) } },
         { event: name, distinct_id: 'ph-bad-2', properties: { $set: { first_name: 'x'.repeat(256) } } },
-        { event: '$groupidentify', distinct_id: 'ph-ok-1', properties: { $group_type: 'company', $group_key: 'k'.repeat(256), $group_set: { name: 'n' } } },
-        { event: '$groupidentify', distinct_id: 'ph-ok-1', properties: { $group_type: 'company', $group_key: 'ph-group', $group_set: { name: 'n'.repeat(256) } } },
+        {
+          event: '$groupidentify',
+          distinct_id: 'ph-ok-1',
+          properties: { $group_type: 'company', $group_key: 'k'.repeat(256), $group_set: { name: 'n' } },
+        },
+        {
+          event: '$groupidentify',
+          distinct_id: 'ph-ok-1',
+          properties: { $group_type: 'company', $group_key: 'ph-group', $group_set: { name: 'n'.repeat(256) } },
+        },
         { event: name, distinct_id: 'ph-ok-2', uuid: randomUUID() },
       ];
       // Sent twice, as an SDK would retry: the good events are there once, the bad ones never.
@@ -253,7 +324,10 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
       expect((await track({ type: 'track', payload: { name, properties: nested(32) } })).statusCode).toBe(200);
       expect((await track({ type: 'track', payload: { name, properties: nested(33) } })).statusCode).toBe(400);
       expect((await track({ type: 'identify', payload: { profileId: 'deep-id', properties: nested(33) } })).statusCode).toBe(400);
-      expect((await track({ type: 'track', payload: { name, profileId: 'deep-id', properties: { __identify: { properties: nested(32) } } } })).statusCode).toBe(400);
+      expect(
+        (await track({ type: 'track', payload: { name, profileId: 'deep-id', properties: { __identify: { properties: nested(32) } } } }))
+          .statusCode,
+      ).toBe(400);
       expect(await named(name)).toHaveLength(1);
       expect(await profile('deep-id')).toBeUndefined();
     });
@@ -271,7 +345,11 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
     it('Segment traits and Commanders Act properties deeper than 32 levels drop their item', async () => {
       const name = unique('depth_seg');
       const deepTraits = `${'{"d":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
-      const items = [JSON.stringify({ type: 'track', event: name, userId: 'ok' }), JSON.stringify({ type: 'track', event: name, userId: 'deep', properties: nested(40) }), `{"type":"identify","userId":"seg-deep","traits":${deepTraits}}`];
+      const items = [
+        JSON.stringify({ type: 'track', event: name, userId: 'ok' }),
+        JSON.stringify({ type: 'track', event: name, userId: 'deep', properties: nested(40) }),
+        `{"type":"identify","userId":"seg-deep","traits":${deepTraits}}`,
+      ];
       const res = await t.app.inject({
         method: 'POST',
         url: '/v1/batch',
@@ -311,10 +389,14 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
     it('PostHog', async () => {
       const name = unique('time_ph');
       const before = Date.now();
-      expect(answer(await posthog([
-        { event: name, distinct_id: 'u', timestamp: ahead(HOURS_2).toISOString(), properties: { which: 'far' } },
-        { event: name, distinct_id: 'u', timestamp: ahead(30_000).toISOString(), properties: { which: 'near' } },
-      ]))).toEqual(posthogOk);
+      expect(
+        answer(
+          await posthog([
+            { event: name, distinct_id: 'u', timestamp: ahead(HOURS_2).toISOString(), properties: { which: 'far' } },
+            { event: name, distinct_id: 'u', timestamp: ahead(30_000).toISOString(), properties: { which: 'near' } },
+          ]),
+        ),
+      ).toEqual(posthogOk);
       await expectTimes(name, before, Date.now());
     });
 
@@ -343,13 +425,24 @@ describe('text PostgreSQL cannot store, profile fields, nesting and event time, 
       // A real failure of the real store: the profiles table is away for the length of the test.
       await db.query(`ALTER TABLE profiles RENAME TO profiles_away`);
       try {
-        const single = await track({ type: 'track', payload: { name, profileId: 'down-1', properties: { __identify: { firstName: 'Ada' } } } });
+        const single = await track({
+          type: 'track',
+          payload: { name, profileId: 'down-1', properties: { __identify: { firstName: 'Ada' } } },
+        });
         expect({ status: single.statusCode, retryAfter: single.headers['retry-after'], body: single.json() }).toEqual({
           status: 503,
           retryAfter: '1',
           body: { status: 503, error: expect.any(String), message: 'Ingestion could not reach its stores, retry shortly' },
         });
-        const batch = await track({ items: [{ type: 'track', payload: { name } }, { type: 'identify', payload: { profileId: 'down-2' } }] }, '/track/batch');
+        const batch = await track(
+          {
+            items: [
+              { type: 'track', payload: { name } },
+              { type: 'identify', payload: { profileId: 'down-2' } },
+            ],
+          },
+          '/track/batch',
+        );
         expect(batch.statusCode).toBe(503);
         const ph = await posthog([{ event: name, distinct_id: 'down-3', $set: { plan: 'x' } }]);
         expect({ status: ph.statusCode, code: ph.json().code }).toEqual({ status: 503, code: 'service_unavailable' });

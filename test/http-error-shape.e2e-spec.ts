@@ -19,9 +19,19 @@ describe('errors raised below the handlers answer in the API shape', () => {
 
   describe("requests Node's HTTP parser refuses (on a real socket)", () => {
     const cases: [string, number, string, string][] = [
-      ['headers over 16 KB', 431, 'Request headers are too large', `GET /export/events HTTP/1.1\r\nHost: x\r\nopenpanel-client-secret: ${MARKER}${'x'.repeat(60_000)}\r\n\r\n`],
+      [
+        'headers over 16 KB',
+        431,
+        'Request headers are too large',
+        `GET /export/events HTTP/1.1\r\nHost: x\r\nopenpanel-client-secret: ${MARKER}${'x'.repeat(60_000)}\r\n\r\n`,
+      ],
       ['a NUL byte in a header', 400, 'Malformed HTTP request', `GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Probe: ${MARKER}\0b\r\n\r\n`],
-      ['an obs-fold header line', 400, 'Malformed HTTP request', `GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Probe: a\r\n ${MARKER}\r\n\r\n`],
+      [
+        'an obs-fold header line',
+        400,
+        'Malformed HTTP request',
+        `GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Probe: a\r\n ${MARKER}\r\n\r\n`,
+      ],
       [
         'Content-Length together with Transfer-Encoding',
         400,
@@ -56,8 +66,17 @@ describe('errors raised below the handlers answer in the API shape', () => {
 
   describe('JSON routes take JSON only', () => {
     const post = (contentType: string | undefined, payload: string) =>
-      t.app.inject({ method: 'POST', url: '/manage/projects', headers: { ...authHeaders(t.root), ...(contentType ? { 'content-type': contentType } : {}) }, payload });
-    const UNSUPPORTED = { status: 415, error: 'Unsupported Media Type', message: 'Unsupported content type: this route takes application/json' };
+      t.app.inject({
+        method: 'POST',
+        url: '/manage/projects',
+        headers: { ...authHeaders(t.root), ...(contentType ? { 'content-type': contentType } : {}) },
+        payload,
+      });
+    const UNSUPPORTED = {
+      status: 415,
+      error: 'Unsupported Media Type',
+      message: 'Unsupported content type: this route takes application/json',
+    };
 
     it.each([
       ['application/x-www-form-urlencoded', 'name=Form+project'],
@@ -77,7 +96,12 @@ describe('errors raised below the handlers answer in the API shape', () => {
     });
 
     it('/track refuses a form body with 415 too', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/track', headers: { ...authHeaders(t.root), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'type=track' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(t.root), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'type=track',
+      });
       expect(res.statusCode).toBe(415);
       expect(res.json()).toEqual(UNSUPPORTED);
     });

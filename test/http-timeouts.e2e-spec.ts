@@ -35,7 +35,11 @@ describe('request timeouts (a trickled request cannot hold a connection)', () =>
     expect(closedAfterMs).toBeGreaterThanOrEqual(timeoutMs - 100);
     expect(closedAfterMs).toBeLessThan(timeoutMs + SLACK_MS);
     expect(statusLine(text)).toBe('HTTP/1.1 408 Request Timeout');
-    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({ status: 408, error: 'Request Timeout', message: 'The request did not arrive in time' });
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({
+      status: 408,
+      error: 'Request Timeout',
+      message: 'The request did not arrive in time',
+    });
   }
 
   it('a JSON body trickled one byte at a time to /track is cut at the request timeout (408), and the next request is served', async () => {
@@ -54,12 +58,20 @@ describe('request timeouts (a trickled request cannot hold a connection)', () =>
 
   it('a chunked body that never ends is cut too', async () => {
     const head = 'POST /track HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n';
-    const { closedAfterMs, text } = await rawExchange(port, head, { drip: '1\r\n \r\n', everyMs: 100, giveUpMs: REQUEST_TIMEOUT_MS + 8000 });
+    const { closedAfterMs, text } = await rawExchange(port, head, {
+      drip: '1\r\n \r\n',
+      everyMs: 100,
+      giveUpMs: REQUEST_TIMEOUT_MS + 8000,
+    });
     expectTimedOut(closedAfterMs, text, REQUEST_TIMEOUT_MS);
   });
 
   it('headers trickled one byte at a time are cut at the headers timeout', async () => {
-    const { closedAfterMs, text } = await rawExchange(port, 'GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Slow: ', { drip: 'a', everyMs: 100, giveUpMs: HEADERS_TIMEOUT_MS + 8000 });
+    const { closedAfterMs, text } = await rawExchange(port, 'GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Slow: ', {
+      drip: 'a',
+      everyMs: 100,
+      giveUpMs: HEADERS_TIMEOUT_MS + 8000,
+    });
     expectTimedOut(closedAfterMs, text, HEADERS_TIMEOUT_MS);
     await servesNextRequest();
   });

@@ -35,7 +35,9 @@ describe('Ingestion gate', () => {
       const codes = new Map<number, number>();
       for (let i = 0; i < 1200; i += 50) {
         const batch = await Promise.all(
-          Array.from({ length: 50 }, (_, j) => track({ 'openpanel-client-id': publicClient.id }, 'busy_site', `203.0.113.${(i + j) % 136}`)),
+          Array.from({ length: 50 }, (_, j) =>
+            track({ 'openpanel-client-id': publicClient.id }, 'busy_site', `203.0.113.${(i + j) % 136}`),
+          ),
         );
         for (const res of batch) codes.set(res.statusCode, (codes.get(res.statusCode) ?? 0) + 1);
       }
@@ -50,7 +52,9 @@ describe('Ingestion gate', () => {
       // A sender whose secret was verified before the flood is never refused.
       expect((await track(authHeaders(victim), 'before_flood', '198.51.100.1')).statusCode).toBe(200);
       const flood = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => track({ 'openpanel-client-id': victim.id, 'openpanel-client-secret': `sec_wrong_${i}` }, 'x', `192.0.2.${i}`)),
+        Array.from({ length: 50 }, (_, i) =>
+          track({ 'openpanel-client-id': victim.id, 'openpanel-client-secret': `sec_wrong_${i}` }, 'x', `192.0.2.${i}`),
+        ),
       );
       const count = (code: number) => flood.filter((r) => r.statusCode === code).length;
       expect(count(401)).toBeLessThanOrEqual(10);
@@ -70,22 +74,41 @@ describe('Ingestion gate', () => {
     it('a secret not verified yet is refused while its client id is over budget: the check comes before the hash', async () => {
       const victim = await createClient(t, { name: 'guessed', mode: 'read', projectId: site.id });
       for (let i = 0; i < 10; i++) {
-        const res = await t.app.inject({ method: 'GET', url: '/export/events', headers: { 'openpanel-client-id': victim.id, 'openpanel-client-secret': `nope_${i}` }, remoteAddress: `192.0.2.${100 + i}` });
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/export/events',
+          headers: { 'openpanel-client-id': victim.id, 'openpanel-client-secret': `nope_${i}` },
+          remoteAddress: `192.0.2.${100 + i}`,
+        });
         expect(res.statusCode).toBe(401);
       }
-      const right = await t.app.inject({ method: 'GET', url: '/export/events', headers: authHeaders(victim), remoteAddress: '198.51.100.9' });
+      const right = await t.app.inject({
+        method: 'GET',
+        url: '/export/events',
+        headers: authHeaders(victim),
+        remoteAddress: '198.51.100.9',
+      });
       expect(right.statusCode).toBe(429);
     });
 
     it('unknown client ids are looked up at most the budget of times per address', async () => {
       const codes: number[] = [];
-      for (let i = 0; i < 12; i++) codes.push((await track({ 'openpanel-client-id': randomUUID(), 'openpanel-client-secret': 'x' }, 'x', '192.0.2.200')).statusCode);
+      for (let i = 0; i < 12; i++)
+        codes.push((await track({ 'openpanel-client-id': randomUUID(), 'openpanel-client-secret': 'x' }, 'x', '192.0.2.200')).statusCode);
       expect(codes).toEqual([...Array(10).fill(401), 429, 429]);
-      expect((await track({ 'openpanel-client-id': randomUUID(), 'openpanel-client-secret': 'x' }, 'x', '192.0.2.201')).statusCode).toBe(401);
+      expect((await track({ 'openpanel-client-id': randomUUID(), 'openpanel-client-secret': 'x' }, 'x', '192.0.2.201')).statusCode).toBe(
+        401,
+      );
     });
 
     it('believes client-ip headers only from senders with the secret, and proxy headers only behind TRUST_PROXY', async () => {
-      const spoof = { 'x-client-ip': '8.8.8.8', 'x-forwarded-for': '8.8.8.8', 'cf-connecting-ip': '8.8.8.8', 'true-client-ip': '8.8.8.8', 'x-real-ip': '8.8.8.8' };
+      const spoof = {
+        'x-client-ip': '8.8.8.8',
+        'x-forwarded-for': '8.8.8.8',
+        'cf-connecting-ip': '8.8.8.8',
+        'true-client-ip': '8.8.8.8',
+        'x-real-ip': '8.8.8.8',
+      };
       await track({ 'openpanel-client-id': publicClient.id, ...spoof }, 'spoofed_public');
       await track({ 'openpanel-client-id': site.writeClient.id, origin: 'https://shop.example.com', ...spoof }, 'spoofed_origin');
       await track({ ...authHeaders(site.writeClient), 'x-client-ip': '8.8.8.8' }, 'server_forwarded');
@@ -126,7 +149,11 @@ describe('Ingestion gate', () => {
         const pre = await t.app.inject({
           method: 'OPTIONS',
           url,
-          headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'openpanel-client-id,content-type' },
+          headers: {
+            origin: 'https://shop.example.com',
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'openpanel-client-id,content-type',
+          },
         });
         expect(pre.statusCode).toBe(204);
         expect(pre.headers['access-control-allow-origin']).toBe('https://shop.example.com');
@@ -153,10 +180,17 @@ describe('Ingestion gate', () => {
       const site = await createProject(t, { name: 'Shared address' });
       const other = await createProject(t, { name: 'Other site' });
       const send = (headers: Record<string, string>) =>
-        t.app.inject({ method: 'POST', url: '/track', headers: { ...JSON_HEADERS, ...headers }, payload: trackBody('shared'), remoteAddress: '192.0.2.50' });
+        t.app.inject({
+          method: 'POST',
+          url: '/track',
+          headers: { ...JSON_HEADERS, ...headers },
+          payload: trackBody('shared'),
+          remoteAddress: '192.0.2.50',
+        });
       expect((await send(authHeaders(other.writeClient))).statusCode).toBe(200);
       const codes: number[] = [];
-      for (let i = 0; i < 15; i++) codes.push((await send({ 'openpanel-client-id': site.writeClient.id, 'openpanel-client-secret': `sec_guess_${i}` })).statusCode);
+      for (let i = 0; i < 15; i++)
+        codes.push((await send({ 'openpanel-client-id': site.writeClient.id, 'openpanel-client-secret': `sec_guess_${i}` })).statusCode);
       expect(codes).toEqual([...Array(10).fill(401), ...Array(5).fill(429)]);
       for (let i = 0; i < 3; i++) expect((await send(authHeaders(other.writeClient))).statusCode).toBe(200);
     });
@@ -186,7 +220,10 @@ describe('Ingestion gate', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
       // The same body under a known key is decoded, and its broken end found.
-      const known = await post('/batch/', brokenGzip(site.writeClient.id), { 'content-encoding': 'gzip', 'openpanel-client-secret': site.writeClient.secret });
+      const known = await post('/batch/', brokenGzip(site.writeClient.id), {
+        'content-encoding': 'gzip',
+        'openpanel-client-secret': site.writeClient.secret,
+      });
       expect(known.statusCode).toBe(400);
     });
 
@@ -204,13 +241,21 @@ describe('Ingestion gate', () => {
     });
 
     it('caps the events of one PostHog request (5,000) and what its body may inflate to (20 MB)', async () => {
-      const batch = (n: number) => JSON.stringify({ api_key: site.writeClient.id, batch: Array.from({ length: n }, (_, i) => ({ event: 'capped', distinct_id: `u${i % 50}` })) });
+      const batch = (n: number) =>
+        JSON.stringify({
+          api_key: site.writeClient.id,
+          batch: Array.from({ length: n }, (_, i) => ({ event: 'capped', distinct_id: `u${i % 50}` })),
+        });
       const secret = { 'openpanel-client-secret': site.writeClient.secret };
       const over = await post('/batch/', gzipSync(batch(5001)), { ...secret, 'content-encoding': 'gzip' });
       expect(over.statusCode).toBe(413);
       expect(over.json()).toMatchObject({ code: 'payload_too_large', detail: 'A request carries at most 5000 events' });
       expect((await post('/batch/', gzipSync(batch(5000)), { ...secret, 'content-encoding': 'gzip' })).statusCode).toBe(200);
-      const bomb = gzipSync(Buffer.from(`{"api_key":"${site.writeClient.id}","batch":[{"event":"e","distinct_id":"u","properties":{"p":"${'x'.repeat(21 * 1024 * 1024)}"}}]}`));
+      const bomb = gzipSync(
+        Buffer.from(
+          `{"api_key":"${site.writeClient.id}","batch":[{"event":"e","distinct_id":"u","properties":{"p":"${'x'.repeat(21 * 1024 * 1024)}"}}]}`,
+        ),
+      );
       const big = await post('/batch/', bomb, { ...secret, 'content-encoding': 'gzip' });
       expect(big.statusCode).toBe(413);
       expect(await storedEvents(t, site.id, `name = 'capped'`)).toHaveLength(5000);
@@ -233,7 +278,13 @@ describe('Ingestion gate', () => {
 
     it('per sender IP by default: each visitor has its own budget, with the limit headers', async () => {
       const { t, site } = await app({ TRACK_RATE_LIMIT: '3' });
-      const send = (ip: string) => t.app.inject({ method: 'POST', url: '/track', headers: { ...JSON_HEADERS, ...authHeaders(site.writeClient), 'x-client-ip': ip }, payload: trackBody('budget') });
+      const send = (ip: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/track',
+          headers: { ...JSON_HEADERS, ...authHeaders(site.writeClient), 'x-client-ip': ip },
+          payload: trackBody('budget'),
+        });
       const a = [];
       for (let i = 0; i < 4; i++) a.push(await send('81.2.69.142'));
       expect(a.map((r) => r.statusCode)).toEqual([200, 200, 200, 429]);
@@ -245,12 +296,23 @@ describe('Ingestion gate', () => {
 
     it('per client: every sender of one key together; a capture body over budget is refused before it is decoded', async () => {
       const { t, site } = await app({ TRACK_RATE_LIMIT: '2', TRACK_RATE_LIMIT_BY: 'client' });
-      const send = (ip: string) => t.app.inject({ method: 'POST', url: '/track', headers: { ...JSON_HEADERS, ...authHeaders(site.writeClient), 'x-client-ip': ip }, payload: trackBody('budget') });
+      const send = (ip: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/track',
+          headers: { ...JSON_HEADERS, ...authHeaders(site.writeClient), 'x-client-ip': ip },
+          payload: trackBody('budget'),
+        });
       expect((await send('81.2.69.142')).statusCode).toBe(200);
       expect((await send('81.2.69.143')).statusCode).toBe(200);
       expect((await send('81.2.69.144')).statusCode).toBe(429);
       const broken = Buffer.concat([Buffer.from(`{"api_key":"${site.writeClient.id}","batch":[`), Buffer.from('not json at all')]);
-      const capture = await t.app.inject({ method: 'POST', url: '/batch/', payload: broken, headers: { 'content-type': 'application/json', 'openpanel-client-secret': site.writeClient.secret } });
+      const capture = await t.app.inject({
+        method: 'POST',
+        url: '/batch/',
+        payload: broken,
+        headers: { 'content-type': 'application/json', 'openpanel-client-secret': site.writeClient.secret },
+      });
       expect(capture.statusCode).toBe(429);
       expect(capture.json()).toMatchObject({ code: 'rate_limited' });
     });

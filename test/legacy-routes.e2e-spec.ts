@@ -24,8 +24,14 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
   });
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, ...headers }, payload: payload as object });
-  const deviceId = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/track/device-id', headers: { ...authHeaders(p.writeClient), ...headers } });
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, ...headers },
+      payload: payload as object,
+    });
+  const deviceId = (headers: Record<string, string>) =>
+    t.app.inject({ method: 'GET', url: '/track/device-id', headers: { ...authHeaders(p.writeClient), ...headers } });
   const track = (payload: object, headers: Record<string, string>) => post('/track', { type: 'track', payload }, headers);
   const profile = (id: string) => storedProfile(t, p.id, id);
   const events = (where: string, params: Record<string, unknown> = {}) => storedEvents(t, p.id, where, params);
@@ -62,7 +68,11 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
       const first = await post('/profile', { profileId: 7, firstName: 'Seven' }, { 'user-agent': IPHONE });
       expect([first.statusCode, first.body]).toEqual([202, '7']);
       await post('/profile', { profileId: '7', email: 'seven@example.com' }, { 'user-agent': IPHONE });
-      expect(await profile('7')).toMatchObject({ first_name: 'Seven', email: 'seven@example.com', properties: expect.objectContaining({ os: 'iOS', device: 'mobile', brand: 'Apple' }) });
+      expect(await profile('7')).toMatchObject({
+        first_name: 'Seven',
+        email: 'seven@example.com',
+        properties: expect.objectContaining({ os: 'iOS', device: 'mobile', brand: 'Apple' }),
+      });
     });
 
     it.each([
@@ -73,7 +83,11 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     ])('%s → 400 with details named from the body, nothing stored', async (_label, body, path) => {
       const res = await post('/profile', body);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ status: 400, error: 'Bad Request', details: expect.arrayContaining([expect.objectContaining({ path })]) });
+      expect(res.json()).toMatchObject({
+        status: 400,
+        error: 'Bad Request',
+        details: expect.arrayContaining([expect.objectContaining({ path })]),
+      });
       expect(await profile('x')).toBeUndefined();
     });
   });
@@ -93,7 +107,9 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     });
 
     it('concurrent increments all count (one atomic UPDATE; OpenPanel reads then writes)', async () => {
-      const answers = await Promise.all(Array.from({ length: 20 }, () => post('/profile/increment', { profileId: 'counter', property: 'visits', value: 1 })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => post('/profile/increment', { profileId: 'counter', property: 'visits', value: 1 })),
+      );
       expect(answers.map((a) => a.statusCode)).toEqual(Array(20).fill(202));
       expect((await profile('counter'))!.properties.visits).toBe(20);
     });
@@ -104,7 +120,12 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
       expect(missing.json()).toEqual({ status: 404, error: 'Not Found', message: 'Profile not found' });
       const text = await post('/profile/decrement', { profileId: 'counter', property: 'plan', value: 1 });
       expect(text.statusCode).toBe(400);
-      expect(text.json()).toEqual({ status: 400, error: 'Bad Request', message: 'Property value is not a number', details: [{ path: ['property'], message: '"plan" does not hold a number' }] });
+      expect(text.json()).toEqual({
+        status: 400,
+        error: 'Bad Request',
+        message: 'Property value is not a number',
+        details: [{ path: ['property'], message: '"plan" does not hold a number' }],
+      });
       expect((await profile('counter'))!.properties.plan).toBe('pro');
     });
 
@@ -128,12 +149,29 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     it('202 `ok` as text; stored as /track stores a track event (same device and session, profile, properties)', async () => {
       const h = { 'x-client-ip': '81.2.69.142' };
       const viaTrack = (await track({ name: 'warmup' }, h)).json();
-      const res = await post('/event', { name: 'legacy_signup', profileId: 'ada', timestamp: '2020-01-01T00:00:00.000Z', properties: { plan: 'pro', __path: `${SITE}/signup` } }, h);
+      const res = await post(
+        '/event',
+        {
+          name: 'legacy_signup',
+          profileId: 'ada',
+          timestamp: '2020-01-01T00:00:00.000Z',
+          properties: { plan: 'pro', __path: `${SITE}/signup` },
+        },
+        h,
+      );
       expect(res.statusCode).toBe(202);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.body).toBe('ok');
       const [row] = await events(`name = 'legacy_signup'`);
-      expect(row).toMatchObject({ device_id: viaTrack.deviceId, session_id: viaTrack.sessionId, profile_id: 'ada', path: '/signup', origin: SITE, browser: 'Chrome', country_code: 'GB' });
+      expect(row).toMatchObject({
+        device_id: viaTrack.deviceId,
+        session_id: viaTrack.sessionId,
+        profile_id: 'ada',
+        path: '/signup',
+        origin: SITE,
+        browser: 'Chrome',
+        country_code: 'GB',
+      });
       expect(row.properties).toMatchObject({ plan: 'pro' });
       // The body's timestamp is not the event time (OpenPanel ignores it too).
       expect(Date.now() - new Date(`${row.created_at}Z`).getTime()).toBeLessThan(60_000);
@@ -162,7 +200,11 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     ])('%s → 400 with details named from the body, nothing stored', async (_label, body, path) => {
       const res = await post('/event', body);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ status: 400, error: 'Bad Request', details: expect.arrayContaining([expect.objectContaining({ path })]) });
+      expect(res.json()).toMatchObject({
+        status: 400,
+        error: 'Bad Request',
+        details: expect.arrayContaining([expect.objectContaining({ path })]),
+      });
       expect(await events(`name = 'legacy_bad'`)).toEqual([]);
     });
   });
@@ -172,11 +214,19 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
       const h = { 'user-agent': IPHONE, 'x-client-ip': '81.2.69.160' };
       const before = await deviceId(h);
       expect(before.statusCode).toBe(200);
-      expect(before.json()).toEqual({ deviceId: expect.stringMatching(/^[0-9a-f]{64}$/), sessionId: '', message: 'No session exists for this device id' });
+      expect(before.json()).toEqual({
+        deviceId: expect.stringMatching(/^[0-9a-f]{64}$/),
+        sessionId: '',
+        message: 'No session exists for this device id',
+      });
       const tracked = await track({ name: 'open' }, h);
       expect(tracked.json().deviceId).toBe(before.json().deviceId);
       const after = await deviceId(h);
-      expect(after.json()).toEqual({ deviceId: tracked.json().deviceId, sessionId: tracked.json().sessionId, message: 'current session exists for this device id' });
+      expect(after.json()).toEqual({
+        deviceId: tracked.json().deviceId,
+        sessionId: tracked.json().sessionId,
+        message: 'current session exists for this device id',
+      });
       // Another address is another device, with no session yet.
       const other = (await deviceId({ ...h, 'x-client-ip': '81.2.69.161' })).json();
       expect(other.deviceId).not.toBe(after.json().deviceId);
@@ -184,9 +234,17 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     });
 
     it('a browser on an allowed origin, without a secret, may ask and read the answer', async () => {
-      const pre = await t.app.inject({ method: 'OPTIONS', url: '/track/device-id', headers: { origin: SITE, 'access-control-request-headers': 'openpanel-client-id' } });
+      const pre = await t.app.inject({
+        method: 'OPTIONS',
+        url: '/track/device-id',
+        headers: { origin: SITE, 'access-control-request-headers': 'openpanel-client-id' },
+      });
       expect(pre.statusCode).toBe(204);
-      const res = await t.app.inject({ method: 'GET', url: '/track/device-id', headers: { 'openpanel-client-id': p.writeClient.id, origin: SITE, 'user-agent': CHROME } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/track/device-id',
+        headers: { 'openpanel-client-id': p.writeClient.id, origin: SITE, 'user-agent': CHROME },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers['access-control-allow-origin']).toBe(SITE);
     });
@@ -194,7 +252,12 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     it('no user-agent → 400 in the error shape', async () => {
       const res = await deviceId({ 'user-agent': '' });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ status: 400, error: 'Bad Request', message: 'Missing header: user-agent', details: [{ path: ['headers', 'user-agent'], message: 'Required' }] });
+      expect(res.json()).toEqual({
+        status: 400,
+        error: 'Bad Request',
+        message: 'Missing header: user-agent',
+        details: [{ path: ['headers', 'user-agent'], message: 'Required' }],
+      });
     });
   });
 
@@ -237,7 +300,11 @@ describe('Legacy ingestion routes: /profile, /profile/increment|decrement, /even
     });
 
     it.each(CALLS)('%s: a known bot without a secret → 202 { bot } as JSON, nothing stored', async (_id, method, url, payload) => {
-      const bot = await call(method, url, payload, { 'openpanel-client-id': pub.id, origin: 'https://anything.test', 'user-agent': GOOGLEBOT });
+      const bot = await call(method, url, payload, {
+        'openpanel-client-id': pub.id,
+        origin: 'https://anything.test',
+        'user-agent': GOOGLEBOT,
+      });
       expect(bot.statusCode).toBe(202);
       expect(bot.headers['content-type']).toMatch(/^application\/json/);
       expect(bot.json()).toEqual({ bot: { name: 'Googlebot', type: 'crawler' } });
@@ -281,24 +348,56 @@ describe('GET /track/device-id across the daily salt rotation', () => {
     const h = { ...authHeaders(p.writeClient), 'user-agent': CHROME, 'x-client-ip': '8.8.4.4' };
     jest.useFakeTimers({
       advanceTimers: true,
-      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
     });
     jest.setSystemTime(today - 10 * 60_000);
-    const lateNight = await t.app.inject({ method: 'POST', url: '/track', headers: h, payload: { type: 'track', payload: { name: 'late_night' } } });
+    const lateNight = await t.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers: h,
+      payload: { type: 'track', payload: { name: 'late_night' } },
+    });
     expect(lateNight.statusCode).toBe(200);
     const yesterday = lateNight.json();
-    expect((await t.app.inject({ method: 'GET', url: '/track/device-id', headers: h })).json()).toEqual({ ...yesterday, message: 'current session exists for this device id' });
+    expect((await t.app.inject({ method: 'GET', url: '/track/device-id', headers: h })).json()).toEqual({
+      ...yesterday,
+      message: 'current session exists for this device id',
+    });
 
     jest.setSystemTime(today + 5 * 60_000);
     const res = await t.app.inject({ method: 'GET', url: '/track/device-id', headers: h });
-    expect(res.json()).toEqual({ deviceId: yesterday.deviceId, sessionId: yesterday.sessionId, message: 'previous session exists for this device id' });
-    const morning = await t.app.inject({ method: 'POST', url: '/track', headers: h, payload: { type: 'track', payload: { name: 'early_morning' } } });
+    expect(res.json()).toEqual({
+      deviceId: yesterday.deviceId,
+      sessionId: yesterday.sessionId,
+      message: 'previous session exists for this device id',
+    });
+    const morning = await t.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers: h,
+      payload: { type: 'track', payload: { name: 'early_morning' } },
+    });
     expect(morning.json()).toEqual(yesterday);
 
     // Once that session has ended, the device is today's id, with no session.
     jest.setSystemTime(today + 40 * 60_000);
     const later = (await t.app.inject({ method: 'GET', url: '/track/device-id', headers: h })).json();
-    expect(later).toEqual({ deviceId: expect.stringMatching(/^[0-9a-f]{64}$/), sessionId: '', message: 'No session exists for this device id' });
+    expect(later).toEqual({
+      deviceId: expect.stringMatching(/^[0-9a-f]{64}$/),
+      sessionId: '',
+      message: 'No session exists for this device id',
+    });
     expect(later.deviceId).not.toBe(yesterday.deviceId);
     jest.useRealTimers();
     const rows = await storedEvents(t, p.id, `name IN ('late_night', 'early_morning')`);

@@ -14,10 +14,18 @@ describe('A lone surrogate in an event', () => {
     const site = await createProject(t, { name: 'Surrogates' });
     const headers = { ...authHeaders(site.writeClient), 'content-type': 'application/json', 'user-agent': USER_AGENTS.chrome };
     for (const v of ['a\ud800b', 'b\udc00', 'a literal \\ud800', 'after']) {
-      const res = await t.app.inject({ method: 'POST', url: '/track', headers, payload: JSON.stringify({ type: 'track', payload: { name: v, properties: { v } } }) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers,
+        payload: JSON.stringify({ type: 'track', payload: { name: v, properties: { v } } }),
+      });
       expect(res.statusCode).toBe(200);
     }
-    const rows = await Promise.race([storedEvents(t, site.id), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('events never reached ClickHouse')), 20_000))]);
+    const rows = await Promise.race([
+      storedEvents(t, site.id),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('events never reached ClickHouse')), 20_000)),
+    ]);
     expect(rows.map((r) => [r.name, r.properties.v]).sort()).toEqual(
       [
         ['a\ufffdb', 'a\ufffdb'],

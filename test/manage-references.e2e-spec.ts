@@ -68,7 +68,14 @@ describe('Manage API: references and event meta (seed 003)', () => {
     });
 
     it('update: only what is sent; `description: null` clears it; updatedAt moves', async () => {
-      const created = (await call('POST', '/manage/references', { projectId: project, title: 'Draft', description: 'notes', datetime: '2024-01-15T10:00:00Z' })).json().data;
+      const created = (
+        await call('POST', '/manage/references', {
+          projectId: project,
+          title: 'Draft',
+          description: 'notes',
+          datetime: '2024-01-15T10:00:00Z',
+        })
+      ).json().data;
       await new Promise((r) => setTimeout(r, 10));
       const res = await call('PATCH', `/manage/references/${created.id}`, { title: 'Product Launch v2.1', datetime: '2024-01-16' });
       expect(res.statusCode).toBe(200);
@@ -82,7 +89,8 @@ describe('Manage API: references and event meta (seed 003)', () => {
     });
 
     it('delete answers { success: true }; the reference is gone', async () => {
-      const { id } = (await call('POST', '/manage/references', { projectId: project, title: 'Temporary', datetime: '2024-01-01' })).json().data;
+      const { id } = (await call('POST', '/manage/references', { projectId: project, title: 'Temporary', datetime: '2024-01-01' })).json()
+        .data;
       const res = await call('DELETE', `/manage/references/${id}`);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ success: true });
@@ -108,7 +116,8 @@ describe('Manage API: references and event meta (seed 003)', () => {
       const res = await call('POST', '/manage/references', { projectId: project, title: 'Bad date', datetime });
       expect(res.statusCode).toBe(400);
       expect(res.json().details).toEqual([{ path: ['datetime'], message: 'Invalid datetime' }]);
-      const { id } = (await call('POST', '/manage/references', { projectId: project, title: 'Good date', datetime: '2024-01-01' })).json().data;
+      const { id } = (await call('POST', '/manage/references', { projectId: project, title: 'Good date', datetime: '2024-01-01' })).json()
+        .data;
       const patch = await call('PATCH', `/manage/references/${id}`, { datetime });
       expect(patch.json().details).toEqual([{ path: ['datetime'], message: 'Invalid datetime' }]);
     });
@@ -159,7 +168,9 @@ describe('Manage API: references and event meta (seed 003)', () => {
       expect(put.json()).toEqual({
         data: { projectId: project, name: 'sign_up', description: 'Created an account', conversion: true, createdAt: ISO, updatedAt: ISO },
       });
-      await call('PUT', `/manage/event-meta/${project}/${encodeURIComponent('Added to cart/checkout')}`, { description: 'Slash and space' });
+      await call('PUT', `/manage/event-meta/${project}/${encodeURIComponent('Added to cart/checkout')}`, {
+        description: 'Slash and space',
+      });
       const replaced = await call('PUT', `/manage/event-meta/${project}/sign_up`, { conversion: false });
       expect(replaced.json().data).toMatchObject({ name: 'sign_up', description: null, conversion: false });
 

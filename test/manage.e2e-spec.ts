@@ -69,16 +69,30 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
     it('create: a taken slug gets a numeric suffix; empty domain and timezone mean none', async () => {
       const res = await call('POST', '/manage/projects', { name: 'My website', domain: '', timezone: '' });
       expect(res.statusCode).toBe(201);
-      expect(res.json().data).toMatchObject({ id: expect.stringMatching(/^my-website-\d{4}$/), domain: null, timezone: null, cors: [], types: [] });
+      expect(res.json().data).toMatchObject({
+        id: expect.stringMatching(/^my-website-\d{4}$/),
+        domain: null,
+        timezone: null,
+        cors: [],
+        types: [],
+      });
     });
 
     it('create: invalid fields → 400 naming each', async () => {
-      const res = await call('POST', '/manage/projects', { name: '', domain: 'not a url', cors: 'x', types: ['tv'], timezone: 'Mars/Olympus' });
+      const res = await call('POST', '/manage/projects', {
+        name: '',
+        domain: 'not a url',
+        cors: 'x',
+        types: ['tv'],
+        timezone: 'Mars/Olympus',
+      });
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body).toMatchObject({ status: 400, error: 'Bad Request', message: 'Invalid request body' });
       expect(body.details).toContainEqual({ path: ['name'], message: 'String must contain at least 1 character(s)' });
-      expect(body.details.map((d: { path: string[] }) => d.path[0]).sort()).toEqual(expect.arrayContaining(['cors', 'domain', 'name', 'timezone', 'types']));
+      expect(body.details.map((d: { path: string[] }) => d.path[0]).sort()).toEqual(
+        expect.arrayContaining(['cors', 'domain', 'name', 'timezone', 'types']),
+      );
       const missing = await call('POST', '/manage/projects', {});
       expect(missing.json().details).toEqual([{ path: ['name'], message: 'Required' }]);
     });
@@ -112,9 +126,22 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
 
     it('update changes only what is sent; the id stays', async () => {
       const p = await createProject(t, { name: 'To update', domain: 'https://a.example', timezone: 'UTC', types: ['app'] });
-      const res = await call('PATCH', `/manage/projects/${p.id}`, { name: 'Renamed', cors: ['https://b.example/'], timezone: null, crossDomain: true });
+      const res = await call('PATCH', `/manage/projects/${p.id}`, {
+        name: 'Renamed',
+        cors: ['https://b.example/'],
+        timezone: null,
+        crossDomain: true,
+      });
       expect(res.statusCode).toBe(200);
-      expect(res.json().data).toMatchObject({ id: p.id, name: 'Renamed', domain: 'https://a.example', cors: ['https://b.example'], timezone: null, crossDomain: true, types: ['app'] });
+      expect(res.json().data).toMatchObject({
+        id: p.id,
+        name: 'Renamed',
+        domain: 'https://a.example',
+        cors: ['https://b.example'],
+        timezone: null,
+        crossDomain: true,
+        types: ['app'],
+      });
       const cleared = await call('PATCH', `/manage/projects/${p.id}`, { domain: null, types: null });
       expect(cleared.json().data).toMatchObject({ name: 'Renamed', domain: null, types: [] });
       const bad = await call('PATCH', `/manage/projects/${p.id}`, { name: null });
@@ -157,7 +184,12 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
       const clickhouse = t.app.get(ClickhouseService);
       await clickhouse.client.insert({
         table: clickhouse.table('events'),
-        values: [p.id, p.id, keep.id].map((projectId) => ({ id: randomUUID(), name: 'e', project_id: projectId, created_at: '2024-01-01 00:00:00.000' })),
+        values: [p.id, p.id, keep.id].map((projectId) => ({
+          id: randomUUID(),
+          name: 'e',
+          project_id: projectId,
+          created_at: '2024-01-01 00:00:00.000',
+        })),
         format: 'JSONEachRow',
       });
       await call('DELETE', `/manage/projects/${p.id}`);
@@ -226,7 +258,9 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
     it('list by project; newest first', async () => {
       const a = await createClient(t, { name: 'first', projectId: project });
       const b = await createClient(t, { name: 'second', projectId: project });
-      const ids = (await call('GET', `/manage/clients?projectId=${project}`)).json().data.map((c: { id: string; projectId: string }) => c.id);
+      const ids = (await call('GET', `/manage/clients?projectId=${project}`))
+        .json()
+        .data.map((c: { id: string; projectId: string }) => c.id);
       expect(ids.indexOf(b.id)).toBeLessThan(ids.indexOf(a.id));
       const all = (await call('GET', `/manage/clients?projectId=${project}`)).json().data;
       expect(all.every((c: { projectId: string }) => c.projectId === project)).toBe(true);
@@ -269,7 +303,12 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
       for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
         const res = await call(method, '/manage/clients/not-a-uuid', method === 'PATCH' ? { name: 'x' } : undefined);
         expect(res.statusCode).toBe(400);
-        expect(res.json()).toEqual({ status: 400, error: 'Bad Request', message: 'Invalid path parameters', details: [{ path: ['id'], message: 'Invalid uuid' }] });
+        expect(res.json()).toEqual({
+          status: 400,
+          error: 'Bad Request',
+          message: 'Invalid path parameters',
+          details: [{ path: ['id'], message: 'Invalid uuid' }],
+        });
       }
     });
   });
@@ -285,7 +324,8 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
       otherRoot = { id: other.client.id, secret: other.secret };
       await createProject(t, { name: 'B project' }, otherRoot);
       const p = await createProject(t, { name: 'A private' });
-      const reference = (await call('POST', '/manage/references', { projectId: p.id, title: 'A launch', datetime: '2024-01-15' })).json().data.id;
+      const reference = (await call('POST', '/manage/references', { projectId: p.id, title: 'A launch', datetime: '2024-01-15' })).json()
+        .data.id;
       await call('PUT', `/manage/event-meta/${p.id}/signup`, { description: 'A only' });
       mine = { project: p.id, client: p.writeClient.id, reference };
     });

@@ -15,7 +15,9 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
   });
 
   it('manage: creates a project, then lists and gets it, with typed bodies', async () => {
-    const created = await root.POST('/manage/projects', { body: { name: 'Client site', cors: ['https://client.example'], types: ['website'] } });
+    const created = await root.POST('/manage/projects', {
+      body: { name: 'Client site', cors: ['https://client.example'], types: ['website'] },
+    });
     expect(created.response.status).toBe(201);
     const project = created.data!.data;
     expect(project).toMatchObject({ name: 'Client site', cors: ['https://client.example'], types: ['website'] });
@@ -49,7 +51,9 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     const { id: projectId, client: writeClient } = created.data!.data;
     const writer = await apiClient(t, { id: writeClient.id, secret: writeClient.secret });
 
-    const tracked = await writer.POST('/track', { body: { type: 'track', payload: { name: 'client_signup', properties: { plan: 'pro' } } } });
+    const tracked = await writer.POST('/track', {
+      body: { type: 'track', payload: { name: 'client_signup', properties: { plan: 'pro' } } },
+    });
     expect(tracked.response.status).toBe(200);
     expect(tracked.data).toMatchObject({ deviceId: expect.any(String), sessionId: expect.any(String) });
     await drainEvents(t);
@@ -67,7 +71,10 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     const segment = await apiClient(t);
     const basic = `Basic ${Buffer.from(`${writeClient.id}:${writeClient.secret}`).toString('base64')}`;
     const sent = await segment.POST('/v1/track', {
-      headers: { authorization: basic, 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15' },
+      headers: {
+        authorization: basic,
+        'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+      },
       body: { userId: 'user-42', event: 'Order Completed', properties: { total: 30 } },
     });
     expect(sent.response.status).toBe(200);
@@ -105,7 +112,9 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     // Typed as the JSON page, not as JSON-or-text.
     const page: { data: { name: string; profileId: string; profile?: unknown }[] } = events.data!;
     expect(page.data.map((e) => [e.name, e.profileId, 'profile' in e])).toEqual([['Order Completed', 'user-42', true]]);
-    const none = await root.GET('/export/events', { params: { query: { projectId, filters: [{ name: 'properties.total', operator: 'is', value: ['31'] }] } } });
+    const none = await root.GET('/export/events', {
+      params: { query: { projectId, filters: [{ name: 'properties.total', operator: 'is', value: ['31'] }] } },
+    });
     expect(none.data!.data).toEqual([]);
   });
 
@@ -113,20 +122,34 @@ describe('Generated client (openapi-typescript + openapi-fetch)', () => {
     const created = await root.POST('/manage/projects', { body: { name: 'Legacy SDK site' } });
     const { client: writeClient } = created.data!.data;
     const writer = await apiClient(t, { id: writeClient.id, secret: writeClient.secret });
-    const ua = { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15' };
+    const ua = {
+      'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+    };
 
     const identified = await writer.POST('/profile', { headers: ua, body: { profileId: 'user-42', firstName: 'Ada' }, parseAs: 'text' });
     expect([identified.response.status, identified.data]).toEqual([202, 'user-42']);
-    const incremented = await writer.POST('/profile/increment', { headers: ua, body: { profileId: 'user-42', property: 'logins', value: 1 }, parseAs: 'text' });
+    const incremented = await writer.POST('/profile/increment', {
+      headers: ua,
+      body: { profileId: 'user-42', property: 'logins', value: 1 },
+      parseAs: 'text',
+    });
     expect([incremented.response.status, incremented.data]).toEqual([202, 'user-42']);
     const missing = await writer.POST('/profile/decrement', { headers: ua, body: { profileId: 'nobody', property: 'logins', value: 1 } });
     expect(missing.response.status).toBe(404);
     expect(missing.error!.message).toBe('Profile not found');
-    const event = await writer.POST('/event', { headers: ua, body: { name: 'legacy_client', properties: { plan: 'pro' } }, parseAs: 'text' });
+    const event = await writer.POST('/event', {
+      headers: ua,
+      body: { name: 'legacy_client', properties: { plan: 'pro' } },
+      parseAs: 'text',
+    });
     expect([event.response.status, event.data]).toEqual([202, 'ok']);
 
     const device = await writer.GET('/track/device-id', { headers: ua });
     expect(device.response.status).toBe(200);
-    expect(device.data).toEqual({ deviceId: expect.any(String), sessionId: expect.any(String), message: 'current session exists for this device id' });
+    expect(device.data).toEqual({
+      deviceId: expect.any(String),
+      sessionId: expect.any(String),
+      message: 'current session exists for this device id',
+    });
   });
 });

@@ -18,7 +18,16 @@ const ERROR_REF = '#/components/schemas/ErrorResponseDto';
 const CLIENT_SCHEMA = join(ROOT, 'test/client/schema.d.ts');
 
 /** Routes anyone may call: `security: []`. Every other operation names its schemes. */
-const PUBLIC_OPERATIONS = ['serviceInfo', 'healthLive', 'healthReady', 'healthcheck', 'posthogFlags', 'posthogDecide', 'posthogRemoteConfig', 'posthogRemoteConfigScript'];
+const PUBLIC_OPERATIONS = [
+  'serviceInfo',
+  'healthLive',
+  'healthReady',
+  'healthcheck',
+  'posthogFlags',
+  'posthogDecide',
+  'posthogRemoteConfig',
+  'posthogRemoteConfigScript',
+];
 
 /**
  * Documentation gaps known and owned by a module. The test fails on any other gap, and on an
@@ -51,7 +60,9 @@ function changedParts(fresh: OpenAPIObject, committed: OpenAPIObject): string[] 
   const schemas = keys(fresh.components?.schemas, committed.components?.schemas).filter((s) =>
     differ(fresh.components?.schemas?.[s], committed.components?.schemas?.[s]),
   );
-  const rest = keys(fresh, committed).filter((k) => k !== 'paths' && k !== 'components' && differ((fresh as never)[k], (committed as never)[k]));
+  const rest = keys(fresh, committed).filter(
+    (k) => k !== 'paths' && k !== 'components' && differ((fresh as never)[k], (committed as never)[k]),
+  );
   return [...paths.map((p) => `paths ${p}`), ...schemas.map((s) => `schema ${s}`), ...rest];
 }
 
@@ -64,7 +75,8 @@ function problemsOf(doc: OpenAPIObject): string[] {
   for (const { method, path, op } of operationsOf(doc)) {
     const id = op.operationId ?? `${method.toUpperCase()} ${path}`;
     const say = (problem: string) => problems.push(`${id}: ${problem}`);
-    if (!op.operationId || !/^[a-z][A-Za-z0-9]*$/.test(op.operationId)) say('needs an explicit camelCase operationId (@ApiOperation({ operationId }))');
+    if (!op.operationId || !/^[a-z][A-Za-z0-9]*$/.test(op.operationId))
+      say('needs an explicit camelCase operationId (@ApiOperation({ operationId }))');
     if (seen.has(id)) say(`operationId also used by ${seen.get(id)}`);
     seen.set(id, `${method.toUpperCase()} ${path}`);
     if (!op.summary?.trim()) say('has no summary');
@@ -78,7 +90,8 @@ function problemsOf(doc: OpenAPIObject): string[] {
       say('declares no security (ClientModes(...) or security: [] when public)');
       continue;
     }
-    for (const name of security.flatMap((r) => Object.keys(r))) if (!schemes[name]) say(`security scheme "${name}" is not declared (src/openapi/security-schemes.ts)`);
+    for (const name of security.flatMap((r) => Object.keys(r)))
+      if (!schemes[name]) say(`security scheme "${name}" is not declared (src/openapi/security-schemes.ts)`);
     if (security.length === 0) {
       if (!PUBLIC_OPERATIONS.includes(id)) say('is public (security: []) but not in PUBLIC_OPERATIONS');
       continue;
@@ -114,7 +127,10 @@ function schemasOf(op: OperationObject, side: 'input' | 'output'): [string, unkn
   if (side === 'output') return Object.entries(op.responses ?? {}).flatMap(([status, r]) => media((r as ResponseObject).content, status));
   const body = op.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined;
   const params = (op.parameters ?? []) as ParameterObject[];
-  return [...media(body?.content, 'body'), ...params.flatMap((p) => [[`parameter ${p.name}`, p.schema] as [string, unknown], ...media(p.content as never, `parameter ${p.name}`)])];
+  return [
+    ...media(body?.content, 'body'),
+    ...params.flatMap((p) => [[`parameter ${p.name}`, p.schema] as [string, unknown], ...media(p.content as never, `parameter ${p.name}`)]),
+  ];
 }
 
 /** Component schemas reachable from the given schemas through $ref. */
@@ -142,12 +158,23 @@ function schemaProblemsOf(doc: OpenAPIObject): string[] {
   const problems: string[] = [];
   const freeForm = (owner: string) => (node: Schema, pointer: string) => {
     const types = ([] as unknown[]).concat(node.type ?? []);
-    const saysKeys = ['properties', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'allOf', 'anyOf', 'oneOf', '$ref'].some((k) => k in node);
-    if (types.includes('object') && !saysKeys) problems.push(`${owner}: object at ${pointer || '/'} says nothing of its keys (add additionalProperties: true or a schema)`);
+    const saysKeys = [
+      'properties',
+      'additionalProperties',
+      'patternProperties',
+      'unevaluatedProperties',
+      'allOf',
+      'anyOf',
+      'oneOf',
+      '$ref',
+    ].some((k) => k in node);
+    if (types.includes('object') && !saysKeys)
+      problems.push(`${owner}: object at ${pointer || '/'} says nothing of its keys (add additionalProperties: true or a schema)`);
   };
   for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) forEachSchema(schema, '', freeForm(`schema ${name}`));
   for (const { op } of operationsOf(doc)) {
-    for (const [at, schema] of [...schemasOf(op, 'input'), ...schemasOf(op, 'output')]) forEachSchema(schema, '', freeForm(`${op.operationId} ${at}`));
+    for (const [at, schema] of [...schemasOf(op, 'input'), ...schemasOf(op, 'output')])
+      forEachSchema(schema, '', freeForm(`${op.operationId} ${at}`));
   }
   const inputs = operationsOf(doc).flatMap(({ op }) => schemasOf(op, 'input').map(([, schema]) => schema));
   for (const name of reachable(doc, inputs)) {
@@ -155,7 +182,9 @@ function schemaProblemsOf(doc: OpenAPIObject): string[] {
       const required = new Set((node.required as string[] | undefined) ?? []);
       for (const [field, prop] of Object.entries((node.properties as Record<string, Schema> | undefined) ?? {})) {
         if (!required.has(field) && prop && 'default' in prop) {
-          problems.push(`schema ${name}: optional input ${pointer}/${field} has a default, so generated clients make it required (say the default in the description)`);
+          problems.push(
+            `schema ${name}: optional input ${pointer}/${field} has a default, so generated clients make it required (say the default in the description)`,
+          );
         }
       }
     });
@@ -188,7 +217,9 @@ describe('OpenAPI document (openapi.json)', () => {
 
   it(`the generated client types are those of the committed ${OPENAPI_FILE} (else run \`npm run openapi:client\`)`, async () => {
     const out = join(tmp, 'schema.d.ts');
-    await run(process.execPath, [join(ROOT, 'node_modules/openapi-typescript/bin/cli.js'), join(ROOT, OPENAPI_FILE), '-o', out], { cwd: ROOT });
+    await run(process.execPath, [join(ROOT, 'node_modules/openapi-typescript/bin/cli.js'), join(ROOT, OPENAPI_FILE), '-o', out], {
+      cwd: ROOT,
+    });
     if (readFileSync(out, 'utf8') !== readFileSync(CLIENT_SCHEMA, 'utf8')) {
       throw new Error('test/client/schema.d.ts is stale: run `npm run openapi:client` and commit it');
     }
@@ -203,9 +234,22 @@ describe('OpenAPI document (openapi.json)', () => {
     const file = join(tmp, 'openapi.json');
     writeFileSync(file, text);
     const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
-    const args = [join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format', 'json'];
-    const { stdout } = await run(process.execPath, args, { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }).catch((e: { stdout: string }) => e);
-    const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string; location: { pointer: string }[] }[] };
+    const args = [
+      join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'),
+      'lint',
+      file,
+      '--config',
+      join(ROOT, 'redocly.yaml'),
+      '--format',
+      'json',
+    ];
+    const { stdout } = await run(process.execPath, args, { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 }).catch(
+      (e: { stdout: string }) => e,
+    );
+    const report = JSON.parse(stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
+    };
     const problems = report.problems.map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`);
     expect(problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
@@ -224,7 +268,15 @@ describe('OpenAPI document (openapi.json)', () => {
     expect(doc.info.version).toBe(API_VERSION);
     expect(API_VERSION).toBe(pkg.version);
     expect(doc.info.title).toMatch(/OpenPanel/);
-    for (const hint of ['Quick start', 'ROOT_CLIENT_ID', 'ROOT_CLIENT_SECRET', 'Authorize', 'POST /manage/projects', '/track', '/export/events']) {
+    for (const hint of [
+      'Quick start',
+      'ROOT_CLIENT_ID',
+      'ROOT_CLIENT_SECRET',
+      'Authorize',
+      'POST /manage/projects',
+      '/track',
+      '/export/events',
+    ]) {
       expect(doc.info.description).toContain(hint);
     }
     const ops = operationsOf(doc).map((o) => o.op);
@@ -256,7 +308,12 @@ describe('OpenAPI document (openapi.json)', () => {
     });
 
     it('every request example is accepted, in document order, with a write client (what "Try it out" sends)', async () => {
-      const project = await t.app.inject({ method: 'POST', url: '/manage/projects', headers: authHeaders(t.root), payload: { name: 'Examples' } });
+      const project = await t.app.inject({
+        method: 'POST',
+        url: '/manage/projects',
+        headers: authHeaders(t.root),
+        payload: { name: 'Examples' },
+      });
       const writer = (project.json() as { data: { client: Credentials } }).data.client;
       const basic = `Basic ${Buffer.from(`${writer.id}:${writer.secret}`).toString('base64')}`;
       const refused: string[] = [];
@@ -269,11 +326,16 @@ describe('OpenAPI document (openapi.json)', () => {
           const res = await t.app.inject({
             method: method.toUpperCase() as 'POST',
             url: `${path}${byToken ? `?token=${writer.id}` : ''}`,
-            headers: { ...authHeaders(writer), ...(schemes.has(SEGMENT_WRITE_KEY_SCHEME) ? { authorization: basic } : {}), 'content-type': 'application/json' },
+            headers: {
+              ...authHeaders(writer),
+              ...(schemes.has(SEGMENT_WRITE_KEY_SCHEME) ? { authorization: basic } : {}),
+              'content-type': 'application/json',
+            },
             payload: JSON.stringify((example as ExampleObject).value),
           });
           sent += 1;
-          if (!/^2\d\d$/.test(String(res.statusCode)) || !op.responses[String(res.statusCode)]) refused.push(`${op.operationId} ${name}: ${res.statusCode} ${res.body}`);
+          if (!/^2\d\d$/.test(String(res.statusCode)) || !op.responses[String(res.statusCode)])
+            refused.push(`${op.operationId} ${name}: ${res.statusCode} ${res.body}`);
         }
       }
       expect(refused).toEqual([]);

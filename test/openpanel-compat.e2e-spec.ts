@@ -21,7 +21,8 @@ function seedExamples(): SeedExample[] {
   const out: SeedExample[] = [];
   for (const file of readdirSync(SEEDS).sort()) {
     const text = readFileSync(join(SEEDS, file), 'utf8');
-    for (const m of text.matchAll(/^```bash\n([\s\S]*?)^```$/gm)) if (/^curl /m.test(m[1])) out.push({ seed: file.slice(0, 3), code: m[1] });
+    for (const m of text.matchAll(/^```bash\n([\s\S]*?)^```$/gm))
+      if (/^curl /m.test(m[1])) out.push({ seed: file.slice(0, 3), code: m[1] });
   }
   return out;
 }
@@ -37,15 +38,24 @@ describe('OpenPanel wire compatibility', () => {
   let base: string;
 
   const track = (items: object[]) =>
-    t.app.inject({ method: 'POST', url: '/track/batch', headers: { ...authHeaders(p.writeClient), 'x-client-ip': GERMANY, 'user-agent': CHROME }, payload: { items } });
-  const exportEvents = (query: string) => t.app.inject({ method: 'GET', url: `/export/events?projectId=${p.id}&${query}`, headers: authHeaders(reader) });
+    t.app.inject({
+      method: 'POST',
+      url: '/track/batch',
+      headers: { ...authHeaders(p.writeClient), 'x-client-ip': GERMANY, 'user-agent': CHROME },
+      payload: { items },
+    });
+  const exportEvents = (query: string) =>
+    t.app.inject({ method: 'GET', url: `/export/events?projectId=${p.id}&${query}`, headers: authHeaders(reader) });
 
   beforeAll(async () => {
     p = await createProject(t, { name: 'Compat' });
     reader = await createClient(t, { name: 'compat reader', mode: 'read', projectId: p.id });
     base = await listen(t);
     const res = await track([
-      { type: 'track', payload: { name: 'screen_view', properties: { __path: 'https://example.com/dashboard', __timestamp: '2024-04-16T10:30:00.000Z' } } },
+      {
+        type: 'track',
+        payload: { name: 'screen_view', properties: { __path: 'https://example.com/dashboard', __timestamp: '2024-04-16T10:30:00.000Z' } },
+      },
       { type: 'track', payload: { name: 'screen_view', properties: { __path: 'https://example.com/pricing' } } },
       { type: 'track', payload: { name: 'purchase', properties: { total: 49 } } },
     ]);
@@ -58,9 +68,19 @@ describe('OpenPanel wire compatibility', () => {
 
     beforeAll(async () => {
       // The ids the examples name, made here: a profile for the increment, a reference to read.
-      const identify = await t.app.inject({ method: 'POST', url: '/track', headers: authHeaders(p.writeClient), payload: { type: 'identify', payload: { profileId: '1', properties: { visits: 3 } } } });
+      const identify = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: authHeaders(p.writeClient),
+        payload: { type: 'identify', payload: { profileId: '1', properties: { visits: 3 } } },
+      });
       expect(identify.statusCode).toBe(200);
-      const ref = await t.app.inject({ method: 'POST', url: '/manage/references', headers: authHeaders(t.root), payload: { projectId: p.id, title: 'Fixture', datetime: '2024-01-15T10:00:00.000Z' } });
+      const ref = await t.app.inject({
+        method: 'POST',
+        url: '/manage/references',
+        headers: authHeaders(t.root),
+        payload: { projectId: p.id, title: 'Fixture', datetime: '2024-01-15T10:00:00.000Z' },
+      });
       expect(ref.statusCode).toBe(201);
       reference = ref.json().data.id;
     });
@@ -95,25 +115,61 @@ describe('OpenPanel wire compatibility', () => {
         try {
           ({ stdout } = await run('bash', ['-c', script], { timeout: 60_000 }));
         } catch (e) {
-          throw new Error(`seed ${example.seed} example failed:\n${example.code}\n${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}`, { cause: e });
+          throw new Error(
+            `seed ${example.seed} example failed:\n${example.code}\n${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}`,
+            { cause: e },
+          );
         }
         // Some blocks hold two requests: each answer is one JSON document.
         for (const doc of stdout.replace(/}\s*{/g, '}\n\u0000{').split('\n\u0000')) answers.push(JSON.parse(doc));
       }
       const [tracked, identified, incremented, decremented, events, chart, advanced, ...references] = answers as Record<string, unknown>[];
-      for (const a of [tracked, identified, incremented, decremented]) expect(a).toEqual({ deviceId: expect.any(String), sessionId: expect.any(String) });
+      for (const a of [tracked, identified, incremented, decremented])
+        expect(a).toEqual({ deviceId: expect.any(String), sessionId: expect.any(String) });
       expect(events).toMatchObject({ meta: { count: 1, totalCount: 1, pages: 1, current: 1 } });
       const [event] = (events as { data: Record<string, unknown>[] }).data;
-      for (const field of ['id', 'name', 'deviceId', 'profileId', 'projectId', 'sessionId', 'properties', 'createdAt', 'country', 'city', 'region', 'os', 'browser', 'device', 'duration', 'path', 'origin', 'profile', 'meta']) {
+      for (const field of [
+        'id',
+        'name',
+        'deviceId',
+        'profileId',
+        'projectId',
+        'sessionId',
+        'properties',
+        'createdAt',
+        'country',
+        'city',
+        'region',
+        'os',
+        'browser',
+        'device',
+        'duration',
+        'path',
+        'origin',
+        'profile',
+        'meta',
+      ]) {
         expect(event).toHaveProperty(field);
       }
       expect(event).toMatchObject({ name: 'screen_view', path: '/dashboard', country: 'Germany', createdAt: '2024-04-16T10:30:00.000Z' });
       for (const c of [chart, advanced]) {
-        expect(c).toMatchObject({ series: expect.any(Array), metrics: { sum: expect.any(Number), average: expect.any(Number), min: expect.any(Number), max: expect.any(Number) } });
+        expect(c).toMatchObject({
+          series: expect.any(Array),
+          metrics: { sum: expect.any(Number), average: expect.any(Number), min: expect.any(Number), max: expect.any(Number) },
+        });
         const [series] = (c as { series: Record<string, unknown>[] }).series;
-        expect(series).toMatchObject({ id: expect.any(String), names: expect.any(Array), event: { name: expect.any(String) }, metrics: expect.any(Object), data: expect.any(Array) });
+        expect(series).toMatchObject({
+          id: expect.any(String),
+          names: expect.any(Array),
+          event: { name: expect.any(String) },
+          metrics: expect.any(Object),
+          data: expect.any(Array),
+        });
       }
-      expect((chart as { series: { names: string[]; metrics: { sum: number; previous?: object } }[] }).series[0]).toMatchObject({ names: ['screen_view', 'Germany'], metrics: { sum: 1, previous: expect.any(Object) } });
+      expect((chart as { series: { names: string[]; metrics: { sum: number; previous?: object } }[] }).series[0]).toMatchObject({
+        names: ['screen_view', 'Germany'],
+        metrics: { sum: 1, previous: expect.any(Object) },
+      });
       expect((advanced as { series: { metrics: { sum: number } }[] }).series[0].metrics.sum).toBe(49);
       // List all, list by project, get one, create, update, delete.
       expect(references.map((r) => Object.keys(r).sort())).toEqual([['data'], ['data'], ['data'], ['data'], ['data'], ['success']]);
@@ -128,10 +184,17 @@ describe('OpenPanel wire compatibility', () => {
     beforeAll(() => drainEvents(t));
 
     it('includes: the column keys OpenPanel needs to return a column are accepted (every column is always here), in JSON and streams; unknown keys still 400', async () => {
-      const keys = 'region,longitude,latitude,osVersion,browserVersion,device,brand,model,origin,referrer,referrerName,referrerType,importedAt,sdkName,sdkVersion,revenue,groups,properties';
+      const keys =
+        'region,longitude,latitude,osVersion,browserVersion,device,brand,model,origin,referrer,referrerName,referrerType,importedAt,sdkName,sdkVersion,revenue,groups,properties';
       const page = await exportEvents(`includes=${keys},profile`);
       expect(page.statusCode).toBe(200);
-      expect(page.json().data[0]).toMatchObject({ region: expect.any(String), osVersion: expect.any(String), referrerType: expect.any(String), groups: expect.any(Array), importedAt: null });
+      expect(page.json().data[0]).toMatchObject({
+        region: expect.any(String),
+        osVersion: expect.any(String),
+        referrerType: expect.any(String),
+        groups: expect.any(Array),
+        importedAt: null,
+      });
       const stream = await exportEvents(`format=ndjson&includes=${keys}`);
       expect(stream.statusCode).toBe(200);
       expect(stream.body.trim().split('\n')).toHaveLength(4);
@@ -140,11 +203,17 @@ describe('OpenPanel wire compatibility', () => {
     });
 
     it('country: filters take the ISO code OpenPanel stores there, or the name, in events and charts', async () => {
-      const byCode = await exportEvents(`filters=${encodeURIComponent(JSON.stringify([{ name: 'country', operator: 'is', value: ['DE'] }]))}`);
+      const byCode = await exportEvents(
+        `filters=${encodeURIComponent(JSON.stringify([{ name: 'country', operator: 'is', value: ['DE'] }]))}`,
+      );
       expect(byCode.json().meta.totalCount).toBe(3);
-      const byName = await exportEvents(`filters=${encodeURIComponent(JSON.stringify([{ name: 'country', operator: 'is', value: ['Germany'] }]))}`);
+      const byName = await exportEvents(
+        `filters=${encodeURIComponent(JSON.stringify([{ name: 'country', operator: 'is', value: ['Germany'] }]))}`,
+      );
       expect(byName.json().meta.totalCount).toBe(3);
-      const notDe = await exportEvents(`filters=${encodeURIComponent(JSON.stringify([{ name: 'country', operator: 'isNot', value: ['de'] }]))}`);
+      const notDe = await exportEvents(
+        `filters=${encodeURIComponent(JSON.stringify([{ name: 'country', operator: 'isNot', value: ['de'] }]))}`,
+      );
       expect(notDe.json().data.map((e: { name: string }) => e.name)).toEqual(['my_event']);
       const chart = await t.app.inject({
         method: 'GET',

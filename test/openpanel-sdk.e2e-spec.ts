@@ -18,14 +18,21 @@ describe('@openpanel/sdk against this server', () => {
   });
 
   it('track, identify, increment and decrement take effect', async () => {
-    const identified = await op.identify({ profileId: 'sdk-user', firstName: 'Grace', email: 'grace@example.com', properties: { logins: 1 } });
+    const identified = await op.identify({
+      profileId: 'sdk-user',
+      firstName: 'Grace',
+      email: 'grace@example.com',
+      properties: { logins: 1 },
+    });
     expect(identified).toEqual({ deviceId: expect.any(String), sessionId: '' });
     const tracked = await op.track('sdk_event', { plan: 'pro', nested: { a: 1 } });
     expect(tracked).toEqual({ deviceId: expect.stringMatching(/^[0-9a-f]{64}$/), sessionId: '' });
     await op.increment({ profileId: 'sdk-user', property: 'logins', value: 5 });
     await op.decrement({ profileId: 'sdk-user', property: 'logins' });
 
-    const [profile] = await t.app.get(DataSource).query(`SELECT first_name, email, properties FROM profiles WHERE project_id = $1 AND id = 'sdk-user'`, [p.id]);
+    const [profile] = await t.app
+      .get(DataSource)
+      .query(`SELECT first_name, email, properties FROM profiles WHERE project_id = $1 AND id = 'sdk-user'`, [p.id]);
     expect(profile).toEqual({ first_name: 'Grace', email: 'grace@example.com', properties: { logins: 5 } });
 
     await drainEvents(t);
@@ -36,7 +43,9 @@ describe('@openpanel/sdk against this server', () => {
       format: 'JSONEachRow',
     });
     // The SDK remembers the identified profile and attaches it to later events.
-    expect(await rs.json()).toEqual([{ name: 'sdk_event', profile_id: 'sdk-user', sdk_name: 'node', properties: { plan: 'pro', 'nested.a': '1' } }]);
+    expect(await rs.json()).toEqual([
+      { name: 'sdk_event', profile_id: 'sdk-user', sdk_name: 'node', properties: { plan: 'pro', 'nested.a': '1' } },
+    ]);
   });
 
   it('the options a user sets: apiUrl, clientId, clientSecret, global properties, profileId, filter, disabled (then ready)', async () => {
@@ -62,7 +71,9 @@ describe('@openpanel/sdk against this server', () => {
       });
       return rs.json<{ name: string; profile_id: string; properties: Record<string, string> }>();
     };
-    expect(await names()).toEqual([{ name: 'opt_tracked', profile_id: 'opt-user', properties: { app_version: '2.4.0', env: 'test', plan: 'team' } }]);
+    expect(await names()).toEqual([
+      { name: 'opt_tracked', profile_id: 'opt-user', properties: { app_version: '2.4.0', env: 'test', plan: 'team' } },
+    ]);
     later.ready();
     for (let i = 0; i < 50 && (await names()).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await names()).map((r) => r.name)).toEqual(['opt_queued', 'opt_tracked']);

@@ -32,7 +32,11 @@ describe('Restart keeps data (PostgreSQL and ClickHouse)', () => {
         });
         expect(more.statusCode).toBe(200);
         await drainEvents(second);
-        const events = await second.app.inject({ method: 'GET', url: `/export/events?projectId=${project.id}`, headers: authHeaders(second.root) });
+        const events = await second.app.inject({
+          method: 'GET',
+          url: `/export/events?projectId=${project.id}`,
+          headers: authHeaders(second.root),
+        });
         const body = events.json();
         expect(body.meta.totalCount).toBe(4);
         expect(body.data.map((e: { properties: { i: string } }) => e.properties.i).sort()).toEqual(['0', '1', '2', '3']);

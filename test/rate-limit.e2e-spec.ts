@@ -68,8 +68,10 @@ describe('Rate limits (per client, after auth)', () => {
         expect((await ask(node1)).json().checks.redis.status).toBe('ok');
         // The root client of node2 is a different row but the same id: the budget is per id.
         const codes: number[] = [];
-        for (let i = 0; i < 4; i++) codes.push((await node1.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(node1.root) })).statusCode);
-        for (let i = 0; i < 3; i++) codes.push((await node2.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(node2.root) })).statusCode);
+        for (let i = 0; i < 4; i++)
+          codes.push((await node1.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(node1.root) })).statusCode);
+        for (let i = 0; i < 3; i++)
+          codes.push((await node2.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(node2.root) })).statusCode);
         expect(codes).toEqual([200, 200, 200, 200, 200, 200, 429]);
       } finally {
         await node1.close();

@@ -63,7 +63,9 @@ describe('README.md: every example works as written', () => {
       READ_SECRET: reader.secret,
       PROJECT_ID: p.id,
     };
-    return code.replace(/\b(ROOT_ID|ROOT_SECRET|WRITE_ID|WRITE_SECRET|READ_ID|READ_SECRET|PROJECT_ID)\b/g, (name) => values[name]).replaceAll('localhost:3333', host);
+    return code
+      .replace(/\b(ROOT_ID|ROOT_SECRET|WRITE_ID|WRITE_SECRET|READ_ID|READ_SECRET|PROJECT_ID)\b/g, (name) => values[name])
+      .replaceAll('localhost:3333', host);
   }
 
   async function runExample(example: Example): Promise<string> {
@@ -79,13 +81,23 @@ describe('README.md: every example works as written', () => {
       `npm() { shift 4; node -r ts-node/register/transpile-only -r ./test/setup/register-paths.js src/cli/main.ts "$@"; }`,
     ].join('\n');
     const env = { ...process.env, ...t.env };
-    return (await run('bash', ['-c', `${prelude}\n${filled(example.code).replace(/> analyst\.json/, `> ${join(scratch, 'analyst.json')}`)}`], { cwd: ROOT, env, timeout: 90_000 })).stdout;
+    return (
+      await run('bash', ['-c', `${prelude}\n${filled(example.code).replace(/> analyst\.json/, `> ${join(scratch, 'analyst.json')}`)}`], {
+        cwd: ROOT,
+        env,
+        timeout: 90_000,
+      })
+    ).stdout;
   }
 
   it('finds the examples: curl, the CLI and the three server SDKs', () => {
     const examples = readmeExamples();
     expect(examples.filter((e) => e.lang === 'bash').length).toBeGreaterThanOrEqual(5);
-    expect(examples.filter((e) => e.lang === 'js').map((e) => /from '([^']+)'/.exec(e.code)?.[1])).toEqual(['posthog-node', '@segment/analytics-node', '@openpanel/sdk']);
+    expect(examples.filter((e) => e.lang === 'js').map((e) => /from '([^']+)'/.exec(e.code)?.[1])).toEqual([
+      'posthog-node',
+      '@segment/analytics-node',
+      '@openpanel/sdk',
+    ]);
   });
 
   it('runs each, in order; what they send is stored and what they read is there', async () => {

@@ -39,7 +39,11 @@ describe('request ids and what the logs carry', () => {
   it('a caller cannot choose the request id: x-request-id FAKE is answered with a server-made id, a new one each time', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const res = await t.app.inject({ method: 'GET', url: '/manage/projects', headers: { ...authHeaders(t.root), 'x-request-id': 'FAKE' } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/manage/projects',
+        headers: { ...authHeaders(t.root), 'x-request-id': 'FAKE' },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.headers['x-request-id']).toMatch(UUID);
       ids.push(String(res.headers['x-request-id']));
@@ -48,7 +52,11 @@ describe('request ids and what the logs carry', () => {
   });
 
   it('a refusal of the router (a path parameter too long) carries a server-made id too', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/manage/projects/${'x'.repeat(4000)}`, headers: { ...authHeaders(t.root), 'x-request-id': 'FAKE' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/manage/projects/${'x'.repeat(4000)}`,
+      headers: { ...authHeaders(t.root), 'x-request-id': 'FAKE' },
+    });
     expect(res.statusCode).toBe(414);
     expect(res.headers['x-request-id']).toMatch(UUID);
   });
@@ -56,7 +64,9 @@ describe('request ids and what the logs carry', () => {
   it('a failed query is logged by its SQLSTATE and statement, never with its parameters', async () => {
     const marker = `PARAM-${Date.now()}`;
     const db = t.app.get(DataSource);
-    const printed = (await printedDuring(() => expect(db.query('SELECT $1::uuid AS id, $2::text AS other', [marker, `${marker}-2`])).rejects.toThrow())).join('\n');
+    const printed = (
+      await printedDuring(() => expect(db.query('SELECT $1::uuid AS id, $2::text AS other', [marker, `${marker}-2`])).rejects.toThrow())
+    ).join('\n');
     expect(printed).toContain('query failed');
     expect(printed).toContain('22P02');
     expect(printed).toContain('SELECT $1::uuid AS id');
@@ -64,11 +74,15 @@ describe('request ids and what the logs carry', () => {
   });
 
   // Last: it takes the database away from the app.
-  it('a 500 names the server id, never the caller\'s; the log line carries both, the caller\'s apart', async () => {
+  it("a 500 names the server id, never the caller's; the log line carries both, the caller's apart", async () => {
     await t.app.get(DataSource).destroy();
     let res!: Awaited<ReturnType<TestApp['app']['inject']>>;
     const printed = await printedDuring(async () => {
-      res = await t.app.inject({ method: 'GET', url: '/manage/projects', headers: { ...authHeaders(t.root), 'x-request-id': `FAKE${'-x'.repeat(100)}` } });
+      res = await t.app.inject({
+        method: 'GET',
+        url: '/manage/projects',
+        headers: { ...authHeaders(t.root), 'x-request-id': `FAKE${'-x'.repeat(100)}` },
+      });
     });
     expect(res.statusCode).toBe(500);
     const id = String(res.headers['x-request-id']);

@@ -103,7 +103,11 @@ describe('Every route declares who may call it', () => {
     const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    expect(listed.sort()).toEqual(Object.keys(EXPECTED).filter((r) => !UNDOCUMENTED.has(r)).sort());
+    expect(listed.sort()).toEqual(
+      Object.keys(EXPECTED)
+        .filter((r) => !UNDOCUMENTED.has(r))
+        .sort(),
+    );
     expect(doc.components.securitySchemes).toMatchObject({
       clientId: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'openpanel-client-id' }),
       clientSecret: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'openpanel-client-secret' }),
@@ -130,7 +134,12 @@ describe('Every route declares who may call it', () => {
     const wrong = await t.app.inject({ method: 'POST', url: '/manage/projects', headers, payload: { name: 42 } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().details[0].path).toEqual(['name']);
-    const big = await t.app.inject({ method: 'POST', url: '/manage/projects', headers, payload: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) }) });
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/manage/projects',
+      headers,
+      payload: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) }),
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json()).toEqual({ status: 413, error: 'Payload Too Large', message: 'Request body is too large' });
     const missing = await t.app.inject({ method: 'GET', url: '/nope' });

@@ -30,7 +30,11 @@ describe('Graceful shutdown', () => {
       const second = await startApp(env);
       try {
         await drainEvents(second);
-        const res = await second.app.inject({ method: 'GET', url: `/export/events?projectId=${project.id}`, headers: authHeaders(second.root) });
+        const res = await second.app.inject({
+          method: 'GET',
+          url: `/export/events?projectId=${project.id}`,
+          headers: authHeaders(second.root),
+        });
         expect(res.json().data.map((e: { name: string }) => e.name)).toEqual(['before_shutdown']);
       } finally {
         await second.close();

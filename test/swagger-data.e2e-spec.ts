@@ -9,7 +9,7 @@ import { authHeaders, type Credentials, createTestApp, disposeEnv, drainEvents, 
  * once with a read client's id and secret, then runs "Try it out" on GET /export/events and
  * GET /export/charts with only the project id typed in, and finds the events tracked before.
  */
-describe('Swagger UI reads a project\'s data with only the project id typed in', () => {
+describe("Swagger UI reads a project's data with only the project id typed in", () => {
   let skip: string | undefined;
   let t: TestApp;
   let browser: Browser;
@@ -32,7 +32,12 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     reader = await createClient(t, { name: 'swagger reader', mode: 'read', projectId });
     // Tracked through HTTP with the project's write client, as an SDK would.
     for (const name of ['screen_view', 'screen_view', 'screen_view', 'button_click', 'button_click']) {
-      const res = await t.app.inject({ method: 'POST', url: '/track', headers: authHeaders(project.writeClient), payload: { type: 'track', payload: { name, properties: { path: '/home' } } } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: authHeaders(project.writeClient),
+        payload: { type: 'track', payload: { name, properties: { path: '/home' } } },
+      });
       expect(res.statusCode).toBe(200);
     }
     await drainEvents(t);
@@ -54,7 +59,9 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
   }
 
   function operation(operationId: string): Locator {
-    return page.locator('.opblock').filter({ has: page.locator('.opblock-summary-operation-id', { hasText: new RegExp(`^${operationId}$`) }) });
+    return page
+      .locator('.opblock')
+      .filter({ has: page.locator('.opblock-summary-operation-id', { hasText: new RegExp(`^${operationId}$`) }) });
   }
 
   /** Expands the operation (Try it out is on by default) and types the project id only. */
@@ -78,7 +85,7 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     };
   }
 
-  it('authorizes once with the OpenPanel pair, then both export routes answer the project\'s data', async () => {
+  it("authorizes once with the OpenPanel pair, then both export routes answer the project's data", async () => {
     if (skip) return;
     await page.goto(`${base}/docs`);
     await page.locator('.swagger-ui .info .title').waitFor();
@@ -111,7 +118,13 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     expect([...new URL(listed.url).searchParams.keys()].sort()).toEqual(['includes', 'includes', 'limit', 'page', 'projectId']);
     const page1 = JSON.parse(listed.body);
     expect(page1.meta.totalCount).toBe(5);
-    expect(page1.data.map((e: { name: string }) => e.name).sort()).toEqual(['button_click', 'button_click', 'screen_view', 'screen_view', 'screen_view']);
+    expect(page1.data.map((e: { name: string }) => e.name).sort()).toEqual([
+      'button_click',
+      'button_click',
+      'screen_view',
+      'screen_view',
+      'screen_view',
+    ]);
 
     const charts = await open('exportCharts');
     await shot('06-charts-form');
@@ -119,7 +132,8 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     await shot('07-charts-answer');
     expect(charted.status).toBe('200');
     expect(new URL(charted.url).searchParams.getAll('events')).toEqual(['{"name":"screen_view","segment":"event"}']);
-    for (const absent of ['series', 'breakdowns', 'startDate', 'endDate']) expect(new URL(charted.url).searchParams.has(absent)).toBe(false);
+    for (const absent of ['series', 'breakdowns', 'startDate', 'endDate'])
+      expect(new URL(charted.url).searchParams.has(absent)).toBe(false);
     const chart = JSON.parse(charted.body);
     expect(chart.series.map((s: { names: string[] }) => s.names)).toEqual([['screen_view']]);
     expect(chart.metrics.sum).toBe(3);
@@ -127,7 +141,9 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     // The page says which client each route needs, and a capture route's lock offers its own key.
     const track = operation('trackEvent');
     await track.locator('.opblock-summary-control').click();
-    expect(await track.locator('.opblock-description-wrapper').first().innerText()).toContain('The organisation-wide root client has no project to send events to');
+    expect(await track.locator('.opblock-description-wrapper').first().innerText()).toContain(
+      'The organisation-wide root client has no project to send events to',
+    );
     await operation('segmentTrack').locator('button.authorization__btn').click();
     await page.locator('.modal-ux .auth-container').first().waitFor();
     await shot('09-segment-lock');
@@ -137,7 +153,10 @@ describe('Swagger UI reads a project\'s data with only the project id typed in',
     await page.locator('.modal-ux button.btn-done').first().click();
 
     // A whole JSON array typed into the box, as the description offers, is read as the list.
-    await charts.locator('tr[data-param-name="events"] textarea').first().fill('[{"name":"button_click"},{"name":"screen_view","segment":"event"}]');
+    await charts
+      .locator('tr[data-param-name="events"] textarea')
+      .first()
+      .fill('[{"name":"button_click"},{"name":"screen_view","segment":"event"}]');
     const typed = await execute(charts);
     await shot('08-charts-typed-array');
     expect(typed.status).toBe('200');

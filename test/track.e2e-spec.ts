@@ -21,7 +21,12 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
   });
 
   const send = (payload: unknown, headers: Record<string, string> = {}, url = '/track') =>
-    t.app.inject({ method: 'POST', url, headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, ...headers }, payload: payload as object });
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...authHeaders(p.writeClient), 'user-agent': CHROME, ...headers },
+      payload: payload as object,
+    });
 
   const events = (where: string, params: Record<string, unknown> = {}) => storedEvents(t, p.id, where, params);
   const profile = (id: string) => storedProfile(t, p.id, id);
@@ -78,16 +83,31 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
         revenue: 0,
       });
       expect(new Date(`${row.created_at}Z`).toISOString()).toBe(at);
-      expect(row.properties).toMatchObject({ 'plan.tier': 'pro', 'plan.seats': '3', 'tags.0': 'a', 'tags.1': 'b', '__query.utm_source': 'news', __hash: '#top', __title: 'Cart' });
+      expect(row.properties).toMatchObject({
+        'plan.tier': 'pro',
+        'plan.seats': '3',
+        'tags.0': 'a',
+        'tags.1': 'b',
+        '__query.utm_source': 'news',
+        __hash: '#top',
+        __title: 'Cart',
+      });
       expect(row.properties).not.toHaveProperty('empty');
       expect(row.properties).not.toHaveProperty('nothing');
     });
 
     it('an iPhone is a mobile iOS device; the same device keeps its session, another device gets its own', async () => {
       const h = { 'x-client-ip': '81.2.69.142', 'user-agent': IPHONE };
-      const first = (await send({ type: 'track', payload: { name: 'tap', properties: { __timestamp: new Date(Date.now() - 10 * 60_000).toISOString() } } }, h)).json();
+      const first = (
+        await send(
+          { type: 'track', payload: { name: 'tap', properties: { __timestamp: new Date(Date.now() - 10 * 60_000).toISOString() } } },
+          h,
+        )
+      ).json();
       const second = (await send({ type: 'track', payload: { name: 'tap' } }, h)).json();
-      const other = (await send({ type: 'track', payload: { name: 'tap' } }, { 'x-client-ip': '81.2.69.143', 'user-agent': IPHONE })).json();
+      const other = (
+        await send({ type: 'track', payload: { name: 'tap' } }, { 'x-client-ip': '81.2.69.143', 'user-agent': IPHONE })
+      ).json();
       expect(second).toEqual(first);
       expect(other.deviceId).not.toBe(first.deviceId);
       expect(other.sessionId).not.toBe(first.sessionId);
@@ -99,7 +119,10 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
       const old = new Date(Date.now() - 3 * 3600_000).toISOString();
       const res = await send({ type: 'track', payload: { name: 'late', properties: { __timestamp: old } } });
       expect(res.json().sessionId).toBe('');
-      await send({ type: 'track', payload: { name: 'future', properties: { __timestamp: new Date(Date.now() + 3600_000).toISOString() } } });
+      await send({
+        type: 'track',
+        payload: { name: 'future', properties: { __timestamp: new Date(Date.now() + 3600_000).toISOString() } },
+      });
       const [late] = await events(`name = 'late'`);
       expect(late.session_id).toBe('');
       const [future] = await events(`name = 'future'`);
@@ -107,9 +130,19 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
     });
 
     it('a known bot without a secret gets 202 and is not counted; with the secret it is', async () => {
-      const noSecret = { 'openpanel-client-id': p.writeClient.id, 'openpanel-client-secret': '', origin: 'https://anything.test', 'user-agent': GOOGLEBOT };
+      const noSecret = {
+        'openpanel-client-id': p.writeClient.id,
+        'openpanel-client-secret': '',
+        origin: 'https://anything.test',
+        'user-agent': GOOGLEBOT,
+      };
       // The project has no CORS list: this test uses a public client instead.
-      const pub = await t.app.inject({ method: 'POST', url: '/manage/clients', headers: authHeaders(t.root), payload: { name: 'pub', projectId: p.id, public: true } });
+      const pub = await t.app.inject({
+        method: 'POST',
+        url: '/manage/clients',
+        headers: authHeaders(t.root),
+        payload: { name: 'pub', projectId: p.id, public: true },
+      });
       const res = await send({ type: 'track', payload: { name: 'crawl' } }, { ...noSecret, 'openpanel-client-id': pub.json().data.id });
       expect(res.statusCode).toBe(202);
       expect(res.json()).toEqual({ bot: { name: 'Googlebot', type: 'crawler' } });
@@ -119,14 +152,24 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
     });
 
     it('revenue needs the secret', async () => {
-      const pub = await t.app.inject({ method: 'POST', url: '/manage/clients', headers: authHeaders(t.root), payload: { name: 'pub2', projectId: p.id, public: true } });
-      await send({ type: 'track', payload: { name: 'buy', properties: { __revenue: 1999 } } }, { 'openpanel-client-id': pub.json().data.id, 'openpanel-client-secret': '' });
+      const pub = await t.app.inject({
+        method: 'POST',
+        url: '/manage/clients',
+        headers: authHeaders(t.root),
+        payload: { name: 'pub2', projectId: p.id, public: true },
+      });
+      await send(
+        { type: 'track', payload: { name: 'buy', properties: { __revenue: 1999 } } },
+        { 'openpanel-client-id': pub.json().data.id, 'openpanel-client-secret': '' },
+      );
       await send({ type: 'track', payload: { name: 'buy', properties: { __revenue: 2999 } } });
       expect((await events(`name = 'buy'`)).map((r) => r.revenue).sort()).toEqual([0, 2999]);
     });
 
     it('1,000 parallel tracks give 1,000 rows', async () => {
-      const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => send({ type: 'track', payload: { name: 'burst', properties: { i } } })));
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => send({ type: 'track', payload: { name: 'burst', properties: { i } } })),
+      );
       expect(results.every((r) => r.statusCode === 200)).toBe(true);
       const rows = await events(`name = 'burst'`);
       expect(rows).toHaveLength(1000);
@@ -135,7 +178,8 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
 
     it('a retried request with the same idempotency-key, or the same __id, counts once', async () => {
       const key = randomUUID();
-      for (let i = 0; i < 3; i++) expect((await send({ type: 'track', payload: { name: 'paid' } }, { 'idempotency-key': key })).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await send({ type: 'track', payload: { name: 'paid' } }, { 'idempotency-key': key })).statusCode).toBe(200);
       await Promise.all([1, 2, 3].map(() => send({ type: 'track', payload: { name: 'paid', properties: { __id: 'order-77' } } })));
       expect(await events(`name = 'paid'`)).toHaveLength(2);
     });
@@ -144,24 +188,41 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
   describe('profiles', () => {
     it('identify upserts, merges properties and is mirrored to ClickHouse', async () => {
       const id = `user-${randomUUID()}`;
-      expect((await send({ type: 'identify', payload: { profileId: id, firstName: 'Ada', email: 'ada@example.com', properties: { plan: 'free', a: 1 } } })).statusCode).toBe(200);
+      expect(
+        (
+          await send({
+            type: 'identify',
+            payload: { profileId: id, firstName: 'Ada', email: 'ada@example.com', properties: { plan: 'free', a: 1 } },
+          })
+        ).statusCode,
+      ).toBe(200);
       const res = await send({ type: 'identify', payload: { profileId: id, lastName: 'Lovelace', properties: { plan: 'pro' } } });
       expect(res.statusCode).toBe(200);
       expect(res.json().deviceId).toMatch(/^[0-9a-f]{64}$/);
-      expect(await profile(id)).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', properties: { plan: 'pro', a: 1 }, is_external: true });
+      expect(await profile(id)).toMatchObject({
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        email: 'ada@example.com',
+        properties: { plan: 'pro', a: 1 },
+        is_external: true,
+      });
       await drainEvents(t);
       const rs = await ch.client.query({
         query: `SELECT first_name, last_name, email, properties FROM ${ch.table('profiles')} FINAL WHERE project_id = {p:String} AND id = {id:String}`,
         query_params: { p: p.id, id },
         format: 'JSONEachRow',
       });
-      expect(await rs.json()).toEqual([{ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', properties: { plan: 'pro', a: '1' } }]);
+      expect(await rs.json()).toEqual([
+        { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com', properties: { plan: 'pro', a: '1' } },
+      ]);
     });
 
     it('100 parallel increments give exactly +100; decrement subtracts; nested paths work', async () => {
       const id = `counter-${randomUUID()}`;
       await send({ type: 'identify', payload: { profileId: id, properties: { visits: 5 } } });
-      const results = await Promise.all(Array.from({ length: 100 }, () => send({ type: 'increment', payload: { profileId: id, property: 'visits' } })));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => send({ type: 'increment', payload: { profileId: id, property: 'visits' } })),
+      );
       expect(results.every((r) => r.statusCode === 200)).toBe(true);
       await send({ type: 'decrement', payload: { profileId: id, property: 'visits', value: 3 } });
       await send({ type: 'increment', payload: { profileId: id, property: 'stats.logins', value: 2 } });
@@ -188,7 +249,14 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
 
     it('__identify on a track event creates or updates the profile', async () => {
       const id = `on-track-${randomUUID()}`;
-      await send({ type: 'track', payload: { name: 'signed_up', profileId: id, properties: { __identify: { firstName: 'Lin', email: 'lin@example.com', properties: { plan: 'team' } } } } });
+      await send({
+        type: 'track',
+        payload: {
+          name: 'signed_up',
+          profileId: id,
+          properties: { __identify: { firstName: 'Lin', email: 'lin@example.com', properties: { plan: 'team' } } },
+        },
+      });
       expect(await profile(id)).toMatchObject({ first_name: 'Lin', email: 'lin@example.com', properties: { plan: 'team' } });
       const bare = `bare-${randomUUID()}`;
       await send({ type: 'track', payload: { name: 'seen', profileId: bare, properties: { __identify: true } } });
@@ -207,7 +275,9 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
     });
 
     it('group and assign_group are stored', async () => {
-      expect((await send({ type: 'group', payload: { id: 'acme', type: 'company', name: 'Acme', properties: { size: 10 } } })).statusCode).toBe(200);
+      expect(
+        (await send({ type: 'group', payload: { id: 'acme', type: 'company', name: 'Acme', properties: { size: 10 } } })).statusCode,
+      ).toBe(200);
       const id = `member-${randomUUID()}`;
       expect((await send({ type: 'assign_group', payload: { profileId: id, groupIds: ['acme', 'beta'] } })).statusCode).toBe(200);
       await send({ type: 'assign_group', payload: { profileId: id, groupIds: ['acme'] } });
@@ -259,7 +329,10 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
 
     it('refuses more than 2000 items and accepts bodies above 1 MB up to 10 MB', async () => {
       expect((await send({ items: Array(2001).fill({ type: 'track', payload: { name: 'x' } }) }, {}, '/track/batch')).statusCode).toBe(400);
-      const big = Array.from({ length: 100 }, (_, i) => ({ type: 'track', payload: { name: 'big', properties: { i, blob: 'x'.repeat(15_000) } } }));
+      const big = Array.from({ length: 100 }, (_, i) => ({
+        type: 'track',
+        payload: { name: 'big', properties: { i, blob: 'x'.repeat(15_000) } },
+      }));
       const res = await send({ items: big }, {}, '/track/batch');
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ accepted: 100, rejected: [] });
@@ -281,12 +354,22 @@ describe('POST /track and /track/batch: the ingestion pipeline end to end', () =
     });
 
     it('invalid JSON → 400; a body over 1 MB → 413; deep nesting → 400; then a good event still works', async () => {
-      const invalid = await t.app.inject({ method: 'POST', url: '/track', headers: { ...authHeaders(p.writeClient), 'content-type': 'application/json' }, payload: '{"type":' });
+      const invalid = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(p.writeClient), 'content-type': 'application/json' },
+        payload: '{"type":',
+      });
       expect(invalid.statusCode).toBe(400);
       const body = JSON.stringify({ type: 'track', payload: { name: 'huge', properties: { blob: '' } } });
       const huge = body.replace('"blob":""', `"blob":"${'x'.repeat(1024 * 1024 + 1 - body.length)}"`);
       expect(Buffer.byteLength(huge)).toBe(1024 * 1024 + 1);
-      const tooBig = await t.app.inject({ method: 'POST', url: '/track', headers: { ...authHeaders(p.writeClient), 'content-type': 'application/json' }, payload: huge });
+      const tooBig = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(p.writeClient), 'content-type': 'application/json' },
+        payload: huge,
+      });
       expect(tooBig.statusCode).toBe(413);
       expect(tooBig.json().status).toBe(413);
       let deep: Record<string, unknown> = { v: 1 };
@@ -307,7 +390,12 @@ describe('Back-pressure: a full ingestion buffer answers 503 with Retry-After', 
       const p = await createProject(t, { name: 'Full' });
       const batch = (name: string) => ({ items: Array.from({ length: 60 }, () => ({ type: 'track', payload: { name } })) });
       const send = (name: string) =>
-        t.app.inject({ method: 'POST', url: '/track/batch', headers: { ...authHeaders(p.writeClient), 'user-agent': USER_AGENTS.chrome }, payload: batch(name) });
+        t.app.inject({
+          method: 'POST',
+          url: '/track/batch',
+          headers: { ...authHeaders(p.writeClient), 'user-agent': USER_AGENTS.chrome },
+          payload: batch(name),
+        });
       expect((await send('fits')).statusCode).toBe(200);
       const refused = await send('refused');
       expect(refused.statusCode).toBe(503);

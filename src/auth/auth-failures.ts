@@ -42,7 +42,9 @@ export class AuthFailureLimiter {
     for (const key of keys) {
       const seen = this.counters.peekNow(key, NAME);
       if (seen.totalHits >= this.limit.limit) {
-        throw new ApiError('rate_limited', 'Too many failed authentications, retry later', undefined, { 'Retry-After': String(Math.max(1, seen.timeToExpire)) });
+        throw new ApiError('rate_limited', 'Too many failed authentications, retry later', undefined, {
+          'Retry-After': String(Math.max(1, seen.timeToExpire)),
+        });
       }
     }
   }

@@ -96,7 +96,13 @@ export class ClientAuthGuard implements CanActivate {
     return auth;
   }
 
-  private async admit(req: FastifyRequest, reply: FastifyReply, rule: RouteRule, given: IngestCredentials, addressCharged = false): Promise<AuthContext> {
+  private async admit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    rule: RouteRule,
+    given: IngestCredentials,
+    addressCharged = false,
+  ): Promise<AuthContext> {
     const auth = await this.authenticate(req, rule, given, addressCharged);
     this.allowBrowser(req, reply, auth.client);
     if (this.ingestBudget) await this.ingestBudget.check(auth.client.id, auth.ip, reply);
@@ -183,7 +189,8 @@ export class ClientAuthGuard implements CanActivate {
     } else if (!client.public) {
       const origin = firstHeader(req, 'origin');
       if (!origin) throw ApiError.unauthorized(`${prefix}: Missing client secret`);
-      if (!originAllowed(origin, client.projectCors)) throw ApiError.unauthorized(`${prefix}: Origin ${origin} is not allowed for this client`);
+      if (!originAllowed(origin, client.projectCors))
+        throw ApiError.unauthorized(`${prefix}: Origin ${origin} is not allowed for this client`);
     }
 
     if (!modes.includes(client.mode)) throw ApiError.unauthorized(MODE_REFUSAL[scope]);

@@ -53,5 +53,10 @@ function firstIn(headers: Headers, names: readonly string[]): string | undefined
  * `request.ip`, which already follows X-Forwarded-For when TRUST_PROXY is set).
  */
 export function clientIp(headers: Headers, socketIp: string | undefined, trust: IpTrust): string {
-  return (trust.sender ? firstIn(headers, SENDER_IP_HEADERS) : undefined) ?? (trust.proxy ? firstIn(headers, PROXY_IP_HEADERS) : undefined) ?? socketIp ?? '';
+  return (
+    (trust.sender ? firstIn(headers, SENDER_IP_HEADERS) : undefined) ??
+    (trust.proxy ? firstIn(headers, PROXY_IP_HEADERS) : undefined) ??
+    socketIp ??
+    ''
+  );
 }

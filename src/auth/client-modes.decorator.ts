@@ -41,7 +41,14 @@ export function ClientModes(...modes: ClientMode[]) {
     SetMetadata(CLIENT_MODES_KEY, modes),
     ApiExtension(CLIENT_MODES_EXTENSION, modes),
     ApiSecurity({ [CLIENT_ID_SCHEME]: [], [CLIENT_SECRET_SCHEME]: [] }),
-    ApiErrors({ status: 401, description: `Missing or invalid credentials, or a client mode other than ${modes.join(', ')}`, message: MODE_REFUSAL[scopeOf(modes)] }, 403),
+    ApiErrors(
+      {
+        status: 401,
+        description: `Missing or invalid credentials, or a client mode other than ${modes.join(', ')}`,
+        message: MODE_REFUSAL[scopeOf(modes)],
+      },
+      403,
+    ),
   );
 }
 

@@ -13,4 +13,6 @@ export function authOf(request: FastifyRequest): AuthContext {
 }
 
 /** The authenticated client of the request, as a handler parameter (`@CurrentClient() auth: AuthContext`). */
-export const CurrentClient = createParamDecorator((_: unknown, context: ExecutionContext): AuthContext => authOf(context.switchToHttp().getRequest<FastifyRequest>()));
+export const CurrentClient = createParamDecorator((_: unknown, context: ExecutionContext): AuthContext =>
+  authOf(context.switchToHttp().getRequest<FastifyRequest>()),
+);

@@ -18,11 +18,16 @@ const request = (over: { auth?: AuthContext; headers?: Record<string, string | s
   }) as unknown as FastifyRequest;
 
 describe('ingestContextOf / authOf (what the guard left, as data)', () => {
-  it('source from the client and the route\'s channel; address from the guard; a repeated header gives its first value', () => {
+  it("source from the client and the route's channel; address from the guard; a repeated header gives its first value", () => {
     const at = Date.now();
     const ctx = ingestContextOf(
       request({
-        headers: { 'user-agent': 'Mozilla/5.0', origin: 'https://example.com', 'openpanel-sdk-name': 'web', 'openpanel-sdk-version': ['1.0', '2.0'] },
+        headers: {
+          'user-agent': 'Mozilla/5.0',
+          origin: 'https://example.com',
+          'openpanel-sdk-name': 'web',
+          'openpanel-sdk-version': ['1.0', '2.0'],
+        },
         config: { [INGEST_CHANNEL]: 'segment' },
       }),
     );
@@ -46,7 +51,9 @@ describe('ingestContextOf / authOf (what the guard left, as data)', () => {
 
   it('a route without a channel, a client without a project, or no authentication is a programming error', () => {
     expect(() => ingestContextOf(request({ config: {} }))).toThrow(/not an ingestion route/);
-    expect(() => ingestContextOf(request({ auth: { ...AUTH, client: { ...AUTH.client, projectId: null } } }))).toThrow(/not an ingestion route/);
+    expect(() => ingestContextOf(request({ auth: { ...AUTH, client: { ...AUTH.client, projectId: null } } }))).toThrow(
+      /not an ingestion route/,
+    );
     expect(() => authOf(request({ auth: undefined }))).toThrow(/did not authenticate/);
   });
 });

@@ -41,4 +41,6 @@ export function ingestContextOf(request: FastifyRequest): IngestContext {
 }
 
 /** The ingestion context of the request, as a handler parameter (`@IngestContext() ctx: IngestContext`). */
-export const IngestContext = createParamDecorator((_: unknown, context: ExecutionContext): IngestContext => ingestContextOf(context.switchToHttp().getRequest<FastifyRequest>()));
+export const IngestContext = createParamDecorator((_: unknown, context: ExecutionContext): IngestContext =>
+  ingestContextOf(context.switchToHttp().getRequest<FastifyRequest>()),
+);

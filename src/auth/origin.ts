@@ -21,7 +21,8 @@ export function originHost(origin: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (!url.hostname || url.username || url.password || url.search || url.hash || (url.pathname !== '' && url.pathname !== '/')) return undefined;
+  if (!url.hostname || url.username || url.password || url.search || url.hash || (url.pathname !== '' && url.pathname !== '/'))
+    return undefined;
   const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;
   return host.replace(/^www\./, '');
 }

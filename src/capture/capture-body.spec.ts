@@ -24,7 +24,9 @@ async function kind(p: Promise<unknown>): Promise<string> {
 describe('readBody', () => {
   it('reads a body up to the limit, with or without Content-Length', async () => {
     expect((await readBody(request({ 'content-length': '5' }, [Buffer.from('hello')]), 5)).toString()).toBe('hello');
-    expect((await readBody(request({ 'transfer-encoding': 'chunked' }, [Buffer.from('ab'), Buffer.from('cd')]), 10)).toString()).toBe('abcd');
+    expect((await readBody(request({ 'transfer-encoding': 'chunked' }, [Buffer.from('ab'), Buffer.from('cd')]), 10)).toString()).toBe(
+      'abcd',
+    );
     expect((await readBody(request({}, []), 10)).length).toBe(0);
   });
 

@@ -102,7 +102,8 @@ export async function gunzipCapped(bytes: Buffer, maxBytes: number): Promise<Buf
     const options = { maxOutputLength: maxBytes, chunkSize: GUNZIP_CHUNK_BYTES };
     return bytes.length <= INLINE_GUNZIP_BYTES ? gunzipSync(bytes, options) : await gunzipAsync(bytes, options);
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge('Decompressed body is too large');
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      throw tooLarge('Decompressed body is too large');
     throw ApiError.badRequest('Body is not valid gzip');
   }
 }

@@ -24,7 +24,13 @@ export function browserUserAgent(value: string | undefined): string {
 
 /** What a capture adapter takes from the request's ingestion context, with its project. */
 export function captureContext(ctx: IngestContext): CaptureContext & { projectId: string } {
-  return { receivedAt: ctx.receivedAt, ip: ctx.ip, userAgent: browserUserAgent(ctx.userAgent), origin: ctx.origin, projectId: ctx.source.projectId };
+  return {
+    receivedAt: ctx.receivedAt,
+    ip: ctx.ip,
+    userAgent: browserUserAgent(ctx.userAgent),
+    origin: ctx.origin,
+    projectId: ctx.source.projectId,
+  };
 }
 
 /** A string field, or undefined. */

@@ -30,13 +30,20 @@ export class CaptureIngestService {
     }
     const { refused } = await this.batches.apply(source, batch);
     if (refused.length > 0) {
-      this.logLeftOut(source, wire, 'refused', refused.map((r) => ({ index: r.index, reason: r.error.message })));
+      this.logLeftOut(
+        source,
+        wire,
+        'refused',
+        refused.map((r) => ({ index: r.index, reason: r.error.message })),
+      );
       this.ingest.countRejected(source, refused.length);
     }
   }
 
   private logLeftOut(source: IngestSource, wire: string, what: string, items: { index: number; reason: string }[]): void {
     const named = items.slice(0, LOGGED_DROPS).map((d) => `item ${d.index}: ${d.reason}`);
-    this.logger.warn(`${wire} request for project ${source.projectId}: ${items.length} item(s) ${what} (${named.join('; ')}${items.length > LOGGED_DROPS ? '; …' : ''})`);
+    this.logger.warn(
+      `${wire} request for project ${source.projectId}: ${items.length} item(s) ${what} (${named.join('; ')}${items.length > LOGGED_DROPS ? '; …' : ''})`,
+    );
   }
 }

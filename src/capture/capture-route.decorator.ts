@@ -45,7 +45,9 @@ export function captureBodyLimitOf(request: FastifyRequest): number | undefined 
 }
 
 /** What the route's credentials decoder decoded from the body (`request.captured`), as a handler parameter. */
-export const Captured = createParamDecorator((_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest<FastifyRequest>().captured);
+export const Captured = createParamDecorator(
+  (_: unknown, context: ExecutionContext): unknown => context.switchToHttp().getRequest<FastifyRequest>().captured,
+);
 
 const CAPTURE_MODES = ['write', 'root'];
 

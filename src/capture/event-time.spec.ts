@@ -6,7 +6,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('eventTime (clock-skew correction)', () => {
   it('sent_at 12:00:05 and timestamp 11:59:55 at 12:00:00 → 11:59:50', () => {
-    expect(iso(eventTime({ now: NOW, timestamp: '2024-05-01T11:59:55Z', sentAt: '2024-05-01T12:00:05Z' }))).toBe('2024-05-01T11:59:50.000Z');
+    expect(iso(eventTime({ now: NOW, timestamp: '2024-05-01T11:59:55Z', sentAt: '2024-05-01T12:00:05Z' }))).toBe(
+      '2024-05-01T11:59:50.000Z',
+    );
   });
 
   it('offset 3600000 → 11:00:00, and offset wins over timestamp', () => {
@@ -15,11 +17,15 @@ describe('eventTime (clock-skew correction)', () => {
   });
 
   it('sent_at in epoch ms (the `_` query parameter) works too', () => {
-    expect(iso(eventTime({ now: NOW, timestamp: '2024-05-01T11:59:55Z', sentAt: String(Date.parse('2024-05-01T12:00:05Z')) }))).toBe('2024-05-01T11:59:50.000Z');
+    expect(iso(eventTime({ now: NOW, timestamp: '2024-05-01T11:59:55Z', sentAt: String(Date.parse('2024-05-01T12:00:05Z')) }))).toBe(
+      '2024-05-01T11:59:50.000Z',
+    );
   });
 
   it('$ignore_sent_at keeps the timestamp as sent', () => {
-    expect(iso(eventTime({ now: NOW, timestamp: '2024-05-01T11:59:55Z', sentAt: '2024-05-01T12:00:05Z', ignoreSentAt: true }))).toBe('2024-05-01T11:59:55.000Z');
+    expect(iso(eventTime({ now: NOW, timestamp: '2024-05-01T11:59:55Z', sentAt: '2024-05-01T12:00:05Z', ignoreSentAt: true }))).toBe(
+      '2024-05-01T11:59:55.000Z',
+    );
   });
 
   it('a timestamp alone is kept; nothing usable → now', () => {

@@ -9,10 +9,7 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        ConfigModule.register(config),
-        DatabaseModule.forRoot({ ...databaseLocation(config), poolSize: 2, attach: true }),
-      ],
+      imports: [ConfigModule.register(config), DatabaseModule.forRoot({ ...databaseLocation(config), poolSize: 2, attach: true })],
       providers: [ClientsService],
     };
   }

@@ -23,9 +23,15 @@ describe('loadConfig', () => {
   it('bounds how long a request may take to arrive (30 s, headers 10 s) and keeps idle connections 72 s', () => {
     expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 30000, headersTimeoutMs: 10000, keepAliveTimeoutMs: 72000 });
     expect(loadConfig({ REQUEST_TIMEOUT_MS: '2000' }).http).toMatchObject({ requestTimeoutMs: 2000, headersTimeoutMs: 2000 });
-    expect(loadConfig({ HEADERS_TIMEOUT_MS: '5000', KEEP_ALIVE_TIMEOUT_MS: '5000' }).http).toEqual({ requestTimeoutMs: 30000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '5000', KEEP_ALIVE_TIMEOUT_MS: '5000' }).http).toEqual({
+      requestTimeoutMs: 30000,
+      headersTimeoutMs: 5000,
+      keepAliveTimeoutMs: 5000,
+    });
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' })).toThrow(/REQUEST_TIMEOUT_MS="0"/);
-    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '5000' })).toThrow(/HEADERS_TIMEOUT_MS=5000 must not exceed REQUEST_TIMEOUT_MS=2000/);
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '5000' })).toThrow(
+      /HEADERS_TIMEOUT_MS=5000 must not exceed REQUEST_TIMEOUT_MS=2000/,
+    );
   });
   it('runs 4 bulk exports per node and 2 per client unless told otherwise', () => {
     expect(loadConfig({}).exportStreams).toEqual({ perNode: 4, perClient: 2 });
@@ -43,11 +49,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);
     expect(() => loadConfig({ ROOT_CLIENT_ID: 'x', ROOT_CLIENT_SECRET: 'longenough' })).toThrow(/ROOT_CLIENT_ID.*UUID/);
     expect(() => loadConfig({ ROOT_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })).toThrow(/set together/);
-    expect(() => loadConfig({ ROOT_CLIENT_SECRET: 'short', ROOT_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })).toThrow(/ROOT_CLIENT_SECRET=\(hidden\)/);
+    expect(() => loadConfig({ ROOT_CLIENT_SECRET: 'short', ROOT_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })).toThrow(
+      /ROOT_CLIENT_SECRET=\(hidden\)/,
+    );
   });
 
   it('checks GEO_DB_PATH names a readable file before anything starts', () => {
-    expect(() => loadConfig({ GEO_DB_PATH: '/nonexistent.mmdb' })).toThrow(/^Invalid configuration: GEO_DB_PATH="\/nonexistent.mmdb" does not exist$/);
+    expect(() => loadConfig({ GEO_DB_PATH: '/nonexistent.mmdb' })).toThrow(
+      /^Invalid configuration: GEO_DB_PATH="\/nonexistent.mmdb" does not exist$/,
+    );
     expect(() => loadConfig({ GEO_DB_PATH: __dirname })).toThrow(/GEO_DB_PATH=.* is not a file$/);
     expect(loadConfig({ GEO_DB_PATH: __filename }).geoDbPath).toBe(__filename);
   });

@@ -37,7 +37,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Headers come in the first packets of a real client; a slow-headers sender gets less rope.
   const headersTimeoutMs = e.HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError(`Invalid configuration: HEADERS_TIMEOUT_MS=${headersTimeoutMs} must not exceed REQUEST_TIMEOUT_MS=${requestTimeoutMs} (the headers are part of the request)`);
+    throw new ConfigError(
+      `Invalid configuration: HEADERS_TIMEOUT_MS=${headersTimeoutMs} must not exceed REQUEST_TIMEOUT_MS=${requestTimeoutMs} (the headers are part of the request)`,
+    );
   }
   if (e.GEO_DB_PATH) assertReadableFile('GEO_DB_PATH', e.GEO_DB_PATH);
   const dataDir = e.DATA_DIR ?? './data';
@@ -106,7 +108,12 @@ function assertReadableFile(name: string, path: string): void {
     else accessSync(path, constants.R_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problem = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this process' : `cannot be read (${code ?? (e as Error).message})`;
+    problem =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable by this process'
+          : `cannot be read (${code ?? (e as Error).message})`;
   }
   if (problem) throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(path)} ${problem}`);
 }

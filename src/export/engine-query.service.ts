@@ -40,7 +40,12 @@ export class EngineQueryService {
   }
 
   /** The time counted is the engine's answer read in full, as the caller gets it. */
-  private async run<R>(name: QueryName, statement: SqlStatement, regexes: RegexCandidate[], read: (result: QueryResult) => Promise<R>): Promise<R> {
+  private async run<R>(
+    name: QueryName,
+    statement: SqlStatement,
+    regexes: RegexCandidate[],
+    read: (result: QueryResult) => Promise<R>,
+  ): Promise<R> {
     const started = performance.now();
     let failed = true;
     try {

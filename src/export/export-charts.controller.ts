@@ -50,9 +50,14 @@ export class ExportChartsController {
     examples: {
       proUsers: {
         summary: 'Distinct users on the pro plan',
-        value: [{ id: 'pro', name: 'screen_view', segment: 'user', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] }],
+        value: [
+          { id: 'pro', name: 'screen_view', segment: 'user', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] },
+        ],
       },
-      revenue: { summary: 'Sum of a numeric property', value: [{ name: 'purchase', segment: 'property_sum', property: 'properties.total' }] },
+      revenue: {
+        summary: 'Sum of a numeric property',
+        value: [{ name: 'purchase', segment: 'property_sum', property: 'properties.total' }],
+      },
     },
   })
   @ApiJsonArrayQuery({
@@ -60,7 +65,10 @@ export class ExportChartsController {
     description: 'Fields to split each series by',
     items: ChartBreakdownDto,
     maxItems: CHART_LIMITS.maxBreakdowns,
-    examples: { country: { summary: 'By country', value: [{ name: 'country' }] }, countryAndBrowser: { summary: 'By country, then browser', value: [{ name: 'country' }, { name: 'browser' }] } },
+    examples: {
+      country: { summary: 'By country', value: [{ name: 'country' }] },
+      countryAndBrowser: { summary: 'By country, then browser', value: [{ name: 'country' }, { name: 'browser' }] },
+    },
   })
   @ApiResponse({ status: 200, type: ExportChartsResponseDto })
   @ApiErrors(400, [404, 'Project not found'])

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { buildChartSql, type ChartQuery, type ChartResponse, type ChartRow, type RangeInput, regexCandidates, shapeChartResponse } from '@app/analytics';
+import {
+  buildChartSql,
+  type ChartQuery,
+  type ChartResponse,
+  type ChartRow,
+  type RangeInput,
+  regexCandidates,
+  shapeChartResponse,
+} from '@app/analytics';
 import { ApiError } from '@app/common';
 import type { ProjectEntity } from '@app/database';
 import type { ExportChartsQueryDto } from './dto/export-charts.query.dto';
@@ -44,7 +52,9 @@ function toChartQuery(project: ProjectEntity, q: ExportChartsQueryDto): ChartQue
 /** startDate and endDate together make a custom range; one without the other is an error. */
 function rangeOf(q: ExportChartsQueryDto): RangeInput {
   if (q.startDate !== undefined && q.endDate !== undefined) return { startDate: q.startDate, endDate: q.endDate };
-  if (q.startDate !== undefined) throw ApiError.badRequest('Invalid query parameters', [{ path: ['endDate'], message: 'Required with startDate' }]);
-  if (q.endDate !== undefined) throw ApiError.badRequest('Invalid query parameters', [{ path: ['startDate'], message: 'Required with endDate' }]);
+  if (q.startDate !== undefined)
+    throw ApiError.badRequest('Invalid query parameters', [{ path: ['endDate'], message: 'Required with startDate' }]);
+  if (q.endDate !== undefined)
+    throw ApiError.badRequest('Invalid query parameters', [{ path: ['startDate'], message: 'Required with endDate' }]);
   return q.range ?? '30d';
 }

@@ -44,7 +44,13 @@ export class ExportEventsController {
     maxItems: CHART_LIMITS.maxFilters,
     examples: {
       plan: { summary: 'Plan is pro', value: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] },
-      country: { summary: 'From Germany or France, on the pricing page', value: [{ name: 'country', operator: 'is', value: ['Germany', 'France'] }, { name: 'path', operator: 'startsWith', value: ['/pricing'] }] },
+      country: {
+        summary: 'From Germany or France, on the pricing page',
+        value: [
+          { name: 'country', operator: 'is', value: ['Germany', 'France'] },
+          { name: 'path', operator: 'startsWith', value: ['/pricing'] },
+        ],
+      },
     },
   })
   // JSON only in the document, so that generated clients type the answer as the page; the
@@ -53,7 +59,7 @@ export class ExportEventsController {
     status: 200,
     description:
       'A page of events. With `format=ndjson` or `format=csv` (or the matching `Accept`), every matching event instead, ' +
-      'as `application/x-ndjson` (one event object of this page\'s `data` shape per line) or `text/csv` (a header row, then one row per event)',
+      "as `application/x-ndjson` (one event object of this page's `data` shape per line) or `text/csv` (a header row, then one row per event)",
     type: ExportEventsResponseDto,
   })
   @ApiErrors(400, [404, 'Project not found'], {
@@ -62,7 +68,11 @@ export class ExportEventsController {
       'Too many requests for this client, or a stream (`ndjson`/`csv`) past the bulk exports that may run at once ' +
       '(per client and per server; 2 and 4 unless configured); retry after `Retry-After` seconds',
   })
-  async exportEvents(@CurrentClient() auth: AuthContext, @Req() req: FastifyRequest, @Query() query: ExportEventsQueryDto): Promise<ExportEventsResponseDto | StreamableFile> {
+  async exportEvents(
+    @CurrentClient() auth: AuthContext,
+    @Req() req: FastifyRequest,
+    @Query() query: ExportEventsQueryDto,
+  ): Promise<ExportEventsResponseDto | StreamableFile> {
     const project = await this.access.readableProject(auth, requestedProject(query));
     const format = exportFormat(query.format, req.headers.accept);
     if (format === 'json') return this.events.list(project, query);

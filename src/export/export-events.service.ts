@@ -55,7 +55,9 @@ export class ExportEventsService {
     if (ids.length === 0) return out;
     const target = new Map(ids.map((id) => [id, id]));
     for (const [alias, profileId] of await this.aliases.targetsOf(projectId, ids)) target.set(alias, profileId);
-    const profiles = await this.dataSource.getRepository(ProfileEntity).find({ where: { projectId, id: In([...new Set([...ids, ...target.values()])]) } });
+    const profiles = await this.dataSource
+      .getRepository(ProfileEntity)
+      .find({ where: { projectId, id: In([...new Set([...ids, ...target.values()])]) } });
     const byId = new Map(profiles.map((p) => [p.id, p]));
     for (const [id, profileId] of target) {
       // A stored profile under the id itself wins over an alias of the same text.

@@ -24,14 +24,24 @@ export class ExportSlotsService {
     const { perNode, perClient } = this.config.exportStreams;
     const mine = this.byClient.get(clientId) ?? 0;
     if (mine >= perClient) {
-      throw new ApiError('rate_limited', `This client already runs ${perClient} bulk exports (format=ndjson or csv), the most it may at once; retry when one has ended`, undefined, {
-        'Retry-After': RETRY_AFTER_S,
-      });
+      throw new ApiError(
+        'rate_limited',
+        `This client already runs ${perClient} bulk exports (format=ndjson or csv), the most it may at once; retry when one has ended`,
+        undefined,
+        {
+          'Retry-After': RETRY_AFTER_S,
+        },
+      );
     }
     if (this.running >= perNode) {
-      throw new ApiError('rate_limited', `The server already runs ${perNode} bulk exports (format=ndjson or csv), the most it runs at once; retry shortly`, undefined, {
-        'Retry-After': RETRY_AFTER_S,
-      });
+      throw new ApiError(
+        'rate_limited',
+        `The server already runs ${perNode} bulk exports (format=ndjson or csv), the most it runs at once; retry shortly`,
+        undefined,
+        {
+          'Retry-After': RETRY_AFTER_S,
+        },
+      );
     }
     this.running++;
     this.byClient.set(clientId, mine + 1);

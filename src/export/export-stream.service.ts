@@ -38,9 +38,18 @@ export class ExportStreamService {
    * `clientId` until the stream closes: at its end, on an error, or when the client goes away
    * (the reply then destroys the stream).
    */
-  async open(project: ProjectEntity, q: ExportEventsQueryDto, format: StreamFormat, clientId: string, chunk = EVENT_STREAM_CHUNK): Promise<Readable> {
+  async open(
+    project: ProjectEntity,
+    q: ExportEventsQueryDto,
+    format: StreamFormat,
+    clientId: string,
+    chunk = EVENT_STREAM_CHUNK,
+  ): Promise<Readable> {
     const extra = (q.includes ?? []).findIndex((i) => i === 'profile' || i === 'meta');
-    if (extra >= 0) throw ApiError.badRequest('Invalid query parameters', [{ path: ['includes', extra], message: 'Streams carry the event columns only' }]);
+    if (extra >= 0)
+      throw ApiError.badRequest('Invalid query parameters', [
+        { path: ['includes', extra], message: 'Streams carry the event columns only' },
+      ]);
     const release = this.slots.acquire(clientId);
     try {
       const { query, regexes } = await this.eventQuery.build(project, q);
@@ -71,7 +80,11 @@ export class ExportStreamService {
     let after: EventStreamPosition | undefined;
     let header = csvLine(EVENT_FIELDS);
     for (;;) {
-      const rows = await this.engine.rows<Record<string, unknown>>('events_stream', buildEventStreamSql(query, this.engine.database, after, chunk), regexes);
+      const rows = await this.engine.rows<Record<string, unknown>>(
+        'events_stream',
+        buildEventStreamSql(query, this.engine.database, after, chunk),
+        regexes,
+      );
       yield header + rows.map((r) => csvLine(EVENT_FIELDS.map((f) => r[f]))).join('');
       header = '';
       if (rows.length < chunk) return;

@@ -13,7 +13,13 @@ describe('FastHistogram', () => {
     const b = fast.series({ route: '/b', status_code: '404' });
 
     const theirs = new Registry();
-    const reference = new Histogram({ name: 't_seconds', help: 'help text', labelNames: ['route', 'status_code'], buckets: BOUNDS, registers: [theirs] });
+    const reference = new Histogram({
+      name: 't_seconds',
+      help: 'help text',
+      labelNames: ['route', 'status_code'],
+      buckets: BOUNDS,
+      registers: [theirs],
+    });
     for (const v of OBSERVED) {
       a(v);
       reference.observe({ route: '/a', status_code: '200' }, v);

@@ -35,7 +35,11 @@ type Observe = (seconds: number) => void;
  */
 @Injectable()
 export class HttpMetrics {
-  private readonly duration = new FastHistogram('http_request_duration_seconds', 'Time from the request to the end of the answer, by route pattern', HTTP_BUCKETS);
+  private readonly duration = new FastHistogram(
+    'http_request_duration_seconds',
+    'Time from the request to the end of the answer, by route pattern',
+    HTTP_BUCKETS,
+  );
   /** Observers by route, method and status: lookups of strings V8 has hashed, no key built. */
   private readonly children = new Map<string, Map<string, Map<number, Observe>>>();
   /** Plain numbers on the hot path; the counter reads them when scraped. */
@@ -53,7 +57,8 @@ export class HttpMetrics {
       registers,
       collect() {
         this.reset();
-        for (const channel of INGEST_CHANNELS) for (const reason of REFUSAL_REASONS) this.inc({ source: channel, reason }, refused[channel][reason]);
+        for (const channel of INGEST_CHANNELS)
+          for (const reason of REFUSAL_REASONS) this.inc({ source: channel, reason }, refused[channel][reason]);
       },
     });
     const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();

@@ -58,10 +58,32 @@ export class IngestMetrics implements OnModuleInit {
         for (const [table, writer] of writers) this.set({ table }, writer.logBytes);
       },
     });
-    const fsync = new Histogram({ name: 'ingest_wal_fsync_duration_seconds', help: 'fdatasync of the write-ahead log, by table', labelNames: ['table'], buckets: FSYNC_BUCKETS, registers });
-    const insertDuration = new Histogram({ name: 'clickhouse_insert_duration_seconds', help: 'Inserts of the writers into ClickHouse, by table', labelNames: ['table'], buckets: INSERT_BUCKETS, registers });
-    const insertRows = new Counter({ name: 'clickhouse_insert_rows_total', help: 'Rows the writers inserted into ClickHouse, by table', labelNames: ['table'], registers });
-    const insertFailures = new Counter({ name: 'clickhouse_insert_failures_total', help: 'Failed inserts into ClickHouse (retried with the log, failed to the senders without it), by table', labelNames: ['table'], registers });
+    const fsync = new Histogram({
+      name: 'ingest_wal_fsync_duration_seconds',
+      help: 'fdatasync of the write-ahead log, by table',
+      labelNames: ['table'],
+      buckets: FSYNC_BUCKETS,
+      registers,
+    });
+    const insertDuration = new Histogram({
+      name: 'clickhouse_insert_duration_seconds',
+      help: 'Inserts of the writers into ClickHouse, by table',
+      labelNames: ['table'],
+      buckets: INSERT_BUCKETS,
+      registers,
+    });
+    const insertRows = new Counter({
+      name: 'clickhouse_insert_rows_total',
+      help: 'Rows the writers inserted into ClickHouse, by table',
+      labelNames: ['table'],
+      registers,
+    });
+    const insertFailures = new Counter({
+      name: 'clickhouse_insert_failures_total',
+      help: 'Failed inserts into ClickHouse (retried with the log, failed to the senders without it), by table',
+      labelNames: ['table'],
+      registers,
+    });
     for (const [table, writer] of writers) {
       const synced = fsync.labels(table);
       const took = insertDuration.labels(table);

@@ -22,7 +22,8 @@ export class MetricsTokenGuard implements CanActivate {
     if (!this.expected) return true;
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) throw ApiError.unauthorized('Metrics: a valid bearer token is required');
+    if (!match || !timingSafeEqual(digest(match[1]), this.expected))
+      throw ApiError.unauthorized('Metrics: a valid bearer token is required');
     return true;
   }
 }

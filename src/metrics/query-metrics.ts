@@ -25,6 +25,8 @@ export class QueryMetrics implements OnModuleInit {
       buckets: QUERY_BUCKETS,
       registers: [this.metrics.registry],
     });
-    this.engine.observe({ queried: (name, seconds, failed) => duration.observe({ query: name, outcome: failed ? 'error' : 'ok' }, seconds) });
+    this.engine.observe({
+      queried: (name, seconds, failed) => duration.observe({ query: name, outcome: failed ? 'error' : 'ok' }, seconds),
+    });
   }
 }

@@ -9,7 +9,8 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
  * One status; a status with the route's own wording (`[404, 'Project not found']`, used as
  * description and example message); or each said apart, with the example's `details`.
  */
-export type ErrorSpec = ErrorStatus | [ErrorStatus, string] | { status: ErrorStatus; description?: string; message?: string; details?: ErrorDetail[] };
+export type ErrorSpec =
+  ErrorStatus | [ErrorStatus, string] | { status: ErrorStatus; description?: string; message?: string; details?: ErrorDetail[] };
 
 const DEFAULT_MESSAGE: Record<ErrorStatus, string> = {
   400: 'Invalid request',

@@ -67,15 +67,28 @@ gives the types for \`openapi-fetch\`; any OpenAPI 3.1 generator works too. The 
 
 /** Tags in the order Swagger UI shows them. A tag an operation uses must be described here. */
 export const TAGS: { name: string; description: string }[] = [
-  { name: 'Track', description: 'OpenPanel Track API: events, profiles (identify, increment, decrement, alias) and groups. A 200 means the event is stored.' },
+  {
+    name: 'Track',
+    description:
+      'OpenPanel Track API: events, profiles (identify, increment, decrement, alias) and groups. A 200 means the event is stored.',
+  },
   { name: 'Export', description: 'OpenPanel Export API: raw events and charts of a project, for read and root clients.' },
   { name: 'Manage: projects', description: 'Projects of your organisation (root clients).' },
   { name: 'Manage: clients', description: 'API clients and their modes (root clients). Secrets are shown once.' },
   { name: 'Manage: references', description: 'Dated annotations shown on charts (root clients).' },
   { name: 'Manage: event meta', description: 'Names, descriptions and conversion flags of event names (root clients).' },
-  { name: 'Capture: PostHog', description: 'Compatible with PostHog capture: point a PostHog SDK at this server with a client id as the project API key.' },
-  { name: 'Capture: Segment', description: 'Compatible with the Segment HTTP Tracking API (and RudderStack): a client id as the write key.' },
-  { name: 'Capture: Commanders Act', description: 'Compatible with the Commanders Act HTTP Tracking API (v1 and v2 bodies): a client id as the source key.' },
+  {
+    name: 'Capture: PostHog',
+    description: 'Compatible with PostHog capture: point a PostHog SDK at this server with a client id as the project API key.',
+  },
+  {
+    name: 'Capture: Segment',
+    description: 'Compatible with the Segment HTTP Tracking API (and RudderStack): a client id as the write key.',
+  },
+  {
+    name: 'Capture: Commanders Act',
+    description: 'Compatible with the Commanders Act HTTP Tracking API (v1 and v2 bodies): a client id as the source key.',
+  },
   { name: 'Health', description: 'Liveness, readiness and each dependency, for load balancers and orchestrators. No credentials.' },
 ];
 
@@ -99,7 +112,9 @@ function sortKeys<T>(value: T): T {
 }
 
 function operations(document: OpenAPIObject): OperationObject[] {
-  return Object.values(document.paths).flatMap((item) => Object.values(item).filter((op): op is OperationObject => typeof op === 'object' && 'responses' in op));
+  return Object.values(document.paths).flatMap((item) =>
+    Object.values(item).filter((op): op is OperationObject => typeof op === 'object' && 'responses' in op),
+  );
 }
 
 /** Lists the tags and security schemes the operations use, and only those. */
@@ -107,7 +122,10 @@ function declareUsed(document: OpenAPIObject): void {
   const ops = operations(document);
   const usedTags = new Set(ops.flatMap((op) => op.tags ?? []));
   const known = TAGS.filter((t) => usedTags.has(t.name));
-  const unknown = [...usedTags].filter((name) => !TAGS.some((t) => t.name === name)).sort().map((name) => ({ name }));
+  const unknown = [...usedTags]
+    .filter((name) => !TAGS.some((t) => t.name === name))
+    .sort()
+    .map((name) => ({ name }));
   document.tags = [...known, ...unknown];
 
   const usedSchemes = new Set(ops.flatMap((op) => (op.security ?? []).flatMap((requirement) => Object.keys(requirement))));
@@ -124,7 +142,8 @@ const CLIENT_NEEDED: Record<string, string> = {
   'write,root':
     '**Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client ' +
     'created for a project. The organisation-wide root client has no project to send events to: 401.',
-  'read,root': '**Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).',
+  'read,root':
+    '**Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).',
   root: '**Client:** a `root` client.',
 };
 

@@ -23,7 +23,7 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
     in: 'header',
     name: 'openpanel-client-secret',
     description:
-      'Client secret (`sec_…`), shown once when the client is created. Ingestion may omit it from a browser whose `Origin` is in the project\'s `cors` list, or with a `public` client.',
+      "Client secret (`sec_…`), shown once when the client is created. Ingestion may omit it from a browser whose `Origin` is in the project's `cors` list, or with a `public` client.",
   },
   [POSTHOG_TOKEN_SCHEME]: {
     type: 'apiKey',
@@ -35,7 +35,8 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
   [SEGMENT_WRITE_KEY_SCHEME]: {
     type: 'http',
     scheme: 'basic',
-    description: 'Segment write key (one of our client ids) as the user name, password empty or the client secret. Also read from `writeKey` in the body.',
+    description:
+      'Segment write key (one of our client ids) as the user name, password empty or the client secret. Also read from `writeKey` in the body.',
   },
   [COMMANDERS_ACT_TOKEN_SCHEME]: {
     type: 'apiKey',

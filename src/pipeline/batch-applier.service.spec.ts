@@ -28,7 +28,8 @@ function applier(refuse: (call: string) => Error | undefined = () => undefined) 
     identify: (_: IngestSource, u: { profileId: string }) => step(`identify ${u.profileId}`),
     alias: (_: IngestSource, profileId: string, alias: string) => step(`alias ${profileId} ${alias}`),
     upsertGroup: (_: IngestSource, g: { id: string }) => step(`group ${g.id}`),
-    assignGroups: (_: IngestSource, profileId: string, groupIds: string[], isExternal = true) => step(`assign ${profileId} ${groupIds.join(',')} ${isExternal}`),
+    assignGroups: (_: IngestSource, profileId: string, groupIds: string[], isExternal = true) =>
+      step(`assign ${profileId} ${groupIds.join(',')} ${isExternal}`),
     increment: (_: IngestSource, profileId: string, property: string, delta: number) => step(`increment ${profileId} ${property} ${delta}`),
     botOf: (_: IngestSource, e: IncomingEvent) => (e.context.userAgent.includes('bot') ? { name: 'bot', type: 'crawler' } : undefined),
     ingestEvents: async (_: IngestSource, events: IncomingEvent[]): Promise<EventOutcome[]> => {
@@ -36,7 +37,10 @@ function applier(refuse: (call: string) => Error | undefined = () => undefined) 
       return events.map((e) => ({ status: 'stored', eventId: e.name, deviceId: 'd', sessionId: 's' }));
     },
   };
-  return { calls, applier: new BatchApplier(ingest as unknown as IngestService, ingest as unknown as ProfileChanges, ingest as unknown as EventEnricher) };
+  return {
+    calls,
+    applier: new BatchApplier(ingest as unknown as IngestService, ingest as unknown as ProfileChanges, ingest as unknown as EventEnricher),
+  };
 }
 
 describe('BatchApplier', () => {
@@ -57,7 +61,7 @@ describe('BatchApplier', () => {
     expect(refused).toEqual([]);
   });
 
-  it('a change tied to a bot\'s event is not applied; other changes are', async () => {
+  it("a change tied to a bot's event is not applied; other changes are", async () => {
     const batch = new IngestBatch();
     const bot = event('a', 'Googlebot/2.1');
     batch.addUpdate(0, { kind: 'profile', update: { profileId: 'u' } }, bot);

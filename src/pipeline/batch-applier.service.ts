@@ -52,7 +52,10 @@ export class BatchApplier {
     for (let i = 0; i < batch.events.length; i++) if (!out.has(batch.itemOfEvent(i))) at.push(i);
     const outcomes = new Array<EventOutcome | undefined>(batch.events.length);
     if (at.length === 0) return outcomes;
-    const written = await this.ingest.ingestEvents(source, at.map((i) => batch.events[i]));
+    const written = await this.ingest.ingestEvents(
+      source,
+      at.map((i) => batch.events[i]),
+    );
     at.forEach((position, j) => (outcomes[position] = written[j]));
     return outcomes;
   }

@@ -15,7 +15,11 @@ export class IdempotencyCache {
 
   constructor(ttlMs: number, max = 1_000_000) {
     // Ages are read to the second (the window is minutes long): a clock read per lookup less.
-    this.entries = new LRUCache<string, Promise<void>>({ max, ttl: Math.max(1, ttlMs), ttlResolution: Math.min(1000, Math.max(1, ttlMs / 10)) });
+    this.entries = new LRUCache<string, Promise<void>>({
+      max,
+      ttl: Math.max(1, ttlMs),
+      ttlResolution: Math.min(1000, Math.max(1, ttlMs / 10)),
+    });
   }
 
   /** The write that carries `key`, if one was made (or is under way) within the TTL. */

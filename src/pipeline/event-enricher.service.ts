@@ -138,10 +138,17 @@ export class EventEnricher implements OnModuleInit {
    * empty id), with the salts, hash and session store /track uses, so the answer is what a
    * /track from the same user agent and address then gets.
    */
-  async deviceSession(source: IngestSource, ip: string, userAgent: string, now = new Date()): Promise<{ deviceId: string; sessionId: string; previous: boolean }> {
+  async deviceSession(
+    source: IngestSource,
+    ip: string,
+    userAgent: string,
+    now = new Date(),
+  ): Promise<{ deviceId: string; sessionId: string; previous: boolean }> {
     const salts = await stored(() => this.salts.forDate(now));
     const ids = resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts });
-    return findLiveSession(this.sessions, source.projectId, ids, now.getTime()) ?? { deviceId: ids.deviceId, sessionId: '', previous: false };
+    return (
+      findLiveSession(this.sessions, source.projectId, ids, now.getTime()) ?? { deviceId: ids.deviceId, sessionId: '', previous: false }
+    );
   }
 
   /** What OpenPanel's legacy POST /profile merges into the profile from the request (profile-traits.ts). */

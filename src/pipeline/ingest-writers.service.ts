@@ -16,10 +16,7 @@ export class IngestWriters implements OnModuleInit, BeforeApplicationShutdown {
   readonly events: TableWriter<EventRow>;
   readonly profiles: TableWriter<ProfileMirrorRow>;
 
-  constructor(
-    clickhouse: ClickhouseService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
+  constructor(clickhouse: ClickhouseService, @Inject(APP_CONFIG) config: AppConfig) {
     const { wal, flushRows, flushMs, bufferRows } = config.ingest;
     // `name` names the write-ahead log's directory, which stays put whichever table it feeds.
     const common = (name: string) => ({
@@ -75,7 +72,9 @@ export class IngestWriters implements OnModuleInit, BeforeApplicationShutdown {
 
   private unavailable(error: unknown): ApiError {
     if (error instanceof WriterFullError) {
-      return new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, { 'Retry-After': String(error.retryAfterSeconds) });
+      return new ApiError('unavailable', 'Ingestion is saturated, retry shortly', undefined, {
+        'Retry-After': String(error.retryAfterSeconds),
+      });
     }
     if (error instanceof WriterClosedError) {
       return new ApiError('unavailable', 'The server is shutting down, retry shortly', undefined, { 'Retry-After': '1' });

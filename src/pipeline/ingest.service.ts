@@ -42,7 +42,12 @@ export class IngestService {
     const prepared: PreparedEvent<EventRow>[] = [];
     // What every event of the call shares is looked up once, so preparing an event waits on
     // nothing but its session.
-    const profileIds = await stored(() => this.profiles.resolveAll(source.projectId, events.map((e) => e.profileId)));
+    const profileIds = await stored(() =>
+      this.profiles.resolveAll(
+        source.projectId,
+        events.map((e) => e.profileId),
+      ),
+    );
     const revenueAllowed = source.trusted || (await stored(() => this.projectFlags(source.projectId))).allowUnsafeRevenue;
     // Events of one call share their sender: one device hash per user agent and IP of the call.
     const devices = new Map<string, DeviceIds>();

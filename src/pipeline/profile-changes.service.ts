@@ -14,12 +14,16 @@ export class ProfileChanges {
 
   /** identify: upsert of the profile (PostgreSQL), mirrored to ClickHouse. */
   async identify(source: IngestSource, update: ProfileUpdate): Promise<void> {
-    await stored(async () => this.profiles.identify(source.projectId, { ...update, profileId: await this.profiles.resolve(source.projectId, update.profileId) }));
+    await stored(async () =>
+      this.profiles.identify(source.projectId, { ...update, profileId: await this.profiles.resolve(source.projectId, update.profileId) }),
+    );
   }
 
   /** increment (delta > 0) / decrement (delta < 0) of a numeric profile property, atomically. */
   async increment(source: IngestSource, profileId: string, property: string, delta: number): Promise<void> {
-    await stored(async () => this.profiles.increment(source.projectId, await this.profiles.resolve(source.projectId, profileId), property, delta));
+    await stored(async () =>
+      this.profiles.increment(source.projectId, await this.profiles.resolve(source.projectId, profileId), property, delta),
+    );
   }
 
   /** Later events sent under `alias` are attributed to `profileId`. */
@@ -33,6 +37,8 @@ export class ProfileChanges {
 
   /** Adds groups to a profile; `isExternal` false when the id is a device id. */
   async assignGroups(source: IngestSource, profileId: string, groupIds: string[], isExternal = true): Promise<void> {
-    await stored(async () => this.profiles.assignGroups(source.projectId, await this.profiles.resolve(source.projectId, profileId), groupIds, isExternal));
+    await stored(async () =>
+      this.profiles.assignGroups(source.projectId, await this.profiles.resolve(source.projectId, profileId), groupIds, isExternal),
+    );
   }
 }

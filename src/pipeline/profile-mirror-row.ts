@@ -35,4 +35,6 @@ const COLUMN_SET = {
 } as const satisfies Record<keyof ProfileMirrorRow, true>;
 
 /** The `profiles` columns the mirror writes, for an explicit column list on insert. */
-export const PROFILE_MIRROR_COLUMNS: readonly (keyof ProfileMirrorRow)[] = Object.freeze(Object.keys(COLUMN_SET) as (keyof ProfileMirrorRow)[]);
+export const PROFILE_MIRROR_COLUMNS: readonly (keyof ProfileMirrorRow)[] = Object.freeze(
+  Object.keys(COLUMN_SET) as (keyof ProfileMirrorRow)[],
+);

@@ -91,7 +91,9 @@ export class ProfilesService {
   async increment(projectId: string, profileId: string, property: string, delta: number): Promise<void> {
     const path = property.split('.');
     if (path.length > MAX_PATH_DEPTH || path.some((p) => p === '')) {
-      throw ApiError.badRequest('Invalid property path', [{ path: ['payload', 'property'], message: `a dot path of at most ${MAX_PATH_DEPTH} non-empty keys` }]);
+      throw ApiError.badRequest('Invalid property path', [
+        { path: ['payload', 'property'], message: `a dot path of at most ${MAX_PATH_DEPTH} non-empty keys` },
+      ]);
     }
     // Parents are created as empty objects first, since jsonb_set only adds the last key.
     const params: unknown[] = [projectId, profileId, path, delta];
@@ -120,16 +122,23 @@ export class ProfilesService {
       rows = [];
     }
     if (rows.length === 0) {
-      const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM profiles WHERE project_id = $1 AND id = $2`, [projectId, profileId]);
+      const exists: unknown[] = await this.dataSource.query(`SELECT 1 FROM profiles WHERE project_id = $1 AND id = $2`, [
+        projectId,
+        profileId,
+      ]);
       if (exists.length === 0) throw ApiError.notFound('Profile not found');
-      throw ApiError.badRequest('Property value is not a number', [{ path: ['payload', 'property'], message: `"${property}" does not hold a number` }]);
+      throw ApiError.badRequest('Property value is not a number', [
+        { path: ['payload', 'property'], message: `"${property}" does not hold a number` },
+      ]);
     }
     await this.mirror(rows);
   }
 
   async alias(projectId: string, profileId: string, alias: string): Promise<void> {
     if (alias === profileId) {
-      throw ApiError.badRequest('An id cannot be an alias of itself', [{ path: ['payload', 'alias'], message: 'must differ from profileId' }]);
+      throw ApiError.badRequest('An id cannot be an alias of itself', [
+        { path: ['payload', 'alias'], message: 'must differ from profileId' },
+      ]);
     }
     await this.aliasStore.set(projectId, alias, profileId);
     this.aliases.set(`${projectId}\u0000${alias}`, Promise.resolve({ profileId }));

@@ -48,7 +48,10 @@ export class SaltsService {
   }
 
   private async load(day: string): Promise<DeviceSalts> {
-    await this.dataSource.query(`INSERT INTO salts (salt, day) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, [randomBytes(32).toString('hex'), day]);
+    await this.dataSource.query(`INSERT INTO salts (salt, day) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, [
+      randomBytes(32).toString('hex'),
+      day,
+    ]);
     const rows: { salt: string; day: string }[] = await this.dataSource.query(
       `SELECT salt, to_char(day, 'YYYY-MM-DD') AS day FROM salts WHERE day <= $1::date ORDER BY day DESC LIMIT 2`,
       [day],

@@ -1,4 +1,14 @@
-import { checkAlias, checkEventProperties, checkGroupIds, checkGroupUpdate, checkId, checkProfileUpdate, type GroupUpdate, type ProfileUpdate, type Problem } from '@app/ingest';
+import {
+  checkAlias,
+  checkEventProperties,
+  checkGroupIds,
+  checkGroupUpdate,
+  checkId,
+  checkProfileUpdate,
+  type GroupUpdate,
+  type ProfileUpdate,
+  type Problem,
+} from '@app/ingest';
 import type { TrackType } from './track.schema';
 
 /** One /track body, or one item of /track/batch. */

@@ -22,7 +22,11 @@ function one(item: TrackItem, deviceId?: string, idempotencyKey?: string): Inges
 
 describe('addTrackItem (OpenPanel /track → the ingestion batch)', () => {
   it('track: an event with the request context, the idempotency key as its id, a numeric profileId as text', () => {
-    const batch = one({ type: 'track', payload: { name: 'signup', profileId: 42, properties: { plan: 'pro' }, groups: ['g1'] } }, undefined, 'key-1');
+    const batch = one(
+      { type: 'track', payload: { name: 'signup', profileId: 42, properties: { plan: 'pro' }, groups: ['g1'] } },
+      undefined,
+      'key-1',
+    );
     expect(batch.updates).toEqual([]);
     expect(batch.events).toEqual([
       {
@@ -46,45 +50,70 @@ describe('addTrackItem (OpenPanel /track → the ingestion batch)', () => {
     expect(event.groups).toEqual([]);
   });
 
-  it('__identify: a profile change applied before its event, tied to it (skipped when the event is a bot\'s)', () => {
-    const withFields = one({ type: 'track', payload: { name: 'e', profileId: 7, properties: { __identify: { email: 'a@b.c', firstName: 'Ada', properties: { plan: 'pro' } } } } });
-    expect(withFields.updates).toEqual([{ kind: 'profile', update: { profileId: '7', email: 'a@b.c', firstName: 'Ada', properties: { plan: 'pro' } } }]);
+  it("__identify: a profile change applied before its event, tied to it (skipped when the event is a bot's)", () => {
+    const withFields = one({
+      type: 'track',
+      payload: { name: 'e', profileId: 7, properties: { __identify: { email: 'a@b.c', firstName: 'Ada', properties: { plan: 'pro' } } } },
+    });
+    expect(withFields.updates).toEqual([
+      { kind: 'profile', update: { profileId: '7', email: 'a@b.c', firstName: 'Ada', properties: { plan: 'pro' } } },
+    ]);
     expect(withFields.eventOfUpdate(0)).toBe(withFields.events[0]);
     expect(withFields.itemOfUpdate(0)).toBe(0);
 
-    expect(one({ type: 'track', payload: { name: 'e', profileId: 'u', properties: { __identify: true } } }).updates).toEqual([{ kind: 'profile', update: { profileId: 'u' } }]);
+    expect(one({ type: 'track', payload: { name: 'e', profileId: 'u', properties: { __identify: true } } }).updates).toEqual([
+      { kind: 'profile', update: { profileId: 'u' } },
+    ]);
     // Without a profile id there is nobody to identify.
     expect(one({ type: 'track', payload: { name: 'e', properties: { __identify: true } } }).updates).toEqual([]);
   });
 
   it('identify: the profile fields, numeric profileId as text; not tied to an event', () => {
-    const batch = one({ type: 'identify', payload: { profileId: 5, firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.c', avatar: 'https://x/a.png', properties: { k: 1 } } });
+    const batch = one({
+      type: 'identify',
+      payload: { profileId: 5, firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.c', avatar: 'https://x/a.png', properties: { k: 1 } },
+    });
     expect(batch.events).toEqual([]);
     expect(batch.updates).toEqual([
-      { kind: 'profile', update: { profileId: '5', firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.c', avatar: 'https://x/a.png', properties: { k: 1 } } },
+      {
+        kind: 'profile',
+        update: { profileId: '5', firstName: 'Ada', lastName: 'Lovelace', email: 'a@b.c', avatar: 'https://x/a.png', properties: { k: 1 } },
+      },
     ]);
     expect(batch.eventOfUpdate(0)).toBeUndefined();
   });
 
   it('increment and decrement: by `value`, by 1 without one; decrement subtracts', () => {
-    expect(one({ type: 'increment', payload: { profileId: 'u', property: 'logins' } }).updates).toEqual([{ kind: 'increment', profileId: 'u', property: 'logins', delta: 1 }]);
-    expect(one({ type: 'increment', payload: { profileId: 3, property: 'a.b', value: 5 } }).updates).toEqual([{ kind: 'increment', profileId: '3', property: 'a.b', delta: 5 }]);
-    expect(one({ type: 'decrement', payload: { profileId: 'u', property: 'credits' } }).updates).toEqual([{ kind: 'increment', profileId: 'u', property: 'credits', delta: -1 }]);
-    expect(one({ type: 'decrement', payload: { profileId: 'u', property: 'credits', value: 2.5 } }).updates).toEqual([{ kind: 'increment', profileId: 'u', property: 'credits', delta: -2.5 }]);
+    expect(one({ type: 'increment', payload: { profileId: 'u', property: 'logins' } }).updates).toEqual([
+      { kind: 'increment', profileId: 'u', property: 'logins', delta: 1 },
+    ]);
+    expect(one({ type: 'increment', payload: { profileId: 3, property: 'a.b', value: 5 } }).updates).toEqual([
+      { kind: 'increment', profileId: '3', property: 'a.b', delta: 5 },
+    ]);
+    expect(one({ type: 'decrement', payload: { profileId: 'u', property: 'credits' } }).updates).toEqual([
+      { kind: 'increment', profileId: 'u', property: 'credits', delta: -1 },
+    ]);
+    expect(one({ type: 'decrement', payload: { profileId: 'u', property: 'credits', value: 2.5 } }).updates).toEqual([
+      { kind: 'increment', profileId: 'u', property: 'credits', delta: -2.5 },
+    ]);
   });
 
   it('alias and group', () => {
-    expect(one({ type: 'alias', payload: { profileId: 9, alias: 'anon-1' } }).updates).toEqual([{ kind: 'alias', profileId: '9', alias: 'anon-1' }]);
+    expect(one({ type: 'alias', payload: { profileId: 9, alias: 'anon-1' } }).updates).toEqual([
+      { kind: 'alias', profileId: '9', alias: 'anon-1' },
+    ]);
     expect(one({ type: 'group', payload: { id: 'g', type: 'company', name: 'Acme', properties: { seats: 3 } } }).updates).toEqual([
       { kind: 'group', group: { id: 'g', type: 'company', name: 'Acme', properties: { seats: 3 } } },
     ]);
   });
 
-  it('assign_group: on the named profile, else on the sender\'s device (not an external id)', () => {
+  it("assign_group: on the named profile, else on the sender's device (not an external id)", () => {
     expect(one({ type: 'assign_group', payload: { profileId: 12, groupIds: ['g1', 'g2'] } }, 'dev-1').updates).toEqual([
       { kind: 'assign', profileId: '12', groupIds: ['g1', 'g2'], isExternal: true },
     ]);
-    expect(one({ type: 'assign_group', payload: { groupIds: ['g1'] } }, 'dev-1').updates).toEqual([{ kind: 'assign', profileId: 'dev-1', groupIds: ['g1'], isExternal: false }]);
+    expect(one({ type: 'assign_group', payload: { groupIds: ['g1'] } }, 'dev-1').updates).toEqual([
+      { kind: 'assign', profileId: 'dev-1', groupIds: ['g1'], isExternal: false },
+    ]);
     expect(() => one({ type: 'assign_group', payload: { groupIds: ['g1'] } })).toThrow(/device id/);
   });
 });
@@ -117,11 +146,18 @@ describe('trackBatch (/track/batch items)', () => {
   });
 
   it('an unknown type is refused by the item schema', () => {
-    expect(trackBatch([{ type: 'nope', payload: {} }], { ctx: CTX }).dropped).toEqual([{ index: 0, reason: 'type must be equal to one of the allowed values' }]);
+    expect(trackBatch([{ type: 'nope', payload: {} }], { ctx: CTX }).dropped).toEqual([
+      { index: 0, reason: 'type must be equal to one of the allowed values' },
+    ]);
   });
 
   it('needsDeviceId: only an assign_group that names no profile', () => {
-    expect(needsDeviceId([{ type: 'track', payload: { name: 'a' } }, { type: 'assign_group', payload: { profileId: 'u', groupIds: [] } }])).toBe(false);
+    expect(
+      needsDeviceId([
+        { type: 'track', payload: { name: 'a' } },
+        { type: 'assign_group', payload: { profileId: 'u', groupIds: [] } },
+      ]),
+    ).toBe(false);
     expect(needsDeviceId([null, 'x', { type: 'assign_group', payload: { groupIds: ['g'] } }])).toBe(true);
   });
 });

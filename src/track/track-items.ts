@@ -49,7 +49,12 @@ export function addTrackItem(batch: IngestBatch, index: number, item: TrackItem,
     case 'increment':
     case 'decrement': {
       const value = (p.value as number | undefined) ?? 1;
-      batch.addUpdate(index, { kind: 'increment', profileId: String(p.profileId), property: p.property as string, delta: item.type === 'increment' ? value : -value });
+      batch.addUpdate(index, {
+        kind: 'increment',
+        profileId: String(p.profileId),
+        property: p.property as string,
+        delta: item.type === 'increment' ? value : -value,
+      });
       return;
     }
     case 'alias':
@@ -94,7 +99,8 @@ export function trackBatch(items: readonly unknown[], request: TrackRequest): In
 export function needsDeviceId(items: readonly unknown[]): boolean {
   for (const raw of items) {
     const item = raw as Partial<TrackItem> | null;
-    if (item !== null && typeof item === 'object' && item.type === 'assign_group' && idText(item.payload?.profileId) === undefined) return true;
+    if (item !== null && typeof item === 'object' && item.type === 'assign_group' && idText(item.payload?.profileId) === undefined)
+      return true;
   }
   return false;
 }

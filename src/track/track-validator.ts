@@ -10,7 +10,9 @@ const validateItem = ajv.compile(TRACK_ITEM_SCHEMA);
  * schema only, without trying the other types' conditions (each failed condition costs an
  * error object, for every item). Items with an unknown type take `validateItem`.
  */
-const validateByType: ReadonlyMap<unknown, ValidateFunction> = new Map(TRACK_TYPES.map((type) => [type, ajv.compile(trackItemSchemaOf(type))]));
+const validateByType: ReadonlyMap<unknown, ValidateFunction> = new Map(
+  TRACK_TYPES.map((type) => [type, ajv.compile(trackItemSchemaOf(type))]),
+);
 
 /**
  * Checks one /track/batch item against the /track body schema, compiled once with the

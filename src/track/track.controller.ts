@@ -38,7 +38,11 @@ export class TrackController {
   @ApiBody({ schema: trackOpenApiBody(), examples: TRACK_EXAMPLES })
   @ApiResponse({ status: 200, description: 'Stored', type: TrackResponseDto })
   @ApiResponse({ status: 202, description: 'Known bot and no secret: not counted', type: BotResponseDto })
-  @ApiErrors({ status: 404, description: '`Profile not found` (increment or decrement of an unknown profile)', message: 'Profile not found' })
+  @ApiErrors({
+    status: 404,
+    description: '`Profile not found` (increment or decrement of an unknown profile)',
+    message: 'Profile not found',
+  })
   async trackEvent(
     @IngestContext() ctx: IngestContext,
     @Body() body: TrackItem,

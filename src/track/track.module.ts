@@ -7,5 +7,9 @@ import { ProfileController } from './legacy/profile.controller';
 import { TrackController } from './track.controller';
 import { TrackService } from './track.service';
 
-@Module({ imports: [PipelineModule], controllers: [TrackController, DeviceIdController, ProfileController, EventController], providers: [TrackService, LegacyService] })
+@Module({
+  imports: [PipelineModule],
+  controllers: [TrackController, DeviceIdController, ProfileController, EventController],
+  providers: [TrackService, LegacyService],
+})
 export class TrackModule {}

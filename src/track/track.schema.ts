@@ -6,7 +6,11 @@
  */
 
 const profileId = { anyOf: [{ type: 'string', minLength: 1, maxLength: 255 }, { type: 'number' }], description: 'Your id of the user' };
-const properties = { type: 'object', additionalProperties: true, description: 'Free-form properties; nested values are flattened to dot keys' };
+const properties = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'Free-form properties; nested values are flattened to dot keys',
+};
 
 export const TRACK_PAYLOADS = {
   track: {
@@ -47,7 +51,15 @@ export const TRACK_PAYLOADS = {
   alias: {
     type: 'object',
     required: ['profileId', 'alias'],
-    properties: { profileId, alias: { type: 'string', minLength: 1, maxLength: 255, description: 'Another id of the same user; later events sent under it count for profileId' } },
+    properties: {
+      profileId,
+      alias: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        description: 'Another id of the same user; later events sent under it count for profileId',
+      },
+    },
   },
   group: {
     type: 'object',
@@ -120,7 +132,10 @@ export const TRACK_BATCH_SCHEMA = {
 };
 
 function componentName(type: TrackType): string {
-  return `Track${type.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Request`;
+  return `Track${type
+    .split('_')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('')}Request`;
 }
 
 /** Named schemas for the OpenAPI document: one request type per `type`. */
@@ -136,7 +151,10 @@ export function trackOpenApiComponents(): Record<string, object> {
 export function trackOpenApiBody(): object {
   return {
     oneOf: TRACK_TYPES.map((t) => ({ $ref: `#/components/schemas/${componentName(t)}` })),
-    discriminator: { propertyName: 'type', mapping: Object.fromEntries(TRACK_TYPES.map((t) => [t, `#/components/schemas/${componentName(t)}`])) },
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(TRACK_TYPES.map((t) => [t, `#/components/schemas/${componentName(t)}`])),
+    },
   };
 }
 
@@ -146,17 +164,35 @@ const PROFILE = 'user-42';
 export const TRACK_EXAMPLES: Record<TrackType, { summary: string; value: { type: TrackType; payload: object } }> = {
   track: {
     summary: 'An event',
-    value: { type: 'track', payload: { name: 'signup', profileId: PROFILE, properties: { plan: 'pro', __path: 'https://example.com/signup' } } },
+    value: {
+      type: 'track',
+      payload: { name: 'signup', profileId: PROFILE, properties: { plan: 'pro', __path: 'https://example.com/signup' } },
+    },
   },
   identify: {
     summary: 'Create or update a profile',
-    value: { type: 'identify', payload: { profileId: PROFILE, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', properties: { plan: 'pro' } } },
+    value: {
+      type: 'identify',
+      payload: { profileId: PROFILE, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', properties: { plan: 'pro' } },
+    },
   },
-  increment: { summary: 'Add to a numeric profile property', value: { type: 'increment', payload: { profileId: PROFILE, property: 'logins', value: 1 } } },
-  decrement: { summary: 'Subtract from a numeric profile property', value: { type: 'decrement', payload: { profileId: PROFILE, property: 'credits', value: 5 } } },
+  increment: {
+    summary: 'Add to a numeric profile property',
+    value: { type: 'increment', payload: { profileId: PROFILE, property: 'logins', value: 1 } },
+  },
+  decrement: {
+    summary: 'Subtract from a numeric profile property',
+    value: { type: 'decrement', payload: { profileId: PROFILE, property: 'credits', value: 5 } },
+  },
   alias: { summary: 'Another id of a profile', value: { type: 'alias', payload: { profileId: PROFILE, alias: 'ada@example.com' } } },
-  group: { summary: 'Create or update a group', value: { type: 'group', payload: { id: 'acme', type: 'company', name: 'Acme Inc', properties: { plan: 'enterprise' } } } },
-  assign_group: { summary: 'Put a profile in groups', value: { type: 'assign_group', payload: { groupIds: ['acme'], profileId: PROFILE } } },
+  group: {
+    summary: 'Create or update a group',
+    value: { type: 'group', payload: { id: 'acme', type: 'company', name: 'Acme Inc', properties: { plan: 'enterprise' } } },
+  },
+  assign_group: {
+    summary: 'Put a profile in groups',
+    value: { type: 'assign_group', payload: { groupIds: ['acme'], profileId: PROFILE } },
+  },
 };
 
 /** Request examples of POST /track/batch. */

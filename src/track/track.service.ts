@@ -38,7 +38,8 @@ export class TrackService {
    */
   async track(ctx: IngestContext, item: TrackItem, idempotencyKey?: string, payloadAt: string[] = ['payload']): Promise<TrackOutcome> {
     const problem = checkTrackItem(item);
-    if (problem) throw ApiError.badRequest('Invalid request', [{ path: [...payloadAt, ...problem.path.slice(1)], message: problem.message }]);
+    if (problem)
+      throw ApiError.badRequest('Invalid request', [{ path: [...payloadAt, ...problem.path.slice(1)], message: problem.message }]);
     const deviceId = item.type === 'track' ? undefined : await this.enricher.deviceIdFor(ctx.source, ctx.ip, ctx.userAgent);
     const batch = new IngestBatch();
     addTrackItem(batch, 0, item, { ctx, deviceId, idempotencyKey });

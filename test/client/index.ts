@@ -64,8 +64,13 @@ function conformance(doc: Document): Middleware {
       if (!validate) compiled.set(schema, (validate = ajv.compile(prepare(schema) as object)));
       const body: unknown = await response.clone().json();
       if (!validate(body)) {
-        const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'unevaluatedProperty' in e.params ? ` (${String(e.params.unevaluatedProperty)})` : ''}`);
-        throw new Error(`${id} answered ${status} with a body its documentation does not describe: ${errors.join('; ')}\n${JSON.stringify(body).slice(0, 500)}`);
+        const errors = (validate.errors ?? []).map(
+          (e) =>
+            `${e.instancePath || '/'} ${e.message}${e.params && 'unevaluatedProperty' in e.params ? ` (${String(e.params.unevaluatedProperty)})` : ''}`,
+        );
+        throw new Error(
+          `${id} answered ${status} with a body its documentation does not describe: ${errors.join('; ')}\n${JSON.stringify(body).slice(0, 500)}`,
+        );
       }
     },
   };
@@ -89,7 +94,8 @@ export function jsonQuerySerializer(query: Record<string, unknown> | undefined):
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null) continue;
-    for (const item of Array.isArray(value) ? value : [value]) search.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    for (const item of Array.isArray(value) ? value : [value])
+      search.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
   }
   return search.toString();
 }

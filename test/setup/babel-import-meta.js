@@ -9,7 +9,14 @@ module.exports = function importMetaUrl({ types: t }) {
         const parent = path.parentPath;
         if (!parent.isMemberExpression() || !t.isIdentifier(parent.node.property, { name: 'url' })) return;
         parent.replaceWith(
-          t.binaryExpression('+', t.stringLiteral('file://'), t.callExpression(t.memberExpression(t.identifier('encodeURI'), t.identifier('call')), [t.identifier('undefined'), t.identifier('__filename')])),
+          t.binaryExpression(
+            '+',
+            t.stringLiteral('file://'),
+            t.callExpression(t.memberExpression(t.identifier('encodeURI'), t.identifier('call')), [
+              t.identifier('undefined'),
+              t.identifier('__filename'),
+            ]),
+          ),
         );
       },
     },

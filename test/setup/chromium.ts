@@ -21,7 +21,8 @@ export const CHROMIUM_INSTALL_TIMEOUT_MS = 15 * 60 * 1000;
 export async function ensureChromium(): Promise<ChromiumResult> {
   if (existsSync(CHROMIUM_PATH)) return { path: CHROMIUM_PATH };
   if (!existsSync(APT_GET)) return { skip: `${CHROMIUM_PATH} is missing and there is no ${APT_GET} to install it` };
-  if (process.getuid?.() !== 0) return { skip: `${CHROMIUM_PATH} is missing and installing it with apt needs root (apt-get install chromium)` };
+  if (process.getuid?.() !== 0)
+    return { skip: `${CHROMIUM_PATH} is missing and installing it with apt needs root (apt-get install chromium)` };
 
   process.stdout.write(`${CHROMIUM_PATH} is missing: installing Debian's chromium with apt-get\n`);
   // Another test process may be installing it at the same time: wait for dpkg's lock.

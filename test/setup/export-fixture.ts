@@ -34,7 +34,12 @@ export const AGENTS: Record<string, { ua: string; browser: string; os: string; d
     os: 'iOS',
     device: 'mobile',
   },
-  firefoxUbuntu: { ua: 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0', browser: 'Firefox', os: 'Ubuntu', device: 'desktop' },
+  firefoxUbuntu: {
+    ua: 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
+    browser: 'Firefox',
+    os: 'Ubuntu',
+    device: 'desktop',
+  },
   safariMac: {
     ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
     browser: 'Safari',
@@ -137,7 +142,15 @@ export function buildFixture(now: Date, count = 240, seed = 11): StoredEvent[] {
     const total = pick(TOTALS);
     if (total !== undefined) props.total = total;
     return derive(
-      { name: pick(NAMES), createdAt, profileId: rand() < 0.6 ? `user${Math.floor(rand() * 6)}` : '', ip: pick(ips), agent: pick(agents), url: pick(URLS), props },
+      {
+        name: pick(NAMES),
+        createdAt,
+        profileId: rand() < 0.6 ? `user${Math.floor(rand() * 6)}` : '',
+        ip: pick(ips),
+        agent: pick(agents),
+        url: pick(URLS),
+        props,
+      },
       recent,
     );
   };
@@ -150,7 +163,21 @@ export function buildFixture(now: Date, count = 240, seed = 11): StoredEvent[] {
   const DAY = 24 * HOUR;
   // Within the 15 minutes in which the pipeline still gives events a session.
   for (const m of [12, 8, 5, 3, 1]) out.push(make(ago(m * MIN + 7_000), true));
-  for (const ms of [45 * MIN, 90 * MIN, 2.5 * HOUR, 20 * HOUR, 30 * HOUR, 3 * DAY, 10 * DAY, 40 * DAY, 100 * DAY, 200 * DAY, 300 * DAY, 400 * DAY, 500 * DAY]) {
+  for (const ms of [
+    45 * MIN,
+    90 * MIN,
+    2.5 * HOUR,
+    20 * HOUR,
+    30 * HOUR,
+    3 * DAY,
+    10 * DAY,
+    40 * DAY,
+    100 * DAY,
+    200 * DAY,
+    300 * DAY,
+    400 * DAY,
+    500 * DAY,
+  ]) {
     out.push(make(ago(ms)));
   }
   return out;
@@ -166,7 +193,12 @@ export async function loadFixture(t: TestApp, project: CreatedProject, events: S
   const headers = authHeaders(project.writeClient);
   for (const p of PROFILES) {
     const { id, ...rest } = p;
-    const res = await t.app.inject({ method: 'POST', url: '/track', headers, payload: { type: 'identify', payload: { profileId: id, ...rest } } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers,
+      payload: { type: 'identify', payload: { profileId: id, ...rest } },
+    });
     if (res.statusCode !== 200) throw new Error(`identify ${id}: ${res.statusCode} ${res.body}`);
   }
   const send = async (e: StoredEvent) => {

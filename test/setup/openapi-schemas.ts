@@ -1,7 +1,18 @@
 /** Keywords whose value is a map of subschemas, a list of them, or one (JSON Schema 2020-12). */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-const SCHEMA_ONE = new Set(['items', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'not', 'if', 'then', 'else', 'contains', 'propertyNames']);
+const SCHEMA_ONE = new Set([
+  'items',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+]);
 
 export type Schema = Record<string, unknown>;
 
@@ -17,7 +28,8 @@ export function mapSchema(schema: unknown, fn: (node: Schema) => Schema): unknow
   if (!isSchema(schema)) return schema;
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (SCHEMA_MAPS.has(key) && isSchema(value)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSchema(v, fn)]));
+    if (SCHEMA_MAPS.has(key) && isSchema(value))
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSchema(v, fn)]));
     else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) out[key] = value.map((v) => mapSchema(v, fn));
     else if (SCHEMA_ONE.has(key)) out[key] = mapSchema(value, fn);
     else out[key] = value;

@@ -14,7 +14,11 @@ export interface RawExchange {
  * at a time every `everyMs`, until the server closes the connection or `giveUpMs` passes.
  * Only a real socket reaches Node's HTTP parser and its timeouts; `inject` bypasses both.
  */
-export function rawExchange(port: number, head: string | Buffer, opts: { drip?: string; everyMs?: number; giveUpMs?: number } = {}): Promise<RawExchange> {
+export function rawExchange(
+  port: number,
+  head: string | Buffer,
+  opts: { drip?: string; everyMs?: number; giveUpMs?: number } = {},
+): Promise<RawExchange> {
   const { drip, everyMs = 200, giveUpMs = 10_000 } = opts;
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');

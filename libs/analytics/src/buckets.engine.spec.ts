@@ -50,18 +50,24 @@ async function rowsOf(sql: string, params: Record<string, unknown>): Promise<num
 
 describe('bucket starts agree with the engine', () => {
   it.each(ZONES)('%s, every interval, around its offset changes', async (tz) => {
-    const changes = (await rowsOf(
-      'SELECT toUnixTimestamp(t) FROM (SELECT toDateTime(946684800, {tz:String}) + toIntervalMinute(15 * number) AS t FROM numbers(1087000)) ' +
-        'WHERE timeZoneOffset(t) != timeZoneOffset(t - 900)',
-      { tz },
-    ))
+    const changes = (
+      await rowsOf(
+        'SELECT toUnixTimestamp(t) FROM (SELECT toDateTime(946684800, {tz:String}) + toIntervalMinute(15 * number) AS t FROM numbers(1087000)) ' +
+          'WHERE timeZoneOffset(t) != timeZoneOffset(t - 900)',
+        { tz },
+      )
+    )
       .map(([c]) => c)
       .filter((c) => YEARS.has(new Date(c * 1000).getUTCFullYear()));
-    const samples = changes.length > 0 ? changes.flatMap((c) => Array.from({ length: 289 }, (_, i) => c - 86_400 + i * 600 + 7)) : [1_717_243_447];
-    const rows = await rowsOf(`SELECT ${INTERVALS.map((iv) => bucketSql(iv, 'x', '{tz:String}')).join(', ')} FROM (SELECT fromUnixTimestamp64Milli(arrayJoin({s:Array(Int64)}) * 1000, 'UTC') AS x)`, {
-      tz,
-      s: samples,
-    });
+    const samples =
+      changes.length > 0 ? changes.flatMap((c) => Array.from({ length: 289 }, (_, i) => c - 86_400 + i * 600 + 7)) : [1_717_243_447];
+    const rows = await rowsOf(
+      `SELECT ${INTERVALS.map((iv) => bucketSql(iv, 'x', '{tz:String}')).join(', ')} FROM (SELECT fromUnixTimestamp64Milli(arrayJoin({s:Array(Int64)}) * 1000, 'UTC') AS x)`,
+      {
+        tz,
+        s: samples,
+      },
+    );
     const mismatches: string[] = [];
     samples.forEach((second, i) => {
       INTERVALS.forEach((interval, k) => {
@@ -73,7 +79,11 @@ describe('bucket starts agree with the engine', () => {
     // And the list of a window around a change holds every row's bucket.
     for (const c of changes.slice(-2)) {
       for (const interval of ['minute', 'hour'] as const) {
-        const list = new Set(listBuckets({ start: new Date((c - 86_400) * 1000), end: new Date((c + 86_400) * 1000) }, interval, tz).map((d) => d.getTime() / 1000));
+        const list = new Set(
+          listBuckets({ start: new Date((c - 86_400) * 1000), end: new Date((c + 86_400) * 1000) }, interval, tz).map(
+            (d) => d.getTime() / 1000,
+          ),
+        );
         samples.forEach((second, i) => {
           if (second >= c - 86_400 && second < c + 86_400) expect(list.has(rows[i][INTERVALS.indexOf(interval)])).toBe(true);
         });

@@ -18,7 +18,10 @@ describe('buckets', () => {
     expect(listBuckets(range('2024-03-30T23:00:00Z', '2024-03-31T22:00:00Z'), 'hour', 'Europe/Berlin')).toHaveLength(23);
     const fallBack = listBuckets(range('2024-10-26T22:00:00Z', '2024-10-27T23:00:00Z'), 'hour', 'Europe/Berlin');
     expect(fallBack).toHaveLength(25);
-    expect(local(fallBack, 'Europe/Berlin').filter((d) => d.startsWith('2024-10-27T02'))).toEqual(['2024-10-27T02:00:00.000+02:00', '2024-10-27T02:00:00.000+01:00']);
+    expect(local(fallBack, 'Europe/Berlin').filter((d) => d.startsWith('2024-10-27T02'))).toEqual([
+      '2024-10-27T02:00:00.000+02:00',
+      '2024-10-27T02:00:00.000+01:00',
+    ]);
   });
 
   it('weeks start on Monday, and the first bucket may begin before the range', () => {
@@ -38,12 +41,21 @@ describe('buckets', () => {
   it('hours of a 30-minute change (Lord Howe) count from midnight, as the engine does, and the day ends with a half hour', () => {
     const tz = 'Australia/Lord_Howe';
     const hours = local(listBuckets(range('2024-10-05T13:30:00Z', '2024-10-06T15:00:00Z'), 'hour', tz), tz);
-    expect(hours.slice(0, 4)).toEqual(['2024-10-06T00:00:00.000+10:30', '2024-10-06T01:00:00.000+10:30', '2024-10-06T02:30:00.000+11:00', '2024-10-06T03:30:00.000+11:00']);
-    expect(hours.slice(22)).toEqual(['2024-10-06T22:30:00.000+11:00', '2024-10-06T23:30:00.000+11:00', '2024-10-07T00:00:00.000+11:00', '2024-10-07T01:00:00.000+11:00']);
-    expect(local([bucketStart(new Date('2024-10-06T12:50:00Z'), 'hour', tz), bucketStart(new Date('2024-10-06T13:10:00Z'), 'hour', tz)], tz)).toEqual([
+    expect(hours.slice(0, 4)).toEqual([
+      '2024-10-06T00:00:00.000+10:30',
+      '2024-10-06T01:00:00.000+10:30',
+      '2024-10-06T02:30:00.000+11:00',
+      '2024-10-06T03:30:00.000+11:00',
+    ]);
+    expect(hours.slice(22)).toEqual([
+      '2024-10-06T22:30:00.000+11:00',
       '2024-10-06T23:30:00.000+11:00',
       '2024-10-07T00:00:00.000+11:00',
+      '2024-10-07T01:00:00.000+11:00',
     ]);
+    expect(
+      local([bucketStart(new Date('2024-10-06T12:50:00Z'), 'hour', tz), bucketStart(new Date('2024-10-06T13:10:00Z'), 'hour', tz)], tz),
+    ).toEqual(['2024-10-06T23:30:00.000+11:00', '2024-10-07T00:00:00.000+11:00']);
   });
 
   it('a day whose clocks went back past midnight starts at the second midnight (Moncton, 2000)', () => {
@@ -60,7 +72,9 @@ describe('buckets', () => {
   });
 
   it('renders ClickHouse bucket expressions with the zone as a placeholder', () => {
-    expect(bucketSql('week', 'e.created_at', '{tz:String}')).toBe('toUInt32(toDateTime(toStartOfWeek(e.created_at, 1, {tz:String}), {tz:String}))');
+    expect(bucketSql('week', 'e.created_at', '{tz:String}')).toBe(
+      'toUInt32(toDateTime(toStartOfWeek(e.created_at, 1, {tz:String}), {tz:String}))',
+    );
     expect(bucketSql('day', 'e.created_at', '{tz:String}')).toBe('toUInt32(toStartOfDay(e.created_at, {tz:String}))');
   });
 });

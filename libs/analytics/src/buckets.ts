@@ -85,7 +85,11 @@ export function listBuckets(range: DateRange, interval: Interval, tz: string, ca
     }
     return out;
   }
-  for (let b = bucketStart(range.start, interval, tz); b.getTime() < range.end.getTime() && out.length < cap; b = nextBucket(b, interval, tz)) {
+  for (
+    let b = bucketStart(range.start, interval, tz);
+    b.getTime() < range.end.getTime() && out.length < cap;
+    b = nextBucket(b, interval, tz)
+  ) {
     out.push(b);
   }
   return out;
@@ -119,4 +123,3 @@ export function bucketSql(interval: Interval, column: string, tz: string): strin
     }
   }
 }
-

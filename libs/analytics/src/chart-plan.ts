@@ -36,11 +36,14 @@ export function planChart(query: ChartQuery, now: Date): ChartPlan {
   if (query.events.length > CHART_LIMITS.maxSeries) throw invalid(['events'], `At most ${CHART_LIMITS.maxSeries} events`);
   query.events.forEach((def, i) => {
     if (typeof def?.name !== 'string' || def.name.length === 0) throw invalid(['events', i, 'name'], 'Required');
-    if (!(SEGMENTS as readonly string[]).includes(def.segment)) throw invalid(['events', i, 'segment'], `Expected one of ${SEGMENTS.join(', ')}`);
-    if (PROPERTY_SEGMENTS.includes(def.segment) && !def.property) throw invalid(['events', i, 'property'], `Required for segment ${def.segment}`);
+    if (!(SEGMENTS as readonly string[]).includes(def.segment))
+      throw invalid(['events', i, 'segment'], `Expected one of ${SEGMENTS.join(', ')}`);
+    if (PROPERTY_SEGMENTS.includes(def.segment) && !def.property)
+      throw invalid(['events', i, 'property'], `Required for segment ${def.segment}`);
   });
   if (!Array.isArray(query.breakdowns)) throw invalid(['breakdowns'], 'Expected an array');
-  if (query.breakdowns.length > CHART_LIMITS.maxBreakdowns) throw invalid(['breakdowns'], `At most ${CHART_LIMITS.maxBreakdowns} breakdowns`);
+  if (query.breakdowns.length > CHART_LIMITS.maxBreakdowns)
+    throw invalid(['breakdowns'], `At most ${CHART_LIMITS.maxBreakdowns} breakdowns`);
 
   const range = resolveRange(query.range, timezone, now);
   const cap = CHART_LIMITS.maxBuckets + 1;
@@ -52,7 +55,8 @@ export function planChart(query: ChartQuery, now: Date): ChartPlan {
   const perGroup = buckets.length + previousBuckets.length;
   const least = query.events.length * perGroup;
   if (least > CHART_LIMITS.maxValues) throw tooLarge(query, buckets.length, previousBuckets.length);
-  const groupsPerSeries = query.breakdowns.length === 0 ? 1 : Math.min(CHART_LIMITS.maxBreakdownGroups, Math.floor(CHART_LIMITS.maxValues / least));
+  const groupsPerSeries =
+    query.breakdowns.length === 0 ? 1 : Math.min(CHART_LIMITS.maxBreakdownGroups, Math.floor(CHART_LIMITS.maxValues / least));
   return { query, timezone, range, buckets, previousBuckets, groupsPerSeries };
 }
 

@@ -55,8 +55,16 @@ describe('shapeChartResponse', () => {
     expect(s.names).toEqual(['screen_view', 'United States']);
     expect(s.event).toEqual({ id: 'evt1', name: 'screen_view' });
     expect(s.data).toHaveLength(30);
-    expect(s.data[0]).toEqual({ date: '2024-04-01T00:00:00.000Z', count: 45, previous: { value: 38, change: 18.42, diff: 18.4, state: 'positive' } });
-    expect(s.data[1]).toEqual({ date: '2024-04-02T00:00:00.000Z', count: 52, previous: { value: 41, change: 26.83, diff: 26.8, state: 'positive' } });
+    expect(s.data[0]).toEqual({
+      date: '2024-04-01T00:00:00.000Z',
+      count: 45,
+      previous: { value: 38, change: 18.42, diff: 18.4, state: 'positive' },
+    });
+    expect(s.data[1]).toEqual({
+      date: '2024-04-02T00:00:00.000Z',
+      count: 52,
+      previous: { value: 41, change: 26.83, diff: 26.8, state: 'positive' },
+    });
     expect(s.metrics).toMatchObject({ sum: 1250, average: 41.67, min: 41, max: 52 });
     expect(s.metrics.previous?.sum).toEqual({ value: 1100, change: 13.64, diff: 13.6, state: 'positive' });
     expect(s.metrics.previous?.average).toMatchObject({ value: 36.67, change: 13.64 });
@@ -104,7 +112,10 @@ describe('shapeChartResponse', () => {
 
   it('keeps a series without breakdowns even with no rows, and drops nothing-groups with breakdowns', () => {
     expect(shapeChartResponse([], query(), NOW).series).toHaveLength(1);
-    expect(shapeChartResponse([], query({ breakdowns: [{ name: 'country' }] }), NOW)).toEqual({ series: [], metrics: { sum: 0, average: 0, min: 0, max: 0 } });
+    expect(shapeChartResponse([], query({ breakdowns: [{ name: 'country' }] }), NOW)).toEqual({
+      series: [],
+      metrics: { sum: 0, average: 0, min: 0, max: 0 },
+    });
   });
 
   it('never drops a row whose bucket is not in the list: it counts in the bucket that holds it', () => {
@@ -116,12 +127,18 @@ describe('shapeChartResponse', () => {
     const res = shapeChartResponse(rows, query(), NOW);
     expect(res.series[0].data.slice(0, 2).map((p) => p.count)).toEqual([1, 5]);
     expect(res.metrics.sum).toBe(6);
-    const max = shapeChartResponse(rows, query({ events: [{ name: 'x', segment: 'property_max', property: 'properties.n', filters: [] }] }), NOW);
+    const max = shapeChartResponse(
+      rows,
+      query({ events: [{ name: 'x', segment: 'property_max', property: 'properties.n', filters: [] }] }),
+      NOW,
+    );
     expect(max.series[0].data[1].count).toBe(3);
   });
 
   it('accepts numbers that arrive as strings and trims float noise', () => {
-    const rows = [{ series: '0', period: 'current', bucket: String(day('2024-04-01')), breakdown: [], value: '0.30000000000000004' }] as unknown as ChartRow[];
+    const rows = [
+      { series: '0', period: 'current', bucket: String(day('2024-04-01')), breakdown: [], value: '0.30000000000000004' },
+    ] as unknown as ChartRow[];
     expect(shapeChartResponse(rows, query(), NOW).series[0].data[0].count).toBe(0.3);
   });
 });

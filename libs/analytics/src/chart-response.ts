@@ -84,7 +84,12 @@ function withPrevious(current: Omit<ChartMetrics, 'previous'>, previous: Omit<Ch
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}_]+/gu, '-').replace(/^-+|-+$/g, '') || 'series';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}_]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'series'
+  );
 }
 
 interface Group {
@@ -187,7 +192,9 @@ export function shapeChartResponse(rows: ChartRow[], query: ChartQuery, now: Dat
         names,
         event: { id: def.id ?? String(index), name: def.name },
         metrics: withPrevious(summarise(counts), prevSummary),
-        data: counts.map((count, i) => (previous ? { date: dates[i], count, previous: previousValue(count, previous[i]) } : { date: dates[i], count })),
+        data: counts.map((count, i) =>
+          previous ? { date: dates[i], count, previous: previousValue(count, previous[i]) } : { date: dates[i], count },
+        ),
       });
     }
   });

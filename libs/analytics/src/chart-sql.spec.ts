@@ -11,7 +11,16 @@ const OPTS = { database: 'analytics', now: NOW };
 const asPattern = (h: string) => h.slice(0, 1000).replace(/\\$/, '\\\\');
 
 function query(overrides: Partial<ChartQuery> = {}): ChartQuery {
-  return { projectId: 'p1', timezone: 'UTC', events: [{ name: 'screen_view', segment: 'event', filters: [] }], breakdowns: [], interval: 'day', range: '7d', previous: false, ...overrides };
+  return {
+    projectId: 'p1',
+    timezone: 'UTC',
+    events: [{ name: 'screen_view', segment: 'event', filters: [] }],
+    breakdowns: [],
+    interval: 'day',
+    range: '7d',
+    previous: false,
+    ...overrides,
+  };
 }
 
 describe('buildChartSql', () => {
@@ -37,9 +46,12 @@ describe('buildChartSql', () => {
   });
 
   it.each(SEGMENTS)('segment %s: constrained to the project, bucketed in the zone, capped', (segment) => {
-    const [stmt] = buildChartSql(query({ timezone: 'europe/berlin', events: [{ name: 'x', segment, property: 'properties.total', filters: [] }] }), OPTS);
+    const [stmt] = buildChartSql(
+      query({ timezone: 'europe/berlin', events: [{ name: 'x', segment, property: 'properties.total', filters: [] }] }),
+      OPTS,
+    );
     expect(stmt.sql).toContain('e.project_id = {projectId:String}');
-    expect(stmt.sql).toContain('e.created_at >= {start:DateTime64(3, \'UTC\')} AND e.created_at < {end:DateTime64(3, \'UTC\')}');
+    expect(stmt.sql).toContain("e.created_at >= {start:DateTime64(3, 'UTC')} AND e.created_at < {end:DateTime64(3, 'UTC')}");
     expect(stmt.sql).toContain('toStartOfDay(e.created_at, {tz:String})');
     expect(stmt.sql).toContain('FROM analytics.events AS e');
     expect(stmt.sql).not.toContain('JOIN');
@@ -48,7 +60,8 @@ describe('buildChartSql', () => {
   });
 
   it('aggregates each segment as documented', () => {
-    const sqlOf = (segment: (typeof SEGMENTS)[number]) => buildChartSql(query({ events: [{ name: 'x', segment, property: 'properties.total', filters: [] }] }), OPTS)[0].sql;
+    const sqlOf = (segment: (typeof SEGMENTS)[number]) =>
+      buildChartSql(query({ events: [{ name: 'x', segment, property: 'properties.total', filters: [] }] }), OPTS)[0].sql;
     expect(sqlOf('event')).toContain('count() AS value');
     expect(sqlOf('user')).toContain("uniqExact(if(e.profile_id != '', e.profile_id, e.device_id))");
     expect(sqlOf('session')).toContain("uniqExactIf(e.session_id, e.session_id != '')");
@@ -65,7 +78,9 @@ describe('buildChartSql', () => {
     const [all] = buildChartSql(query({ events: [{ name: '*', segment: 'event', filters: [] }] }), OPTS);
     expect(all.sql).not.toContain('e.name =');
     const [joined] = buildChartSql(query({ breakdowns: [{ name: 'profile.properties.plan' }] }), OPTS);
-    expect(joined.sql).toContain('LEFT JOIN (SELECT id, first_name, last_name, email, avatar, properties, is_external FROM analytics.profiles FINAL WHERE project_id = {projectId:String}) AS p ON p.id = e.profile_id');
+    expect(joined.sql).toContain(
+      'LEFT JOIN (SELECT id, first_name, last_name, email, avatar, properties, is_external FROM analytics.profiles FINAL WHERE project_id = {projectId:String}) AS p ON p.id = e.profile_id',
+    );
     expect(joined.sql).toContain('dense_rank() OVER (ORDER BY group_total DESC, b0)');
     expect(joined.sql).toContain('WHERE group_rank <= 50');
   });
@@ -77,7 +92,12 @@ describe('buildChartSql', () => {
           projectId: hostile,
           previous: true,
           events: [
-            { name: hostile, segment: 'property_sum', property: `properties.${hostile}`, filters: [{ name: `profile.properties.${hostile}`, operator: 'regex', value: [asPattern(hostile)] }] },
+            {
+              name: hostile,
+              segment: 'property_sum',
+              property: `properties.${hostile}`,
+              filters: [{ name: `profile.properties.${hostile}`, operator: 'regex', value: [asPattern(hostile)] }],
+            },
             { name: 'ok', segment: 'event', filters: [{ name: `properties.${hostile}`, operator: 'is', value: [hostile, hostile] }] },
           ],
           breakdowns: [{ name: `properties.${hostile}` }],
@@ -93,10 +113,18 @@ describe('buildChartSql', () => {
   });
 
   it.each<[string, Partial<ChartQuery>, (string | number)[]]>([
-    ['unknown filter field', { events: [{ name: 'x', segment: 'event', filters: [{ name: 'password', operator: 'is', value: ['a'] }] }] }, ['events', 0, 'filters', 0, 'name']],
+    [
+      'unknown filter field',
+      { events: [{ name: 'x', segment: 'event', filters: [{ name: 'password', operator: 'is', value: ['a'] }] }] },
+      ['events', 0, 'filters', 0, 'name'],
+    ],
     ['unknown breakdown', { breakdowns: [{ name: 'country' }, { name: 'nope' }] }, ['breakdowns', 1, 'name']],
     ['property segment without property', { events: [{ name: 'x', segment: 'property_sum', filters: [] }] }, ['events', 0, 'property']],
-    ['unknown property field', { events: [{ name: 'x', segment: 'property_max', property: 'total', filters: [] }] }, ['events', 0, 'property']],
+    [
+      'unknown property field',
+      { events: [{ name: 'x', segment: 'property_max', property: 'total', filters: [] }] },
+      ['events', 0, 'property'],
+    ],
     ['missing event name', { events: [{ name: '', segment: 'event', filters: [] }] }, ['events', 0, 'name']],
     ['unknown segment', { events: [{ name: 'x', segment: 'median' as never, filters: [] }] }, ['events', 0, 'segment']],
     ['no events', { events: [] }, ['events']],
@@ -110,7 +138,13 @@ describe('buildChartSql', () => {
 
   it('refuses, before any statement, a chart of more values than an answer holds, saying what to narrow', () => {
     const events = Array.from({ length: 20 }, (_, i) => ({ id: String(i), name: '*', segment: 'event' as const, filters: [] }));
-    const big = query({ events, interval: 'hour', range: '12m', previous: true, breakdowns: [{ name: 'properties.i' }, { name: 'profileId' }, { name: 'path' }] });
+    const big = query({
+      events,
+      interval: 'hour',
+      range: '12m',
+      previous: true,
+      breakdowns: [{ name: 'properties.i' }, { name: 'profileId' }, { name: 'path' }],
+    });
     let error: unknown;
     try {
       buildChartSql(big, OPTS);
@@ -118,14 +152,17 @@ describe('buildChartSql', () => {
       error = e;
     }
     expect(error).toMatchObject({ kind: 'bad_request' });
-    expect((error as Error).message).toMatch(/^This chart would hold 35\d{4} values \(20 series x 87\d\d \+ 87\d\d previous hour buckets\) and an answer holds at most 200000: .*coarser interval.*previous=false/);
+    expect((error as Error).message).toMatch(
+      /^This chart would hold 35\d{4} values \(20 series x 87\d\d \+ 87\d\d previous hour buckets\) and an answer holds at most 200000: .*coarser interval.*previous=false/,
+    );
     // A year of hours for 20 series fits without the previous period: every existing request does.
     expect(buildChartSql(query({ events, interval: 'hour', range: '12m' }), OPTS)).toHaveLength(20);
   });
 
   it('keeps as many breakdown groups per series as fit in the cap, at most 50', () => {
     const events = Array.from({ length: 20 }, () => ({ name: '*', segment: 'event' as const, filters: [] }));
-    const groups = (q: Partial<ChartQuery>) => Number(/group_rank <= (\d+)/.exec(buildChartSql(query({ breakdowns: [{ name: 'path' }], ...q }), OPTS)[0].sql)?.[1]);
+    const groups = (q: Partial<ChartQuery>) =>
+      Number(/group_rank <= (\d+)/.exec(buildChartSql(query({ breakdowns: [{ name: 'path' }], ...q }), OPTS)[0].sql)?.[1]);
     expect(groups({})).toBe(50);
     // 20 series x (720 + 720) hourly values of 30 days: 6 groups each, 172,800 values at most.
     expect(groups({ events, interval: 'hour', range: '30d', previous: true })).toBe(6);

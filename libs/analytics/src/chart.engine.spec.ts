@@ -11,7 +11,8 @@ const TZ = 'Europe/Berlin';
 const NOW = new Date('2024-04-03T10:00:00.000Z');
 const events = makeEvents(new Date('2024-03-10T00:00:00Z'), NOW, 900);
 const profiles = makeProfiles();
-const profileOf = (e: FixtureEvent) => profiles.filter((p) => p.id === e.profile_id && p.project_id === PROJECT).sort((a, b) => b.version - a.version)[0];
+const profileOf = (e: FixtureEvent) =>
+  profiles.filter((p) => p.id === e.profile_id && p.project_id === PROJECT).sort((a, b) => b.version - a.version)[0];
 
 let ch: ClickhouseService;
 
@@ -24,7 +25,16 @@ afterAll(async () => {
 });
 
 function query(overrides: Partial<ChartQuery>): ChartQuery {
-  return { projectId: PROJECT, timezone: TZ, events: [{ name: 'screen_view', segment: 'event', filters: [] }], breakdowns: [], interval: 'day', range: '7d', previous: false, ...overrides };
+  return {
+    projectId: PROJECT,
+    timezone: TZ,
+    events: [{ name: 'screen_view', segment: 'event', filters: [] }],
+    breakdowns: [],
+    interval: 'day',
+    range: '7d',
+    previous: false,
+    ...overrides,
+  };
 }
 
 async function chart(q: ChartQuery): Promise<ChartResponse> {
@@ -55,7 +65,9 @@ interface Expectation {
 function expectFigures(res: ChartResponse, x: Expectation): void {
   const interval = x.interval ?? 'day';
   const { start, end, previous } = resolveRange(x.range ?? '7d', TZ, NOW);
-  const pool = events.filter((e) => e.project_id === PROJECT && (x.name === undefined || x.name === '*' || e.name === x.name) && (x.match ?? (() => true))(e));
+  const pool = events.filter(
+    (e) => e.project_id === PROJECT && (x.name === undefined || x.name === '*' || e.name === x.name) && (x.match ?? (() => true))(e),
+  );
   const spec = { events: pool, segment: x.segment ?? 'event', property: x.property, label: LABELS[interval].ref, breakdown: x.breakdown };
   const current = referenceFigures({ ...spec, start, end });
   const before = referenceFigures({ ...spec, ...previous });
@@ -98,21 +110,49 @@ describe('chart SQL on the embedded engine', () => {
   const cases: [string, Filter, (e: FixtureEvent) => boolean][] = [
     ['is (any of)', { name: 'country', operator: 'is', value: ['Germany', 'France'] }, (e) => ['Germany', 'France'].includes(e.country)],
     ['isNot (none of)', { name: 'country', operator: 'isNot', value: ['Germany', ''] }, (e) => !['Germany', ''].includes(e.country)],
-    ['country by ISO code or name (OpenPanel stores codes there)', { name: 'country', operator: 'is', value: ['DE', 'fr', 'United States'] }, (e) => ['Germany', 'France', 'United States'].includes(e.country)],
+    [
+      'country by ISO code or name (OpenPanel stores codes there)',
+      { name: 'country', operator: 'is', value: ['DE', 'fr', 'United States'] },
+      (e) => ['Germany', 'France', 'United States'].includes(e.country),
+    ],
     ['country isNot by code', { name: 'country', operator: 'isNot', value: ['DE'] }, (e) => e.country !== 'Germany'],
     ['contains', { name: 'path', operator: 'contains', value: ['docs'] }, (e) => e.path.includes('docs')],
-    ['doesNotContain', { name: 'path', operator: 'doesNotContain', value: ['docs', 'pricing'] }, (e) => !e.path.includes('docs') && !e.path.includes('pricing')],
+    [
+      'doesNotContain',
+      { name: 'path', operator: 'doesNotContain', value: ['docs', 'pricing'] },
+      (e) => !e.path.includes('docs') && !e.path.includes('pricing'),
+    ],
     ['startsWith', { name: 'path', operator: 'startsWith', value: ['/docs/'] }, (e) => e.path.startsWith('/docs/')],
     ['endsWith with a quote', { name: 'path', operator: 'endsWith', value: ["'brien"] }, (e) => e.path.endsWith("'brien")],
     ['regex', { name: 'path', operator: 'regex', value: ['^/docs/(intro|api)$'] }, (e) => /^\/docs\/(intro|api)$/.test(e.path)],
     ['isNull on a column', { name: 'country', operator: 'isNull', value: [] }, (e) => e.country === ''],
     ['isNotNull on a property', { name: 'properties.total', operator: 'isNotNull', value: [] }, (e) => (e.properties.total ?? '') !== ''],
-    ['gt on a property', { name: 'properties.total', operator: 'gt', value: ['5'] }, (e) => (Number(e.properties.total) || -Infinity) > 5 && e.properties.total !== ''],
+    [
+      'gt on a property',
+      { name: 'properties.total', operator: 'gt', value: ['5'] },
+      (e) => (Number(e.properties.total) || -Infinity) > 5 && e.properties.total !== '',
+    ],
     ['lte on a numeric column', { name: 'revenue', operator: 'lte', value: ['2500'] }, (e) => e.revenue <= 2500],
-    ['utm query property', { name: 'properties.__query.utm_source', operator: 'is', value: ['google'] }, (e) => e.properties['__query.utm_source'] === 'google'],
-    ['hostile key and value', { name: "properties.we'ird {k:String} key", operator: 'is', value: ["v') OR 1=1 --"] }, (e) => e.properties["we'ird {k:String} key"] === "v') OR 1=1 --"],
-    ['profile field', { name: 'profile.email', operator: 'endsWith', value: ['@example.com'] }, (e) => (profileOf(e)?.email ?? '').endsWith('@example.com')],
-    ['profile property (newest version only)', { name: 'profile.properties.tier', operator: 'is', value: ['gold'] }, (e) => profileOf(e)?.properties.tier === 'gold'],
+    [
+      'utm query property',
+      { name: 'properties.__query.utm_source', operator: 'is', value: ['google'] },
+      (e) => e.properties['__query.utm_source'] === 'google',
+    ],
+    [
+      'hostile key and value',
+      { name: "properties.we'ird {k:String} key", operator: 'is', value: ["v') OR 1=1 --"] },
+      (e) => e.properties["we'ird {k:String} key"] === "v') OR 1=1 --",
+    ],
+    [
+      'profile field',
+      { name: 'profile.email', operator: 'endsWith', value: ['@example.com'] },
+      (e) => (profileOf(e)?.email ?? '').endsWith('@example.com'),
+    ],
+    [
+      'profile property (newest version only)',
+      { name: 'profile.properties.tier', operator: 'is', value: ['gold'] },
+      (e) => profileOf(e)?.properties.tier === 'gold',
+    ],
     ['profile of another project', { name: 'profile.firstName', operator: 'is', value: ['Intruder'] }, () => false],
   ];
   it.each(cases)('filter %s', async (_title, filter, match) => {
@@ -126,7 +166,12 @@ describe('chart SQL on the embedded engine', () => {
   });
 
   it('breaks down by a column and a profile property, empty values under an empty label', async () => {
-    const res = await chart(query({ breakdowns: [{ name: 'country' }, { name: 'profile.properties.tier' }], events: [{ name: '*', segment: 'user', filters: [] }] }));
+    const res = await chart(
+      query({
+        breakdowns: [{ name: 'country' }, { name: 'profile.properties.tier' }],
+        events: [{ name: '*', segment: 'user', filters: [] }],
+      }),
+    );
     expectFigures(res, { name: '*', segment: 'user', breakdown: (e) => [e.country, profileOf(e)?.properties.tier ?? ''] });
     expect(res.series.some((s) => s.names[1] === '')).toBe(true);
     expect(res.series.some((s) => s.names[2] === '')).toBe(true);

@@ -53,9 +53,16 @@ export function decodeEventCursor(token: string): DecodedEventCursor {
  * the last page never points at an empty one. `page` is the number of the page in hand (null
  * when unknown, and then so is the next one's).
  */
-export function splitEventPage<T extends EventCursor>(rows: readonly T[], limit: number, page: number | null): { rows: T[]; nextCursor: string | null } {
+export function splitEventPage<T extends EventCursor>(
+  rows: readonly T[],
+  limit: number,
+  page: number | null,
+): { rows: T[]; nextCursor: string | null } {
   if (rows.length <= limit) return { rows: [...rows], nextCursor: null };
   const kept = rows.slice(0, limit);
   const last = kept[kept.length - 1];
-  return { rows: kept, nextCursor: encodeEventCursor({ createdAt: last.createdAt, id: last.id, page: page === null ? undefined : page + 1 }) };
+  return {
+    rows: kept,
+    nextCursor: encodeEventCursor({ createdAt: last.createdAt, id: last.id, page: page === null ? undefined : page + 1 }),
+  };
 }

@@ -16,7 +16,10 @@ describe('apiErrorFromEngine', () => {
   );
 
   it('points an RE2 compile error at the pattern the engine names', () => {
-    const err = apiErrorFromEngine(engineError('CANNOT_COMPILE_REGEXP', 'OptimizedRegularExpression: cannot compile re2: (, error: missing ): (.'), regexes);
+    const err = apiErrorFromEngine(
+      engineError('CANNOT_COMPILE_REGEXP', 'OptimizedRegularExpression: cannot compile re2: (, error: missing ): (.'),
+      regexes,
+    );
     expect(err).toBeInstanceOf(ApiError);
     expect(err!.kind).toBe('bad_request');
     expect(err!.details).toEqual([{ path: ['events', 0, 'filters', 0, 'value', 1], message: 'Not a valid RE2 pattern' }]);
@@ -24,7 +27,10 @@ describe('apiErrorFromEngine', () => {
 
   it("names the patterns the engine's compile check ran on when it refuses one without quoting it", () => {
     const checked = regexCandidates([{ name: 'path', operator: 'regex', value: ['^/ok$', 'a\\', '\\Qb\\'] }], ['filters']);
-    const err = apiErrorFromEngine(engineError('BAD_ARGUMENTS', 'The pattern argument is not a valid re2 pattern: trailing \\: In scope SELECT ...'), checked);
+    const err = apiErrorFromEngine(
+      engineError('BAD_ARGUMENTS', 'The pattern argument is not a valid re2 pattern: trailing \\: In scope SELECT ...'),
+      checked,
+    );
     expect(err?.message).toBe('Invalid regular expression (RE2 syntax expected)');
     expect(err?.details?.map((d) => d.path)).toEqual([
       ['filters', 0, 'value', 1],

@@ -62,7 +62,8 @@ export function apiErrorFromEngine(err: unknown, regexes: RegexCandidate[] = [])
   }
   if (type === 'MEMORY_LIMIT_EXCEEDED') {
     // "(total)" is the server's own limit, reached by everyone's queries together: try later.
-    if (message.includes('(total)')) return new ApiError('unavailable', 'The analytics engine is busy; retry shortly', undefined, { 'Retry-After': '5' });
+    if (message.includes('(total)'))
+      return new ApiError('unavailable', 'The analytics engine is busy; retry shortly', undefined, { 'Retry-After': '5' });
     return ApiError.badRequest('The query needs more memory than allowed; narrow the range, the filters or the breakdowns');
   }
   if (BAD_PARAMETER.test(type)) return ApiError.badRequest('A value in the query could not be read as its expected type');

@@ -8,7 +8,18 @@ const whereOf = (sql: string) => sql.slice(sql.indexOf(' WHERE '), sql.search(/ 
 
 describe('buildEventListSql', () => {
   it('pages newest first with the id as tie-breaker, and counts under the same predicate', () => {
-    const { page, count } = buildEventListSql({ ...base, events: ['a', 'b'], profileIds: ['u1'], start: '2024-04-15', end: '2024-04-18', filters: [{ name: 'country', operator: 'is', value: ['Germany'] }], offset: 100 }, 'db');
+    const { page, count } = buildEventListSql(
+      {
+        ...base,
+        events: ['a', 'b'],
+        profileIds: ['u1'],
+        start: '2024-04-15',
+        end: '2024-04-18',
+        filters: [{ name: 'country', operator: 'is', value: ['Germany'] }],
+        offset: 100,
+      },
+      'db',
+    );
     expect(page.sql).toContain('ORDER BY e.created_at DESC, toString(e.id) DESC LIMIT {limit:UInt32} OFFSET {offset:UInt64}');
     expect(whereOf(page.sql)).toBe(whereOf(count.sql));
     expect(whereOf(count.sql)).toBe(
@@ -29,7 +40,9 @@ describe('buildEventListSql', () => {
   it('seeks by keyset with a cursor; the count ignores the cursor', () => {
     const cursor = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.000Z', id: 'ffffffff-0000-4000-a000-000000000002' });
     const { page, count } = buildEventListSql({ ...base, cursor }, 'db');
-    expect(page.sql).toContain("e.created_at <= {c_at:DateTime64(3, 'UTC')} AND (e.created_at < {c_at:DateTime64(3, 'UTC')} OR toString(e.id) < {c_id:String})");
+    expect(page.sql).toContain(
+      "e.created_at <= {c_at:DateTime64(3, 'UTC')} AND (e.created_at < {c_at:DateTime64(3, 'UTC')} OR toString(e.id) < {c_id:String})",
+    );
     expect(page.params).toMatchObject({ c_at: '2024-04-02 08:00:00.000', c_id: 'ffffffff-0000-4000-a000-000000000002', offset: '0' });
     expect(count).toEqual(buildEventListSql(base, 'db').count);
   });
@@ -43,7 +56,13 @@ describe('buildEventListSql', () => {
 
   it('keeps hostile input out of all statements', () => {
     for (const h of HOSTILE) {
-      const q: EventListQuery = { ...base, projectId: h, events: [h], profileIds: [h], filters: [{ name: `properties.${h}`, operator: 'contains', value: [h] }] };
+      const q: EventListQuery = {
+        ...base,
+        projectId: h,
+        events: [h],
+        profileIds: [h],
+        filters: [{ name: `properties.${h}`, operator: 'contains', value: [h] }],
+      };
       const { page, count } = buildEventListSql(q, 'db');
       const stream = buildEventStreamSql(q, 'db');
       for (const s of [page, count, stream]) {
@@ -59,7 +78,9 @@ describe('buildEventListSql', () => {
     expect(first.sql).toContain('ORDER BY e.created_at DESC, toString(e.id) DESC LIMIT {limit:UInt32} SETTINGS max_execution_time = 60');
     expect(first.params.limit).toBe('5000');
     const next = buildEventStreamSql(base, 'db', { createdAt: '2024-04-02T08:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }, 10);
-    expect(next.sql).toContain("e.created_at <= {c_at:DateTime64(3, 'UTC')} AND (e.created_at < {c_at:DateTime64(3, 'UTC')} OR toString(e.id) < {c_id:String})");
+    expect(next.sql).toContain(
+      "e.created_at <= {c_at:DateTime64(3, 'UTC')} AND (e.created_at < {c_at:DateTime64(3, 'UTC')} OR toString(e.id) < {c_id:String})",
+    );
     expect(next.params).toMatchObject({ c_at: '2024-04-02 08:00:00.000', limit: '10' });
   });
 
@@ -67,7 +88,11 @@ describe('buildEventListSql', () => {
     ['limit 0', { limit: 0 }, ['limit']],
     ['limit 1001', { limit: 1001 }, ['limit']],
     ['negative offset', { offset: -1 }, ['page']],
-    ['cursor with offset', { cursor: encodeEventCursor({ createdAt: '2024-01-01T00:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }), offset: 50 }, ['cursor']],
+    [
+      'cursor with offset',
+      { cursor: encodeEventCursor({ createdAt: '2024-01-01T00:00:00.000Z', id: '00000000-0000-4000-a000-000000000001' }), offset: 50 },
+      ['cursor'],
+    ],
     ['bad start', { start: 'last tuesday' }, ['start']],
     ['end before start', { start: '2024-04-02', end: '2024-04-01' }, ['end']],
     ['unknown filter field', { filters: [{ name: 'secret', operator: 'is', value: ['x'] }] }, ['filters', 0, 'name']],
@@ -87,18 +112,28 @@ describe('event cursor', () => {
   it('round-trips and is opaque', () => {
     const token = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.123Z', id: 'ABCDEF00-0000-4000-A000-000000000002' });
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeEventCursor(token)).toEqual({ createdAt: new Date('2024-04-02T08:00:00.123Z'), id: 'abcdef00-0000-4000-a000-000000000002', page: null });
+    expect(decodeEventCursor(token)).toEqual({
+      createdAt: new Date('2024-04-02T08:00:00.123Z'),
+      id: 'abcdef00-0000-4000-a000-000000000002',
+      page: null,
+    });
     const paged = encodeEventCursor({ createdAt: '2024-04-02T08:00:00.123Z', id: 'abcdef00-0000-4000-a000-000000000002', page: 7 });
     expect(decodeEventCursor(paged).page).toBe(7);
     expect(buildEventListSql({ ...base, cursor: paged }, 'db').cursorPage).toBe(7);
   });
 
-  it.each(['', '!!!', 'x'.repeat(500), Buffer.from('[1, "not-a-uuid"]').toString('base64url'), Buffer.from('[-1, "00000000-0000-4000-a000-000000000001"]').toString('base64url'), Buffer.from("[1, \"') OR 1=1 --\"]").toString('base64url'), Buffer.from('[1, "00000000-0000-4000-a000-000000000001", 0]').toString('base64url'), Buffer.from('[1, "00000000-0000-4000-a000-000000000001", "2"]').toString('base64url')])(
-    'rejects %j',
-    (token) => {
-      expect(invalidPath(() => decodeEventCursor(token))).toEqual(['cursor']);
-    },
-  );
+  it.each([
+    '',
+    '!!!',
+    'x'.repeat(500),
+    Buffer.from('[1, "not-a-uuid"]').toString('base64url'),
+    Buffer.from('[-1, "00000000-0000-4000-a000-000000000001"]').toString('base64url'),
+    Buffer.from('[1, "\') OR 1=1 --"]').toString('base64url'),
+    Buffer.from('[1, "00000000-0000-4000-a000-000000000001", 0]').toString('base64url'),
+    Buffer.from('[1, "00000000-0000-4000-a000-000000000001", "2"]').toString('base64url'),
+  ])('rejects %j', (token) => {
+    expect(invalidPath(() => decodeEventCursor(token))).toEqual(['cursor']);
+  });
 
   it('offers a next cursor only when a row past the limit came back', () => {
     const rows = [

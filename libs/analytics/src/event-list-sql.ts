@@ -135,9 +135,11 @@ function predicate(q: EventListQuery, database: string): Predicate {
 }
 
 function checkPaging(q: EventListQuery): void {
-  if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_EVENT_PAGE_SIZE) throw invalid(['limit'], `Expected an integer from 1 to ${MAX_EVENT_PAGE_SIZE}`);
+  if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_EVENT_PAGE_SIZE)
+    throw invalid(['limit'], `Expected an integer from 1 to ${MAX_EVENT_PAGE_SIZE}`);
   if (q.offset !== undefined && (!Number.isSafeInteger(q.offset) || q.offset < 0)) throw invalid(['page'], 'Expected a positive integer');
-  if (q.cursor !== undefined && (q.offset ?? 0) > 0) throw invalid(['cursor'], 'A cursor cannot be combined with a page other than the first');
+  if (q.cursor !== undefined && (q.offset ?? 0) > 0)
+    throw invalid(['cursor'], 'A cursor cannot be combined with a page other than the first');
 }
 
 /**
@@ -202,7 +204,8 @@ export function buildEventStreamSql(
   after?: EventStreamPosition,
   chunk = EVENT_STREAM_CHUNK,
 ): SqlStatement {
-  if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > EVENT_STREAM_SETTINGS.max_result_rows) throw new Error(`invalid chunk size ${chunk}`);
+  if (!Number.isSafeInteger(chunk) || chunk < 1 || chunk > EVENT_STREAM_SETTINGS.max_result_rows)
+    throw new Error(`invalid chunk size ${chunk}`);
   const { bag, from, where } = predicate({ ...q, limit: 1 }, database);
   if (after) {
     where.push(...seekAfter(bag, new Date(after.createdAt), after.id));

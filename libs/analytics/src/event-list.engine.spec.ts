@@ -72,13 +72,22 @@ describe('event list SQL on the embedded engine', () => {
     expect(seen).toEqual(all);
     // The last page is the one that holds the last event: no empty page after it.
     expect(pages).toBe(Math.ceil(all.length / 3));
-    expect(all.filter((id) => events.find((e) => e.id === id)!.created_at.toISOString() === '2024-04-02T08:00:00.000Z').length).toBeGreaterThanOrEqual(4);
+    expect(
+      all.filter((id) => events.find((e) => e.id === id)!.created_at.toISOString() === '2024-04-02T08:00:00.000Z').length,
+    ).toBeGreaterThanOrEqual(4);
   });
 
   it('returns response-shaped rows', async () => {
     const [row] = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1 }, ch.database).page);
     const source = events.find((e) => e.id === row.id)!;
-    expect(row).toMatchObject({ name: source.name, profileId: source.profile_id, createdAt: source.created_at.toISOString(), properties: source.properties, duration: source.duration, country: source.country });
+    expect(row).toMatchObject({
+      name: source.name,
+      profileId: source.profile_id,
+      createdAt: source.created_at.toISOString(),
+      properties: source.properties,
+      duration: source.duration,
+      country: source.country,
+    });
   });
 
   it('filters by names, profiles, inclusive bare dates in the zone, properties and profile fields', async () => {
@@ -92,8 +101,17 @@ describe('event list SQL on the embedded engine', () => {
         { name: 'profile.properties.tier', operator: 'isNot', value: ['silver'] },
       ],
     };
-    const tierOf = (e: FixtureEvent) => (e.profile_id ? profiles.find((p) => p.id === e.profile_id && p.project_id === PROJECT && p.version === 2)?.properties.tier : undefined) ?? '';
-    const want = expected((e) => ['screen_view', 'click'].includes(e.name) && ['2024-03-31', '2024-04-01'].includes(localDay(e.created_at, TZ)) && e.properties.plan === 'pro' && tierOf(e) !== 'silver');
+    const tierOf = (e: FixtureEvent) =>
+      (e.profile_id
+        ? profiles.find((p) => p.id === e.profile_id && p.project_id === PROJECT && p.version === 2)?.properties.tier
+        : undefined) ?? '';
+    const want = expected(
+      (e) =>
+        ['screen_view', 'click'].includes(e.name) &&
+        ['2024-03-31', '2024-04-01'].includes(localDay(e.created_at, TZ)) &&
+        e.properties.plan === 'pro' &&
+        tierOf(e) !== 'silver',
+    );
     expect(want.length).toBeGreaterThan(3);
     const rows = await runSql<Row>(ch, buildEventListSql({ ...q, limit: 1000 }, ch.database).page);
     expect(rows.map((r) => r.id)).toEqual(want);
@@ -105,7 +123,13 @@ describe('event list SQL on the embedded engine', () => {
 
   it('matches a hostile property key and value exactly', async () => {
     const key = "we'ird {k:String} key";
-    const rows = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: `properties.${key}`, operator: 'is', value: ["v') OR 1=1 --"] }] }, ch.database).page);
+    const rows = await runSql<Row>(
+      ch,
+      buildEventListSql(
+        { ...base, limit: 1000, filters: [{ name: `properties.${key}`, operator: 'is', value: ["v') OR 1=1 --"] }] },
+        ch.database,
+      ).page,
+    );
     const want = expected((e) => e.properties[key] === "v') OR 1=1 --");
     expect(want.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.id)).toEqual(want);
@@ -125,22 +149,46 @@ describe('event list SQL on the embedded engine', () => {
 
   it('filters on createdAt as instants and on groups by element', async () => {
     const at = '2024-04-02T08:00:00.000Z';
-    const rows = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'createdAt', operator: 'is', value: [at] }] }, ch.database).page);
+    const rows = await runSql<Row>(
+      ch,
+      buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'createdAt', operator: 'is', value: [at] }] }, ch.database).page,
+    );
     expect(rows.map((r) => r.id)).toEqual(expected((e) => e.created_at.toISOString() === at));
-    const later = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'createdAt', operator: 'gte', value: ['2024-04-02T10:00:00+02:00'] }] }, ch.database).page);
+    const later = await runSql<Row>(
+      ch,
+      buildEventListSql(
+        { ...base, limit: 1000, filters: [{ name: 'createdAt', operator: 'gte', value: ['2024-04-02T10:00:00+02:00'] }] },
+        ch.database,
+      ).page,
+    );
     expect(later.map((r) => r.id)).toEqual(expected((e) => e.created_at.getTime() >= Date.parse('2024-04-02T08:00:00Z')));
-    const day = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'created_at', operator: 'startsWith', value: ['2024-03-31'] }] }, ch.database).page);
+    const day = await runSql<Row>(
+      ch,
+      buildEventListSql(
+        { ...base, limit: 1000, filters: [{ name: 'created_at', operator: 'startsWith', value: ['2024-03-31'] }] },
+        ch.database,
+      ).page,
+    );
     expect(day.map((r) => r.id)).toEqual(expected((e) => e.created_at.toISOString().startsWith('2024-03-31')));
-    const none = await runSql<Row>(ch, buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'groups', operator: 'isNull', value: [] }] }, ch.database).page);
+    const none = await runSql<Row>(
+      ch,
+      buildEventListSql({ ...base, limit: 1000, filters: [{ name: 'groups', operator: 'isNull', value: [] }] }, ch.database).page,
+    );
     expect(none.map((r) => r.id)).toEqual(expected());
     const grouped = [
       { ...events[0], id: '22222222-0000-4000-a000-000000000001', project_id: 'proj_groups', groups: ['g1', 'team-a'] },
       { ...events[0], id: '22222222-0000-4000-a000-000000000002', project_id: 'proj_groups', groups: ['g2'] },
       { ...events[0], id: '22222222-0000-4000-a000-000000000003', project_id: 'proj_groups', groups: [] },
     ];
-    await ch.client.insert({ table: ch.table('events'), values: eventRows(grouped).map((r, i) => ({ ...r, groups: grouped[i].groups })), format: 'JSONEachRow' });
+    await ch.client.insert({
+      table: ch.table('events'),
+      values: eventRows(grouped).map((r, i) => ({ ...r, groups: grouped[i].groups })),
+      format: 'JSONEachRow',
+    });
     const ids = async (filters: EventListQuery['filters']) =>
-      (await runSql<Row>(ch, buildEventListSql({ ...base, projectId: 'proj_groups', limit: 1000, filters }, ch.database).page)).map((r) => r.id.slice(-1)).sort();
+      (await runSql<Row>(ch, buildEventListSql({ ...base, projectId: 'proj_groups', limit: 1000, filters }, ch.database).page))
+        .map((r) => r.id.slice(-1))
+        .sort();
     expect(await ids([{ name: 'groups', operator: 'is', value: ['g1'] }])).toEqual(['1']);
     expect(await ids([{ name: 'groups', operator: 'isNot', value: ['g1'] }])).toEqual(['2', '3']);
     expect(await ids([{ name: 'groups', operator: 'startsWith', value: ['team'] }])).toEqual(['1']);

@@ -47,7 +47,12 @@ it('walks every event exactly once, in page order, each step reading a bounded n
   for (;;) {
     const stmt = buildEventStreamSql({ projectId: PROJECT, timezone: 'UTC' }, ch.database, after);
     const before = await counters();
-    const rs = await ch.client.query({ query: stmt.sql, query_params: stmt.params, format: 'JSONEachRow', clickhouse_settings: { use_query_condition_cache: 0 } });
+    const rs = await ch.client.query({
+      query: stmt.sql,
+      query_params: stmt.params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { use_query_condition_cache: 0 },
+    });
     const rows = await rs.json<{ createdAt: string; id: string }>();
     reads.push((await counters()) - before);
     for (const r of rows) {
@@ -60,7 +65,9 @@ it('walks every event exactly once, in page order, each step reading a bounded n
   }
   expect(ids.size).toBe(ROWS);
   expect(reads).toHaveLength(ROWS / EVENT_STREAM_CHUNK + 1);
-  console.log(`rows read per step of ${EVENT_STREAM_CHUNK} (first, middle, last two): ${[reads[0], reads[20], ...reads.slice(-2)].join(', ')}; total ${reads.reduce((a, b) => a + b, 0)} for ${ROWS} rows`);
+  console.log(
+    `rows read per step of ${EVENT_STREAM_CHUNK} (first, middle, last two): ${[reads[0], reads[20], ...reads.slice(-2)].join(', ')}; total ${reads.reduce((a, b) => a + b, 0)} for ${ROWS} rows`,
+  );
   // A step reads a few granules (8192 rows) of each part it touches, each prewhere column
   // counted apart, wherever it is: the first half of the walk reads no more than the second.
   // Before, every step read what was left (830,000 counted rows at the second step, 18.3 M

@@ -25,14 +25,22 @@ describe('resolveField', () => {
     expect(bag.params).toEqual({ k0: '__query.utm_source', k1: 'plan.tier' });
   });
 
-  it.each(['Country', 'project_id', 'projectId', 'e.country', 'country; DROP', 'profile.password', 'profile.properties.', 'properties.', '', 'group'])(
-    'rejects %j with its path',
-    (name) => {
-      expect(details(() => resolveField(name, new ParamBag(), ['events', 0, 'filters', 2, 'name']))).toEqual([
-        { path: ['events', 0, 'filters', 2, 'name'], message: expect.any(String) },
-      ]);
-    },
-  );
+  it.each([
+    'Country',
+    'project_id',
+    'projectId',
+    'e.country',
+    'country; DROP',
+    'profile.password',
+    'profile.properties.',
+    'properties.',
+    '',
+    'group',
+  ])('rejects %j with its path', (name) => {
+    expect(details(() => resolveField(name, new ParamBag(), ['events', 0, 'filters', 2, 'name']))).toEqual([
+      { path: ['events', 0, 'filters', 2, 'name'], message: expect.any(String) },
+    ]);
+  });
 });
 
 describe('compileFilter', () => {
@@ -72,9 +80,18 @@ describe('compileFilter', () => {
       params: { p0: '2024-04-01 08:00:00.000' },
     });
     expect(compile({ name: 'created_at', operator: 'is', value: ['2024-04-01'] }).params).toEqual({ p0: '2024-04-01 00:00:00.000' });
-    expect(compile({ name: 'createdAt', operator: 'startsWith', value: ['2024-04'] }).sql).toBe("startsWith(concat(replaceOne(toString(e.created_at), ' ', 'T'), 'Z'), {p0:String})");
-    expect(details(() => compile({ name: 'createdAt', operator: 'lt', value: ['yesterday'] }))?.[0].path).toEqual(['filters', 0, 'value', 0]);
-    expect(compile({ name: 'groups', operator: 'is', value: ['a', 'b'] }).sql).toBe('arrayExists(_g -> _g IN ({p0:String}, {p1:String}), e.groups)');
+    expect(compile({ name: 'createdAt', operator: 'startsWith', value: ['2024-04'] }).sql).toBe(
+      "startsWith(concat(replaceOne(toString(e.created_at), ' ', 'T'), 'Z'), {p0:String})",
+    );
+    expect(details(() => compile({ name: 'createdAt', operator: 'lt', value: ['yesterday'] }))?.[0].path).toEqual([
+      'filters',
+      0,
+      'value',
+      0,
+    ]);
+    expect(compile({ name: 'groups', operator: 'is', value: ['a', 'b'] }).sql).toBe(
+      'arrayExists(_g -> _g IN ({p0:String}, {p1:String}), e.groups)',
+    );
     expect(compile({ name: 'groups', operator: 'isNot', value: ['a'] }).sql).toBe('NOT arrayExists(_g -> _g = {p0:String}, e.groups)');
     expect(compile({ name: 'groups', operator: 'isNull', value: [] }).sql).toBe('empty(e.groups)');
   });
@@ -94,10 +111,19 @@ describe('compileFilter', () => {
   });
 
   it('caps regex length and checks numbers', () => {
-    expect(details(() => compile({ name: 'path', operator: 'regex', value: ['ok', 'a'.repeat(1001)] }))?.[0].path).toEqual(['filters', 0, 'value', 1]);
+    expect(details(() => compile({ name: 'path', operator: 'regex', value: ['ok', 'a'.repeat(1001)] }))?.[0].path).toEqual([
+      'filters',
+      0,
+      'value',
+      1,
+    ]);
     expect(details(() => compile({ name: 'path', operator: 'gt', value: ['1; DROP'] }))?.[0].path).toEqual(['filters', 0, 'value', 0]);
     expect(details(() => compile({ name: 'path', operator: 'gt', value: ['1e999'] }))?.[0].path).toEqual(['filters', 0, 'value', 0]);
-    expect(details(() => compile({ name: 'path', operator: 'like' as FilterOperator, value: ['x'] }))?.[0].path).toEqual(['filters', 0, 'operator']);
+    expect(details(() => compile({ name: 'path', operator: 'like' as FilterOperator, value: ['x'] }))?.[0].path).toEqual([
+      'filters',
+      0,
+      'operator',
+    ]);
   });
 
   it('refuses a pattern ending in a lone backslash at its path, outside a \\Q quote', () => {
@@ -149,8 +175,12 @@ describe('compileFilter', () => {
       '(e.country IN ({p0:String}, {p1:String}) OR e.country_code = {p2:String})',
     );
     expect(bag.params).toMatchObject({ p0: 'de', p1: 'France', p2: 'DE' });
-    expect(compileFilter({ name: 'country', operator: 'isNot', value: ['DE'] }, new ParamBag(), [])!.sql).toBe('(e.country != {p0:String} AND e.country_code != {p1:String})');
-    expect(compileFilter({ name: 'country', operator: 'contains', value: ['DE'] }, new ParamBag(), [])!.sql).toBe('position(e.country, {p0:String}) > 0');
+    expect(compileFilter({ name: 'country', operator: 'isNot', value: ['DE'] }, new ParamBag(), [])!.sql).toBe(
+      '(e.country != {p0:String} AND e.country_code != {p1:String})',
+    );
+    expect(compileFilter({ name: 'country', operator: 'contains', value: ['DE'] }, new ParamBag(), [])!.sql).toBe(
+      'position(e.country, {p0:String}) > 0',
+    );
   });
 });
 

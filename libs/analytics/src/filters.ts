@@ -120,7 +120,8 @@ function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag
       return any(vals.map((v) => `endsWith(${text}, ${p(v)})`));
     case 'regex':
       vals.forEach((v, i) => {
-        if (v.length > CHART_LIMITS.maxRegexLength) throw invalid([...path, 'value', i], `A pattern may have at most ${CHART_LIMITS.maxRegexLength} characters`);
+        if (v.length > CHART_LIMITS.maxRegexLength)
+          throw invalid([...path, 'value', i], `A pattern may have at most ${CHART_LIMITS.maxRegexLength} characters`);
         if (endsInLoneBackslash(v)) throw invalid([...path, 'value', i], 'Not a valid RE2 pattern: it ends in a lone backslash');
       });
       // match() is RE2: linear time, no backtracking blow-up, whatever the pattern. But it
@@ -131,7 +132,9 @@ function predicate(field: ResolvedField, op: FilterOperator, vals: string[], bag
       return any(
         vals.map((v) => {
           const pattern = p(v);
-          return needsCompileCheck(v) ? `(match(${text}, ${pattern}) AND replaceRegexpOne('', ${pattern}, '') = '')` : `match(${text}, ${pattern})`;
+          return needsCompileCheck(v)
+            ? `(match(${text}, ${pattern}) AND replaceRegexpOne('', ${pattern}, '') = '')`
+            : `match(${text}, ${pattern})`;
         }),
       );
     case 'gt':

@@ -43,7 +43,8 @@ function unitOf(input: RangeInput): RangeUnit | undefined {
 
 function namedRange(name: RangeName, tz: string, now: Date, path: Path): DateRange {
   const t = localTime(now, tz);
-  const day = (offsetDays: number, year = t.year, month = t.month, dayOfMonth = t.day) => zonedInstant(tz, year, month, dayOfMonth + offsetDays);
+  const day = (offsetDays: number, year = t.year, month = t.month, dayOfMonth = t.day) =>
+    zonedInstant(tz, year, month, dayOfMonth + offsetDays);
   const tomorrow = day(1);
   const minuteEnd = Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
   const rolling = (minutes: number): DateRange => ({ start: new Date(minuteEnd - minutes * MINUTE_MS), end: new Date(minuteEnd) });
@@ -134,7 +135,8 @@ export function parseWrittenDate(text: string, path: Path): WrittenDate {
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
   const millisecond = dt?.[7] ? Number(dt[7].slice(0, 3).padEnd(3, '0')) : 0;
   const c = civilDate(year, month, day);
-  if (c.year !== year || c.month !== month || c.day !== day || hour > 23 || minute > 59 || second > 59) throw invalid(path, 'Not a valid date');
+  if (c.year !== year || c.month !== month || c.day !== day || hour > 23 || minute > 59 || second > 59)
+    throw invalid(path, 'Not a valid date');
   if (dt?.[8] && !validOffset(dt[8])) throw invalid(path, 'Not a valid date');
   if (year < MIN_DATE_YEAR || year > MAX_DATE_YEAR) throw invalid(path, DATE_RANGE_MESSAGE);
   return { year, month, day, hour, minute, second, millisecond, zone: dt?.[8], dateOnly: date !== null };

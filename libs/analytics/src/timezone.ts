@@ -59,7 +59,14 @@ export function canonicalTimezone(timeZone: string, path: Path = ['timezone']): 
 export function localTime(instant: Date, timeZone: string): LocalTime {
   const out: LocalTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: instant.getUTCMilliseconds() };
   for (const part of formatter(timeZone).formatToParts(instant)) {
-    if (part.type === 'year' || part.type === 'month' || part.type === 'day' || part.type === 'hour' || part.type === 'minute' || part.type === 'second') {
+    if (
+      part.type === 'year' ||
+      part.type === 'month' ||
+      part.type === 'day' ||
+      part.type === 'hour' ||
+      part.type === 'minute' ||
+      part.type === 'second'
+    ) {
       out[part.type] = Number(part.value);
     }
   }

@@ -20,7 +20,10 @@ export async function openEngine(): Promise<ClickhouseService> {
 }
 
 /** The engine with the shared fixture's events and profiles inserted. */
-export async function openEngineWith(events: Parameters<typeof eventRows>[0], profiles: Parameters<typeof profileRows>[0]): Promise<ClickhouseService> {
+export async function openEngineWith(
+  events: Parameters<typeof eventRows>[0],
+  profiles: Parameters<typeof profileRows>[0],
+): Promise<ClickhouseService> {
   const ch = await openEngine();
   await ch.client.insert({ table: ch.table('events'), values: eventRows(events), format: 'JSONEachRow' });
   await ch.client.insert({ table: ch.table('profiles'), values: profileRows(profiles), format: 'JSONEachRow' });

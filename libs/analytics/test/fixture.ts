@@ -60,7 +60,14 @@ function uuid(rand: () => number): string {
 export function makeEvents(from: Date, to: Date, count: number, seed = 42): FixtureEvent[] {
   const rand = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
-  const pinned = ['2024-03-30T22:59:59.999Z', '2024-03-30T23:00:00.000Z', '2024-03-31T00:59:59.999Z', '2024-03-31T01:00:00.000Z', '2024-03-31T21:59:59.999Z', '2024-03-31T22:00:00.000Z'];
+  const pinned = [
+    '2024-03-30T22:59:59.999Z',
+    '2024-03-30T23:00:00.000Z',
+    '2024-03-31T00:59:59.999Z',
+    '2024-03-31T01:00:00.000Z',
+    '2024-03-31T21:59:59.999Z',
+    '2024-03-31T22:00:00.000Z',
+  ];
   const span = to.getTime() - from.getTime();
   const out: FixtureEvent[] = [];
   for (let i = 0; i < count; i++) {
@@ -96,7 +103,12 @@ export function makeEvents(from: Date, to: Date, count: number, seed = 42): Fixt
   out.push({ ...tie, id: '00000000-0000-4000-a000-000000000001' }, { ...tie, id: 'ffffffff-0000-4000-a000-000000000002' });
   out.push({ ...tie, id: '00000000-0000-4000-a000-0000000000ff' }, { ...tie, id: '0000ffff-0000-4000-a000-000000000000' });
   // Just before `now` (2024-04-03T10:00Z in the specs), for the rolling ranges.
-  for (const [i, at] of ['2024-04-03T09:55:30.000Z', '2024-04-03T09:40:00.000Z', '2024-04-03T09:40:59.999Z', '2024-04-03T09:15:00.000Z'].entries()) {
+  for (const [i, at] of [
+    '2024-04-03T09:55:30.000Z',
+    '2024-04-03T09:40:00.000Z',
+    '2024-04-03T09:40:59.999Z',
+    '2024-04-03T09:15:00.000Z',
+  ].entries()) {
     out.push({ ...tie, id: `11111111-0000-4000-a000-00000000000${i}`, name: 'screen_view', created_at: new Date(at) });
   }
   return out;
@@ -105,13 +117,27 @@ export function makeEvents(from: Date, to: Date, count: number, seed = 42): Fixt
 export function makeProfiles(): FixtureProfile[] {
   const out: FixtureProfile[] = [];
   for (let i = 0; i < 6; i++) {
-    const base = { id: `user${i}`, project_id: PROJECT, first_name: `First${i}`, last_name: `Last${i}`, properties: { tier: i % 2 === 0 ? 'gold' : 'silver' } };
+    const base = {
+      id: `user${i}`,
+      project_id: PROJECT,
+      first_name: `First${i}`,
+      last_name: `Last${i}`,
+      properties: { tier: i % 2 === 0 ? 'gold' : 'silver' },
+    };
     // An older version with other values: only the newest may be read.
     out.push({ ...base, email: `old${i}@example.com`, properties: { tier: 'stale' }, version: 1 });
     out.push({ ...base, email: i === 5 ? '' : `user${i}@example.com`, version: 2 });
   }
   // The same id in another project must never leak into this one's joins.
-  out.push({ id: 'user0', project_id: OTHER_PROJECT, first_name: 'Intruder', last_name: '', email: 'intruder@example.com', properties: { tier: 'gold' }, version: 9 });
+  out.push({
+    id: 'user0',
+    project_id: OTHER_PROJECT,
+    first_name: 'Intruder',
+    last_name: '',
+    email: 'intruder@example.com',
+    properties: { tier: 'gold' },
+    version: 9,
+  });
   return out;
 }
 

@@ -65,7 +65,12 @@ export class ClickhouseService {
         format: 'JSONCompactEachRow',
         values: body,
         // The token also names the blocks a materialized view writes on (events_ingest).
-        settings: { ...INSERT_SETTINGS, insert_deduplication_token: token, input_format_parallel_parsing: 0, deduplicate_blocks_in_dependent_materialized_views: 1 },
+        settings: {
+          ...INSERT_SETTINGS,
+          insert_deduplication_token: token,
+          input_format_parallel_parsing: 0,
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        },
       });
       return;
     }
@@ -99,7 +104,10 @@ export class ClickhouseService {
    */
   async deleteProjectRows(projectId: string): Promise<void> {
     for (const table of PROJECT_TABLES) {
-      for (const query of renderDdl(`ALTER TABLE {{db}}.{{local:${table}}} {{on_cluster}} DELETE WHERE project_id = {projectId:String}`, this.target)) {
+      for (const query of renderDdl(
+        `ALTER TABLE {{db}}.{{local:${table}}} {{on_cluster}} DELETE WHERE project_id = {projectId:String}`,
+        this.target,
+      )) {
         await this.client.command({ query, query_params: { projectId }, clickhouse_settings: { mutations_sync: '2' } });
       }
     }

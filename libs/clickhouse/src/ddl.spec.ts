@@ -9,7 +9,9 @@ describe('renderDdl', () => {
     const stmts = renderDdl(events, { database: 'openpanel' });
     expect(stmts).toHaveLength(1);
     expect(stmts[0]).toMatch(/^CREATE TABLE IF NOT EXISTS openpanel\.events \(/);
-    expect(stmts[0]).toContain('ENGINE = MergeTree() PARTITION BY toYYYYMM(created_at) ORDER BY (project_id, toDate(created_at), created_at, name)');
+    expect(stmts[0]).toContain(
+      'ENGINE = MergeTree() PARTITION BY toYYYYMM(created_at) ORDER BY (project_id, toDate(created_at), created_at, name)',
+    );
     expect(stmts[0]).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
   });
 
@@ -21,7 +23,10 @@ describe('renderDdl', () => {
     expect(stmts[1]).toBe(
       "CREATE TABLE IF NOT EXISTS openpanel.events ON CLUSTER 'main' AS openpanel.events_local ENGINE = Distributed('main', 'openpanel', 'events_local', cityHash64(project_id, device_id))",
     );
-    const profiles = renderDdl(readFileSync(listClickhouseMigrations().find((m) => m.name === 'profiles')!.file, 'utf8'), { database: 'db', cluster: 'c' });
+    const profiles = renderDdl(readFileSync(listClickhouseMigrations().find((m) => m.name === 'profiles')!.file, 'utf8'), {
+      database: 'db',
+      cluster: 'c',
+    });
     expect(profiles[0]).toContain('ENGINE = ReplicatedReplacingMergeTree(version)');
   });
 

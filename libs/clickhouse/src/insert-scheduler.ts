@@ -48,7 +48,12 @@ export class InsertScheduler {
     const waiting = this.queue.waitingRows;
     if (waiting === 0) return;
     const full = waiting >= this.options.flushRows;
-    const delay = this.backoffMs > 0 ? this.backoffMs : full || this.draining > 0 ? 0 : Math.max(0, this.queue.waitingSince + this.options.flushMs - Date.now());
+    const delay =
+      this.backoffMs > 0
+        ? this.backoffMs
+        : full || this.draining > 0
+          ? 0
+          : Math.max(0, this.queue.waitingSince + this.options.flushMs - Date.now());
     if (this.timer) {
       if (delay > 0) return;
       clearTimeout(this.timer);

@@ -56,7 +56,10 @@ const rows = (from: number, count: number): TestRow[] => Array.from({ length: co
 const lines = (rs: object[]) => rs.map((r) => `${JSON.stringify(Object.values(r))}\n`).join('');
 
 async function stored(): Promise<{ count: number; distinct: number }> {
-  const rs = await ch.client.query({ query: `SELECT count() AS count, uniqExact(id) AS distinct FROM ${ch.table('t')}`, format: 'JSONEachRow' });
+  const rs = await ch.client.query({
+    query: `SELECT count() AS count, uniqExact(id) AS distinct FROM ${ch.table('t')}`,
+    format: 'JSONEachRow',
+  });
   const [r] = await rs.json<{ count: string; distinct: string }>();
   return { count: Number(r.count), distinct: Number(r.distinct) };
 }
@@ -88,7 +91,7 @@ describe('TableWriter with a write-ahead log', () => {
     // Arrives while the first insert (due at 1500 ms, 1000 ms long) runs.
     await sleep(1600 - (Date.now() - t0));
     await w.write(rows(10, 10));
-    for (const until = Date.now() + 8000; starts.length < 2 && Date.now() < until; ) await sleep(20);
+    for (const until = Date.now() + 8000; starts.length < 2 && Date.now() < until;) await sleep(20);
     // Due 1500 ms after it came (about 3100 ms), not 1500 ms after the first insert (4000+).
     expect(starts[1] - t0).toBeGreaterThanOrEqual(3000);
     expect(starts[1] - t0).toBeLessThan(3700);
@@ -171,7 +174,12 @@ describe('TableWriter with a write-ahead log', () => {
     }
     const columns: (keyof EventLike)[] = ['id', 'name', 'project_id', 'created_at'];
     const eventRows = (from: number, n: number): EventLike[] =>
-      Array.from({ length: n }, (_, i) => ({ id: `00000000-0000-4000-8000-${(from + i).toString(16).padStart(12, '0')}`, name: `e${from + i}`, project_id: project, created_at: '2026-12-01 10:00:00.000' }));
+      Array.from({ length: n }, (_, i) => ({
+        id: `00000000-0000-4000-8000-${(from + i).toString(16).padStart(12, '0')}`,
+        name: `e${from + i}`,
+        project_id: project,
+        created_at: '2026-12-01 10:00:00.000',
+      }));
     const walDir = join(walRoot, randomUUID());
     const options = { table: ch.table('events_ingest'), columns, walDir };
     const crashed = writer<EventLike>({ ...options, flushMs: 3_600_000, flushRows: 1_000_000 });
@@ -220,7 +228,10 @@ describe('TableWriter with a write-ahead log', () => {
     expect(readdirSync(walDir).filter((f) => f.endsWith('.wal'))).toHaveLength(2);
     await w.drain();
     // The 10 rows acknowledged before the failure and the 10 after it; none of the refused.
-    const rs = await ch.client.query({ query: `SELECT groupArray(n) AS ns FROM (SELECT n FROM ${ch.table('t')} ORDER BY n)`, format: 'JSONEachRow' });
+    const rs = await ch.client.query({
+      query: `SELECT groupArray(n) AS ns FROM (SELECT n FROM ${ch.table('t')} ORDER BY n)`,
+      format: 'JSONEachRow',
+    });
     const [{ ns }] = await rs.json<{ ns: number[] }>();
     expect(ns).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 20 + i)]);
     await w.close();

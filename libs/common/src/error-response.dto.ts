@@ -15,7 +15,13 @@ export class ErrorDetailDto {
 
 /** The error body of every OpenPanel-style route: `{ status, error, message, details? }`. */
 export class ErrorResponseDto {
-  @ApiProperty({ description: 'HTTP status code, the same as the response status', type: 'integer', minimum: 400, maximum: 599, example: 400 })
+  @ApiProperty({
+    description: 'HTTP status code, the same as the response status',
+    type: 'integer',
+    minimum: 400,
+    maximum: 599,
+    example: 400,
+  })
   status: number;
 
   @ApiProperty({ description: 'HTTP reason phrase of the status', example: 'Bad Request' })

@@ -9,14 +9,7 @@ export interface ErrorDetail {
  * status with an exhaustive switch, so adding a kind without deciding its status fails to compile.
  */
 export type ApiErrorKind =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'unavailable';
+  'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large' | 'rate_limited' | 'unavailable';
 
 export class ApiError extends Error {
   constructor(

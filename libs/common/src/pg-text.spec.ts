@@ -30,7 +30,13 @@ describe('text bound for PostgreSQL', () => {
 
   it('pgJson: cleans keys and values at any depth, keeps backslashes and valid pairs', () => {
     const value = { [`k${NUL}ey`]: `v${HIGH}`, nested: [{ [`${LOW}`]: `a${NUL}b` }], slash: '\\u0000 is text', pair: '😀', quote: '"' };
-    expect(JSON.parse(pgJson(value))).toEqual({ key: 'v\ufffd', nested: [{ '\ufffd': 'ab' }], slash: '\\u0000 is text', pair: '😀', quote: '"' });
+    expect(JSON.parse(pgJson(value))).toEqual({
+      key: 'v\ufffd',
+      nested: [{ '\ufffd': 'ab' }],
+      slash: '\\u0000 is text',
+      pair: '😀',
+      quote: '"',
+    });
     expect(JSON.parse(pgJson({ s: `\\${NUL}` }))).toEqual({ s: '\\' });
     const clean = { a: 1, b: ['x'] };
     expect(pgJson(clean)).toBe(JSON.stringify(clean));

@@ -122,10 +122,19 @@ export function renderError(exception: unknown, requestId: string, callerId?: st
   if (fastify) {
     // Fastify's own messages may quote the input (the whole path, the content type): only
     // known codes get a message of their own, the others the status text.
-    const message = FASTIFY_MESSAGES[fastify.code] ?? (/^(JSON|Unexpected|Body)/i.test(fastify.message) ? 'Request body is not valid JSON' : undefined);
-    return { status: fastify.statusCode, body: errorBody(fastify.statusCode, message ?? STATUS_CODES[fastify.statusCode] ?? 'Bad request') };
+    const message =
+      FASTIFY_MESSAGES[fastify.code] ?? (/^(JSON|Unexpected|Body)/i.test(fastify.message) ? 'Request body is not valid JSON' : undefined);
+    return {
+      status: fastify.statusCode,
+      body: errorBody(fastify.statusCode, message ?? STATUS_CODES[fastify.statusCode] ?? 'Bad request'),
+    };
   }
-  logger.error({ requestId, callerRequestId: callerId, message: 'unhandled error', err: exception instanceof Error ? exception.stack : String(exception) });
+  logger.error({
+    requestId,
+    callerRequestId: callerId,
+    message: 'unhandled error',
+    err: exception instanceof Error ? exception.stack : String(exception),
+  });
   return { status: 500, body: errorBody(500, `Internal server error (request ${requestId})`) };
 }
 

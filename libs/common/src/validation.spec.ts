@@ -64,11 +64,17 @@ describe('ApiValidationPipe: text PostgreSQL cannot store', () => {
       message: 'Invalid request body',
       details: [{ path: ['name'], message: 'name must not contain U+0000 or a lone surrogate' }],
     });
-    expect((await refusal({ name: 'ok', tags: ['x', { 'k\ud800': 1 }] }, { type: 'body', metatype: Body }))?.details?.[0].path).toEqual(['tags', 1, 'k\ud800']);
+    expect((await refusal({ name: 'ok', tags: ['x', { 'k\ud800': 1 }] }, { type: 'body', metatype: Body }))?.details?.[0].path).toEqual([
+      'tags',
+      1,
+      'k\ud800',
+    ]);
   });
 
   it('and in a plain string parameter', async () => {
-    expect((await refusal('a\u0000', { type: 'param', metatype: String, data: 'id' }))?.details).toEqual([{ path: ['id'], message: 'id must not contain U+0000 or a lone surrogate' }]);
+    expect((await refusal('a\u0000', { type: 'param', metatype: String, data: 'id' }))?.details).toEqual([
+      { path: ['id'], message: 'id must not contain U+0000 or a lone surrogate' },
+    ]);
   });
 
   it('leaves bodies no DTO describes to their routes, and clean values pass', async () => {

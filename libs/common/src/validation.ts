@@ -84,7 +84,9 @@ export class ApiValidationPipe implements PipeTransform {
     const at = checked ? findNonPgText(out) : undefined;
     if (at) {
       const path = metadata.data ? [metadata.data, ...at] : at;
-      throw ApiError.badRequest(WHERE[metadata.type], [{ path, message: `${path.length > 0 ? path.join('.') : 'value'} ${PG_TEXT_MESSAGE}` }]);
+      throw ApiError.badRequest(WHERE[metadata.type], [
+        { path, message: `${path.length > 0 ? path.join('.') : 'value'} ${PG_TEXT_MESSAGE}` },
+      ]);
     }
     return out;
   }

@@ -27,10 +27,10 @@ const MIGRATION_LOCK_KEY = 7_202_611;
 
 async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const logger = new Logger('Database');
-  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, { maxConnections: options.poolSize, attach: options.attach });
-  const dataSource = new DataSource(
-    buildDataSourceOptions({ url: options.url ?? embedded!.url, poolSize: options.poolSize }),
-  );
+  const embedded = options.url
+    ? undefined
+    : await startEmbeddedPostgres(options.embeddedDir, { maxConnections: options.poolSize, attach: options.attach });
+  const dataSource = new DataSource(buildDataSourceOptions({ url: options.url ?? embedded!.url, poolSize: options.poolSize }));
   try {
     await dataSource.initialize();
     // Several nodes may start at once against one server: one runs the migrations, the others wait.

@@ -7,7 +7,9 @@ describe('withoutQuotedValue', () => {
   });
   it('keeps the identifiers other messages quote', () => {
     expect(withoutQuotedValue('relation "projects" does not exist')).toBe('relation "projects" does not exist');
-    expect(withoutQuotedValue('duplicate key value violates unique constraint "PK_projects"')).toBe('duplicate key value violates unique constraint "PK_projects"');
+    expect(withoutQuotedValue('duplicate key value violates unique constraint "PK_projects"')).toBe(
+      'duplicate key value violates unique constraint "PK_projects"',
+    );
     expect(withoutQuotedValue('invalid byte sequence for encoding "UTF8": 0x00')).toBe('invalid byte sequence for encoding "UTF8": 0x00');
   });
 });

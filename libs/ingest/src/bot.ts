@@ -63,10 +63,13 @@ function productToken(ua: string, match: string): string {
 }
 
 /** isbot's pattern is one large regular expression: its verdict is kept per distinct UA. */
-const classifyCached = memoizeText((ua) => {
-  const bot = classify(ua);
-  return bot && Object.freeze(bot);
-}, { max: 10_000, maxKeyLength: 512 });
+const classifyCached = memoizeText(
+  (ua) => {
+    const bot = classify(ua);
+    return bot && Object.freeze(bot);
+  },
+  { max: 10_000, maxKeyLength: 512 },
+);
 
 /** A known bot, crawler or HTTP library behind this user agent, or null for a person's browser. */
 export function detectBot(userAgent: string | null | undefined): Readonly<BotInfo> | null {

@@ -10,11 +10,7 @@ const EVENT_ID_NAMESPACE = Buffer.from('214b66546e0748cf93f61fcb5bbad82a', 'hex'
  * project always maps to the same event id, which is what makes retries recognisable.
  */
 export function stableEventId(projectId: string, key: string): string {
-  const bytes = createHash('sha1')
-    .update(EVENT_ID_NAMESPACE)
-    .update(`${projectId}\u0000${key}`)
-    .digest()
-    .subarray(0, 16);
+  const bytes = createHash('sha1').update(EVENT_ID_NAMESPACE).update(`${projectId}\u0000${key}`).digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

@@ -28,9 +28,7 @@ describe('flattenProperties', () => {
   });
 
   it('drops null, undefined, empty strings, non-finite numbers and functions', () => {
-    expect(
-      flattenProperties({ a: null, b: undefined, c: '', d: NaN, e: Infinity, f: () => 1, g: ' ', h: [], i: {} }),
-    ).toEqual({ g: ' ' });
+    expect(flattenProperties({ a: null, b: undefined, c: '', d: NaN, e: Infinity, f: () => 1, g: ' ', h: [], i: {} })).toEqual({ g: ' ' });
   });
 
   it('stringifies dates and bigints', () => {
@@ -108,10 +106,7 @@ describe('flattenProperties', () => {
   });
 
   it('does not let __proto__ or empty keys through', () => {
-    const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"a":{"__proto__":"x","":"y","b":"1"},"":"z"}') as Record<
-      string,
-      unknown
-    >;
+    const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"a":{"__proto__":"x","":"y","b":"1"},"":"z"}') as Record<string, unknown>;
     const out = flattenProperties(hostile);
     expect(out).toEqual({ 'a.b': '1' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -139,6 +139,4 @@ const COLUMN_SET = {
 } as const satisfies Record<keyof EventRow, true>;
 
 /** The `events` columns in table order, for an explicit column list on insert. */
-export const EVENT_ROW_COLUMNS: readonly (keyof EventRow)[] = Object.freeze(
-  Object.keys(COLUMN_SET) as (keyof EventRow)[],
-);
+export const EVENT_ROW_COLUMNS: readonly (keyof EventRow)[] = Object.freeze(Object.keys(COLUMN_SET) as (keyof EventRow)[]);

@@ -9,15 +9,29 @@ const deep = (levels: number) => {
 
 describe('ingest checks (before anything of an item is written)', () => {
   it('profile ids, aliases, group ids and types are refused with U+0000 or a lone surrogate, or past 255 characters', () => {
-    expect(checkProfileUpdate({ profileId: `a${NUL}` })).toEqual({ path: ['profileId'], message: 'must not contain U+0000 or a lone surrogate' });
+    expect(checkProfileUpdate({ profileId: `a${NUL}` })).toEqual({
+      path: ['profileId'],
+      message: 'must not contain U+0000 or a lone surrogate',
+    });
     expect(checkAlias('p', 'a\ud800')).toEqual({ path: ['alias'], message: 'must not contain U+0000 or a lone surrogate' });
-    expect(checkGroupUpdate({ id: 'g', type: 't'.repeat(256), name: 'n' })).toEqual({ path: ['type'], message: 'must not be longer than 255 characters' });
+    expect(checkGroupUpdate({ id: 'g', type: 't'.repeat(256), name: 'n' })).toEqual({
+      path: ['type'],
+      message: 'must not be longer than 255 characters',
+    });
     expect(checkGroupIds('p', ['a', `b${NUL}`])).toEqual({ path: ['groupIds', 1], message: 'must not contain U+0000 or a lone surrogate' });
     expect(checkGroupIds(undefined, ['a'.repeat(255)])).toBeUndefined();
   });
 
   it('profile fields within their columns (255, 255, 320, 2048 characters), counted as PostgreSQL counts', () => {
-    expect(checkProfileUpdate({ profileId: 'p', firstName: 'x'.repeat(255), lastName: '😀'.repeat(255), email: 'e'.repeat(320), avatar: 'a'.repeat(2048) })).toBeUndefined();
+    expect(
+      checkProfileUpdate({
+        profileId: 'p',
+        firstName: 'x'.repeat(255),
+        lastName: '😀'.repeat(255),
+        email: 'e'.repeat(320),
+        avatar: 'a'.repeat(2048),
+      }),
+    ).toBeUndefined();
     expect(checkProfileUpdate({ profileId: 'p', firstName: 'x'.repeat(256) })?.path).toEqual(['firstName']);
     expect(checkProfileUpdate({ profileId: 'p', email: 'e'.repeat(321) })?.path).toEqual(['email']);
     expect(checkProfileUpdate({ profileId: 'p', avatar: 'a'.repeat(2049) })?.path).toEqual(['avatar']);
@@ -34,6 +48,8 @@ describe('ingest checks (before anything of an item is written)', () => {
   });
 
   it('describeProblem names the field, never its value', () => {
-    expect(describeProblem({ path: ['email'], message: 'must not be longer than 320 characters' }, ['profile'])).toBe('profile.email must not be longer than 320 characters');
+    expect(describeProblem({ path: ['email'], message: 'must not be longer than 320 characters' }, ['profile'])).toBe(
+      'profile.email must not be longer than 320 characters',
+    );
   });
 });

@@ -29,7 +29,9 @@ export function checkId(id: string, path: (string | number)[], max = ID_LENGTH):
 /** Free text within its column once cleaned: U+0000 does not count, since it is not stored. */
 function checkText(text: string | null | undefined, path: string, max: number): Problem | undefined {
   if (typeof text !== 'string' || text.length <= max) return undefined;
-  return longerThan(text.includes('\u0000') ? text.replaceAll('\u0000', '') : text, max) ? { path: [path], message: `must not be longer than ${max} characters` } : undefined;
+  return longerThan(text.includes('\u0000') ? text.replaceAll('\u0000', '') : text, max)
+    ? { path: [path], message: `must not be longer than ${max} characters` }
+    : undefined;
 }
 
 function checkProperties(value: unknown, path: string): Problem | undefined {

@@ -63,11 +63,14 @@ const EMPTY: Readonly<ParsedUrl> = Object.freeze({ path: '', origin: '', hostnam
  * Pages, referrers and origins repeat from event to event, and WHATWG URL parsing is the
  * dearest step of building a row: recent answers are kept (frozen, as callers share them).
  */
-const parseCached = memoizeText((raw) => {
-  const parsed = parseRaw(raw);
-  Object.freeze(parsed.query);
-  return Object.freeze(parsed);
-}, { max: 10_000, maxKeyLength: 512 });
+const parseCached = memoizeText(
+  (raw) => {
+    const parsed = parseRaw(raw);
+    Object.freeze(parsed.query);
+    return Object.freeze(parsed);
+  },
+  { max: 10_000, maxKeyLength: 512 },
+);
 
 function parseRaw(raw: string): ParsedUrl {
   const empty: ParsedUrl = { path: '', origin: '', hostname: '', query: {}, hash: '' };

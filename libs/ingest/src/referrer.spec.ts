@@ -124,9 +124,11 @@ describe('resolveReferrer', () => {
       name: 'Twitter',
       type: 'social',
     });
-    expect(
-      resolveReferrer({ referrer: 'https://example.com/', pageHostname: 'example.com', pageQuery: { ref: 'reddit' } }),
-    ).toEqual({ referrer: '', name: 'Reddit', type: 'social' });
+    expect(resolveReferrer({ referrer: 'https://example.com/', pageHostname: 'example.com', pageQuery: { ref: 'reddit' } })).toEqual({
+      referrer: '',
+      name: 'Reddit',
+      type: 'social',
+    });
   });
 
   it('recognises Android app referrers', () => {

@@ -140,7 +140,10 @@ describe('findLiveSession', () => {
     store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
     const found = findLiveSession(store, 'p', device, T0);
     expect(found).toEqual({ deviceId: 'yesterday', sessionId: 'night', previous: true });
-    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('x') })).toMatchObject({ deviceId: found!.deviceId, sessionId: found!.sessionId });
+    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('x') })).toMatchObject({
+      deviceId: found!.deviceId,
+      sessionId: found!.sessionId,
+    });
     expect(findLiveSession(store, 'p', device, T0 + 31 * MIN)).toBeUndefined();
   });
 
@@ -149,6 +152,10 @@ describe('findLiveSession', () => {
     store.set(sessionKey('p', 'today'), { lastSeen: T0 - 40 * MIN, sessionId: 'old' });
     store.set(sessionKey('p', 'yesterday'), { lastSeen: T0 - 5 * MIN, sessionId: 'night' });
     expect(findLiveSession(store, 'p', device, T0)).toBeUndefined();
-    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('fresh') })).toEqual({ deviceId: 'today', sessionId: 'fresh', isNew: true });
+    expect(assignSession(store, { projectId: 'p', deviceIds: device, at: T0, newId: ids('fresh') })).toEqual({
+      deviceId: 'today',
+      sessionId: 'fresh',
+      isNew: true,
+    });
   });
 });

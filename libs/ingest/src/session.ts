@@ -34,11 +34,7 @@ export interface SessionDecision {
  * order), else a new one. An event far older than the stored state gets a session of its
  * own and leaves the stored state alone, so a straggler cannot end the live session.
  */
-export function nextSession(
-  last: SessionState | undefined,
-  at: number,
-  newId: () => string = randomUUID,
-): SessionDecision {
+export function nextSession(last: SessionState | undefined, at: number, newId: () => string = randomUUID): SessionDecision {
   if (last && Math.abs(at - last.lastSeen) <= SESSION_TIMEOUT_MS) {
     const state = at > last.lastSeen ? { lastSeen: at, sessionId: last.sessionId } : last;
     return { sessionId: last.sessionId, isNew: false, state };

@@ -32,9 +32,9 @@ describe('readSpecialProperties', () => {
 
   it('leaves out absent, empty and ill-typed values', () => {
     expect(readSpecialProperties(undefined)).toEqual({});
-    expect(
-      readSpecialProperties({ __ip: 12, __path: ['x'], __referrer: '  ', __title: null, __timestamp: {}, __deviceId: '' }),
-    ).toEqual({});
+    expect(readSpecialProperties({ __ip: 12, __path: ['x'], __referrer: '  ', __title: null, __timestamp: {}, __deviceId: '' })).toEqual(
+      {},
+    );
   });
 
   it('accepts numeric device ids, titles and epoch timestamps', () => {

@@ -39,7 +39,20 @@ describe('resolveTimestamp', () => {
   });
 
   it('falls back to reception time for anything invalid', () => {
-    for (const bad of ['', 'yesterday', 'x'.repeat(100), {}, [], true, NaN, Infinity, -1, 1_717_243_200, new Date('x'), '1969-12-31T00:00:00Z']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      'x'.repeat(100),
+      {},
+      [],
+      true,
+      NaN,
+      Infinity,
+      -1,
+      1_717_243_200,
+      new Date('x'),
+      '1969-12-31T00:00:00Z',
+    ]) {
       expect(resolveTimestamp(bad, now)).toEqual({ createdAt: now, fromPast: false });
     }
   });

@@ -5,8 +5,7 @@ import { toEventRow, type Enrichment } from './to-event-row';
 import { readSpecialProperties } from './special-properties';
 import { applyUserAgentOverrides, parseUserAgent } from './user-agent';
 
-const CHROME_MAC =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 function event(overrides: Partial<IncomingEvent> = {}): IncomingEvent {
   return {
@@ -112,16 +111,16 @@ describe('toEventRow', () => {
   });
 
   it('drops internal referrers', () => {
-    const row = toEventRow(
-      event({ properties: { __path: 'https://example.com/b', __referrer: 'https://www.example.com/a' } }),
-      enrichment,
-    );
+    const row = toEventRow(event({ properties: { __path: 'https://example.com/b', __referrer: 'https://www.example.com/a' } }), enrichment);
     expect([row.referrer, row.referrer_name, row.referrer_type]).toEqual(['', '', '']);
   });
 
   it('uses the origin header when the event has no page URL', () => {
     const row = toEventRow(
-      event({ properties: { __referrer: 'https://shop.example.com/cart' }, context: { ip: '', userAgent: '', origin: 'https://shop.example.com' } }),
+      event({
+        properties: { __referrer: 'https://shop.example.com/cart' },
+        context: { ip: '', userAgent: '', origin: 'https://shop.example.com' },
+      }),
       enrichment,
     );
     expect(row).toMatchObject({ path: '', origin: 'https://shop.example.com', referrer: '', referrer_name: '' });
@@ -207,9 +206,7 @@ describe('toEventRow', () => {
   });
 
   it('formats imported_at', () => {
-    expect(toEventRow(event({ importedAt: new Date('2024-06-02T01:02:03.456Z') }), enrichment).imported_at).toBe(
-      '2024-06-02 01:02:03.456',
-    );
+    expect(toEventRow(event({ importedAt: new Date('2024-06-02T01:02:03.456Z') }), enrichment).imported_at).toBe('2024-06-02 01:02:03.456');
     expect(toEventRow(event({ importedAt: new Date('x') }), enrichment).imported_at).toBeNull();
   });
 });

@@ -109,9 +109,7 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
     referrer_name: referrer.name,
     referrer_type: referrer.type,
     revenue: nonNegativeInteger(enrichment.revenue ?? event.revenue ?? special.revenue),
-    duration: nonNegativeInteger(
-      typeof event.duration === 'number' && event.duration > 0 ? Math.round(event.duration) : 0,
-    ),
+    duration: nonNegativeInteger(typeof event.duration === 'number' && event.duration > 0 ? Math.round(event.duration) : 0),
     properties,
     created_at: toClickhouseDateTime(enrichment.createdAt),
     country: geo.country,
@@ -129,7 +127,6 @@ export function toEventRow(event: IncomingEvent, enrichment: Enrichment): EventR
     model: ua.model,
     sdk_name: event.context.sdkName ?? '',
     sdk_version: event.context.sdkVersion ?? '',
-    imported_at:
-      event.importedAt && !Number.isNaN(event.importedAt.getTime()) ? toClickhouseDateTime(event.importedAt) : null,
+    imported_at: event.importedAt && !Number.isNaN(event.importedAt.getTime()) ? toClickhouseDateTime(event.importedAt) : null,
   };
 }

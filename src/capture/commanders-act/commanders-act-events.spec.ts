@@ -44,10 +44,24 @@ describe('commandersActBatch', () => {
 
   it('v1: data in properties, context at the root', () => {
     const [event] = commandersActBatch(
-      { event_name: 'page_view', event_id: 'ev-2', event_timestamp: AT, page: { url: 'https://a.com/x' }, user: { consistent_anonymous_id: 'anon' }, properties: { section: 'news' } },
+      {
+        event_name: 'page_view',
+        event_id: 'ev-2',
+        event_timestamp: AT,
+        page: { url: 'https://a.com/x' },
+        user: { consistent_anonymous_id: 'anon' },
+        properties: { section: 'news' },
+      },
       CTX,
     ).events;
-    expect(event).toMatchObject({ id: 'ev-2', name: 'page_view', profileId: 'anon', clientTimestamp: Date.parse('2024-05-01T11:30:00.000Z'), path: 'https://a.com/x', properties: { section: 'news' } });
+    expect(event).toMatchObject({
+      id: 'ev-2',
+      name: 'page_view',
+      profileId: 'anon',
+      clientTimestamp: Date.parse('2024-05-01T11:30:00.000Z'),
+      path: 'https://a.com/x',
+      properties: { section: 'news' },
+    });
     expect(event.context.ip).toBe('203.0.113.9');
   });
 

@@ -18,7 +18,10 @@ const MAX_DECODED = 1024 * 1024;
 export class CommandersActRequestDecoder implements RequestDecoder {
   async peek(req: FastifyRequest): Promise<IngestCredentials> {
     const bearer = /^bearer\s+(\S+)\s*$/i.exec(firstHeader(req, 'authorization') ?? '');
-    return keyCredentials(str((req.query as { token?: unknown } | undefined)?.token) ?? bearer?.[1], firstHeader(req, 'openpanel-client-secret'));
+    return keyCredentials(
+      str((req.query as { token?: unknown } | undefined)?.token) ?? bearer?.[1],
+      firstHeader(req, 'openpanel-client-secret'),
+    );
   }
 
   async decode(req: FastifyRequest): Promise<IngestCredentials> {

@@ -23,7 +23,8 @@ export class CommandersActController {
   @ApiOperation({
     operationId: 'commandersActEvent',
     summary: 'Send an event (Commanders Act HTTP Tracking API v2, or v1)',
-    description: 'Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).',
+    description:
+      'Content-Type must be application/json; at most 32 KB. Answers 200 to everything it can parse (an event without `event_name` is dropped).',
   })
   @ApiQuery({ name: 'tc_s', required: false, description: 'Site id' })
   @ApiBody({
@@ -31,7 +32,10 @@ export class CommandersActController {
       type: 'object',
       properties: {
         event_name: { type: 'string', example: 'purchase' },
-        user: { type: 'object', properties: { id: { type: 'string' }, consistent_anonymous_id: { type: 'string' }, email: { type: 'string' } } },
+        user: {
+          type: 'object',
+          properties: { id: { type: 'string' }, consistent_anonymous_id: { type: 'string' }, email: { type: 'string' } },
+        },
         context: {
           type: 'object',
           properties: {
@@ -48,15 +52,34 @@ export class CommandersActController {
     examples: {
       v2: {
         summary: 'v2: the event data at the root',
-        value: { event_name: 'purchase', id: 'ord_1001', revenue: 49.9, currency: 'EUR', user: { id: 'user-42', email: 'ada@example.com' }, context: { page: { url: 'https://example.com/checkout', title: 'Checkout' } } },
+        value: {
+          event_name: 'purchase',
+          id: 'ord_1001',
+          revenue: 49.9,
+          currency: 'EUR',
+          user: { id: 'user-42', email: 'ada@example.com' },
+          context: { page: { url: 'https://example.com/checkout', title: 'Checkout' } },
+        },
       },
-      v1: { summary: 'v1: the event data in `properties`', value: { event_name: 'page_view', properties: { section: 'pricing' }, page: { url: 'https://example.com/pricing' } } },
+      v1: {
+        summary: 'v1: the event data in `properties`',
+        value: { event_name: 'page_view', properties: { section: 'pricing' }, page: { url: 'https://example.com/pricing' } },
+      },
     },
   })
-  @ApiResponse({ status: 200, description: 'Accepted', schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'Accepted',
+    schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } },
+  })
   @ApiResponse({ status: 400, description: 'Not JSON, or over 32 KB', schema: ERROR_SCHEMA })
   @ApiResponse({ status: 401, description: 'Missing or unknown source key', schema: ERROR_SCHEMA })
-  @ApiResponse({ status: 429, description: 'Too many requests for this source key; retry after `Retry-After` seconds', schema: ERROR_SCHEMA, headers: TOO_MANY_REQUESTS_HEADERS })
+  @ApiResponse({
+    status: 429,
+    description: 'Too many requests for this source key; retry after `Retry-After` seconds',
+    schema: ERROR_SCHEMA,
+    headers: TOO_MANY_REQUESTS_HEADERS,
+  })
   async event(@IngestContext() ctx: IngestContext, @Captured() body: Record<string, unknown>): Promise<{ success: true }> {
     await this.commandersAct.capture(ctx, body);
     return { success: true };

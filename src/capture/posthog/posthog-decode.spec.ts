@@ -66,17 +66,28 @@ describe('decodePosthogPayload', () => {
   it('empty → 400; invalid gzip, UTF-8, JSON, lz64 → 400', async () => {
     expect(await failure(decode({}))).toEqual({ kind: 'bad_request', message: 'No data found in the request' });
     expect(await failure(decode({ body: form({ other: 'x' }), contentType: FORM }))).toMatchObject({ kind: 'bad_request' });
-    expect(await failure(decode({ body: Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4]) }))).toEqual({ kind: 'bad_request', message: 'Body is not valid gzip' });
-    expect(await failure(decode({ body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }))).toEqual({ kind: 'bad_request', message: 'Body is not valid UTF-8' });
+    expect(await failure(decode({ body: Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4]) }))).toEqual({
+      kind: 'bad_request',
+      message: 'Body is not valid gzip',
+    });
+    expect(await failure(decode({ body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }))).toEqual({
+      kind: 'bad_request',
+      message: 'Body is not valid UTF-8',
+    });
     expect(await failure(decode({ body: Buffer.from('{"event":') }))).toEqual({ kind: 'bad_request', message: 'Body is not valid JSON' });
-    expect(await failure(decode({ body: Buffer.from('!!!'), query: { compression: 'lz64' } }))).toEqual({ kind: 'bad_request', message: 'Body is not valid lz64' });
+    expect(await failure(decode({ body: Buffer.from('!!!'), query: { compression: 'lz64' } }))).toEqual({
+      kind: 'bad_request',
+      message: 'Body is not valid lz64',
+    });
   });
 
   it('a gzip bomb → 413, and so does an lz64 body over its cap', async () => {
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(100 * 1024);
     expect(await failure(decode({ body: bomb }))).toEqual({ kind: 'payload_too_large', message: 'Decompressed body is too large' });
-    expect(await failure(decode({ body: Buffer.from('A'.repeat(100)), query: { compression: 'lz64' } }, { ...LIMITS, maxLz64Chars: 50 }))).toMatchObject({
+    expect(
+      await failure(decode({ body: Buffer.from('A'.repeat(100)), query: { compression: 'lz64' } }, { ...LIMITS, maxLz64Chars: 50 })),
+    ).toMatchObject({
       kind: 'payload_too_large',
     });
   });

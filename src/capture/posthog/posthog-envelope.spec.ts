@@ -23,7 +23,10 @@ describe('readEnvelope', () => {
     expect(readEnvelope({ token: 'k', data: [{ event: 'a' }] }).events).toEqual([{ event: 'a' }]);
     expect(readEnvelope({ data: '[{"event":"a"}]' }).events).toEqual([{ event: 'a' }]);
     expect(readEnvelope({ data: Buffer.from('[{"event":"a"}]').toString('base64') }).events).toEqual([{ event: 'a' }]);
-    expect(readEnvelope({ event: 'a', api_key: 'k', data: { x: 1 } })).toEqual({ events: [{ event: 'a', api_key: 'k', data: { x: 1 } }], historical: false });
+    expect(readEnvelope({ event: 'a', api_key: 'k', data: { x: 1 } })).toEqual({
+      events: [{ event: 'a', api_key: 'k', data: { x: 1 } }],
+      historical: false,
+    });
   });
 
   it('anything else → 400', () => {
@@ -45,12 +48,14 @@ describe('resolveToken', () => {
     expect(resolveToken(env([{}]), { api_key: 'q2' })).toBe('q2');
   });
 
-  it('the batch key wins over the events\' own, which then may differ', () => {
+  it("the batch key wins over the events' own, which then may differ", () => {
     expect(resolveToken(env([{ api_key: 'x' }, { api_key: 'y' }], 'batch'), { token: 'q' })).toBe('batch');
   });
 
   it('mixed tokens, none, or malformed → 401 (a key holds at most 128 characters: CLIENT_ID:SECRET fits)', () => {
-    expect(refusal(() => resolveToken(env([{ api_key: 'x' }, { token: 'y' }]), {}))).toBe('unauthorized: Several different API keys in one request');
+    expect(refusal(() => resolveToken(env([{ api_key: 'x' }, { token: 'y' }]), {}))).toBe(
+      'unauthorized: Several different API keys in one request',
+    );
     expect(refusal(() => resolveToken(env([{ event: 'a' }]), {}))).toMatch(/^unauthorized: API key not provided/);
     expect(refusal(() => resolveToken(env([{ api_key: 'x'.repeat(129) }]), {}))).toBe('unauthorized: Invalid API key');
     expect(refusal(() => resolveToken(env([{ api_key: 'a\u0000b' }]), {}))).toBe('unauthorized: Invalid API key');

@@ -70,7 +70,8 @@ function envelopeOf(json: unknown): PosthogEnvelope {
  */
 export async function glanceToken(body: Buffer): Promise<string | undefined> {
   let start = body.subarray(0, GLANCE_BYTES);
-  if (start.subarray(0, 5).toString('latin1') === 'data=') start = Buffer.from(new URLSearchParams(start.toString('latin1')).get('data') ?? '', 'latin1');
+  if (start.subarray(0, 5).toString('latin1') === 'data=')
+    start = Buffer.from(new URLSearchParams(start.toString('latin1')).get('data') ?? '', 'latin1');
   if (start[0] !== 0x7b && start[0] !== 0x5b && !isGzip(start)) start = Buffer.from(start.toString('latin1').replace(/ /g, '+'), 'base64');
   const text = isGzip(start) ? await gunzipPrefix(isGzip(body) ? body : start, GLANCE_BYTES) : start;
   return text ? TOKEN_FIELD.exec(text.toString('latin1'))?.[1] : undefined;

@@ -53,7 +53,14 @@ describe('posthogBatch', () => {
         groups: ['acme'],
         path: 'https://shop.example.com/cart?x=1',
         referrer: 'https://google.com/',
-        context: { ip: '203.0.113.9', namedIp: '198.51.100.7', userAgent: 'Mozilla/5.0 (Windows NT 10.0)', sdkName: 'web', sdkVersion: '1.449.0', origin: undefined },
+        context: {
+          ip: '203.0.113.9',
+          namedIp: '198.51.100.7',
+          userAgent: 'Mozilla/5.0 (Windows NT 10.0)',
+          sdkName: 'web',
+          sdkVersion: '1.449.0',
+          origin: undefined,
+        },
       }),
     ]);
     expect(events[0].properties).toEqual({
@@ -82,7 +89,9 @@ describe('posthogBatch', () => {
   it('refuses the whole request for a missing name or distinct id, or an invalid uuid', () => {
     expect(refusal(() => batch([{ event: 'ok', distinct_id: 'd' }, { distinct_id: 'd' }]))).toBe('bad_request: Event 1: Missing "event"');
     expect(refusal(() => batch([{ event: 'a' }]))).toBe('bad_request: Event 0: Missing "distinct_id"');
-    expect(refusal(() => batch([{ event: 'a', distinct_id: 'd', uuid: 'not-a-uuid' }]))).toBe('bad_request: Event 0: "uuid" is not a valid UUID');
+    expect(refusal(() => batch([{ event: 'a', distinct_id: 'd', uuid: 'not-a-uuid' }]))).toBe(
+      'bad_request: Event 0: "uuid" is not a valid UUID',
+    );
     expect(refusal(() => batch(['text']))).toBe('bad_request: Event 0: An event must be an object');
   });
 
@@ -101,10 +110,18 @@ describe('posthogBatch', () => {
 
   it('$set / $set_once (root or properties) update the profile before the event', () => {
     const { events, updates } = batch([
-      { event: 'signup', distinct_id: 'u', $set: { email: 'a@b.c', plan: 'pro' }, properties: { $set_once: { first_seen: 'x' }, $set: { plan: 'free', team: 't' } } },
+      {
+        event: 'signup',
+        distinct_id: 'u',
+        $set: { email: 'a@b.c', plan: 'pro' },
+        properties: { $set_once: { first_seen: 'x' }, $set: { plan: 'free', team: 't' } },
+      },
     ]);
     expect(updates).toEqual([
-      { kind: 'profile', update: { profileId: 'u', email: 'a@b.c', properties: { plan: 'pro', team: 't' }, propertiesOnce: { first_seen: 'x' } } },
+      {
+        kind: 'profile',
+        update: { profileId: 'u', email: 'a@b.c', properties: { plan: 'pro', team: 't' }, propertiesOnce: { first_seen: 'x' } },
+      },
     ]);
     expect(events[0].properties).toEqual({});
   });
@@ -113,7 +130,11 @@ describe('posthogBatch', () => {
     const { updates, events } = batch([
       { event: '$identify', distinct_id: 'user', properties: { $anon_distinct_id: 'anon', $set: { first_name: 'Ada' } } },
       { event: '$create_alias', distinct_id: 'user', properties: { alias: 'other-id' } },
-      { event: '$groupidentify', distinct_id: '$company_acme', properties: { $group_type: 'company', $group_key: 'acme', $group_set: { name: 'Acme', seats: 5 } } },
+      {
+        event: '$groupidentify',
+        distinct_id: '$company_acme',
+        properties: { $group_type: 'company', $group_key: 'acme', $group_set: { name: 'Acme', seats: 5 } },
+      },
     ]);
     expect(updates).toEqual([
       { kind: 'profile', update: { profileId: 'user', firstName: 'Ada' } },
@@ -133,7 +154,9 @@ describe('posthogBatch', () => {
   });
 
   it('$host + $pathname make the page when $current_url is missing; $direct is no referrer', () => {
-    const [event] = batch([{ event: '$pageview', distinct_id: 'd', properties: { $host: 'example.com', $pathname: '/a', $referrer: '$direct' } }]).events;
+    const [event] = batch([
+      { event: '$pageview', distinct_id: 'd', properties: { $host: 'example.com', $pathname: '/a', $referrer: '$direct' } },
+    ]).events;
     expect(event.path).toBe('https://example.com/a');
     expect(event.referrer).toBeUndefined();
   });

@@ -24,7 +24,17 @@ const DROPPED_EVENTS: ReadonlySet<string> = new Set(['$performance_event']);
  * Properties that are credentials, the profile's identity, profile changes or the end user's
  * address: used, not stored with the event.
  */
-const CONSUMED: ReadonlySet<string> = new Set(['token', '$token', 'api_key', 'distinct_id', '$distinct_id', '$set', '$set_once', '$unset', '$ip']);
+const CONSUMED: ReadonlySet<string> = new Set([
+  'token',
+  '$token',
+  'api_key',
+  'distinct_id',
+  '$distinct_id',
+  '$set',
+  '$set_once',
+  '$unset',
+  '$ip',
+]);
 
 function invalid(index: number, message: string): ApiError {
   return ApiError.badRequest(`Event ${index}: ${message}`, [{ path: ['batch', index], message }]);
@@ -34,7 +44,10 @@ const NOTHING: ReadonlySet<string> = new Set();
 const NAME_ONLY: ReadonlySet<string> = new Set(['name']);
 
 /** `$set` may sit at the root and in properties; the root wins. */
-function merged(inProperties: Record<string, unknown> | undefined, atRoot: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+function merged(
+  inProperties: Record<string, unknown> | undefined,
+  atRoot: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
   if (!inProperties || !atRoot) return atRoot ?? inProperties;
   return { ...without(inProperties, NOTHING), ...without(atRoot, NOTHING) };
 }

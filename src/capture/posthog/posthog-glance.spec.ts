@@ -12,11 +12,15 @@ describe('glanceToken (the key, seen without decoding the body)', () => {
     expect(await glanceToken(gzipSync(wrapper))).toBe(KEY);
     expect(await glanceToken(Buffer.from(Buffer.from(events).toString('base64')))).toBe(KEY);
     expect(await glanceToken(Buffer.from(gzipSync(events).toString('base64')))).toBe(KEY);
-    expect(await glanceToken(Buffer.from(`data=${encodeURIComponent(Buffer.from(events).toString('base64'))}&compression=base64`))).toBe(KEY);
+    expect(await glanceToken(Buffer.from(`data=${encodeURIComponent(Buffer.from(events).toString('base64'))}&compression=base64`))).toBe(
+      KEY,
+    );
   });
   it('gives up on what it cannot see cheaply', async () => {
     expect(await glanceToken(gzipSync(Buffer.alloc(30 * 1024 * 1024, 32)))).toBeUndefined();
-    expect(await glanceToken(Buffer.from(JSON.stringify({ batch: Array.from({ length: 5000 }, () => ({ event: 'e' })), api_key: KEY })))).toBeUndefined();
+    expect(
+      await glanceToken(Buffer.from(JSON.stringify({ batch: Array.from({ length: 5000 }, () => ({ event: 'e' })), api_key: KEY }))),
+    ).toBeUndefined();
     expect(await glanceToken(Buffer.from('data=%E0%A4%A&x'))).toBeUndefined();
     expect(await glanceToken(Buffer.alloc(0))).toBeUndefined();
   });

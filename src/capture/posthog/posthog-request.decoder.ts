@@ -41,7 +41,12 @@ export class PosthogRequestDecoder implements RequestDecoder {
   async decode(req: FastifyRequest): Promise<IngestCredentials> {
     const query = (req.query ?? {}) as PosthogQuery;
     const json = await decodePosthogPayload(
-      { body: await captureBody(req, POSTHOG_BODY_LIMIT), contentType: req.captureContentType, contentEncoding: firstHeader(req, 'content-encoding'), query },
+      {
+        body: await captureBody(req, POSTHOG_BODY_LIMIT),
+        contentType: req.captureContentType,
+        contentEncoding: firstHeader(req, 'content-encoding'),
+        query,
+      },
       POSTHOG_DECODE_LIMITS,
     );
     const envelope = readEnvelope(json);

@@ -28,7 +28,8 @@ export class PosthogStubsController {
   @ApiOperation({
     operationId: 'posthogFlags',
     summary: 'Feature flags (none: this server has no feature flags)',
-    description: 'What PostHog SDKs ask before evaluating flags. Always the same answer, no flags, so the SDK goes on sending events; the body is not read.',
+    description:
+      'What PostHog SDKs ask before evaluating flags. Always the same answer, no flags, so the SDK goes on sending events; the body is not read.',
     security: [],
   })
   @ApiResponse({ status: 200, description: 'No flags', schema: { ...FLAGS_SCHEMA, example: NO_FLAGS } })
@@ -74,7 +75,8 @@ export class PosthogStubsController {
   @ApiOperation({
     operationId: 'posthogRemoteConfigScript',
     summary: 'Remote config script of posthog-js (empty)',
-    description: 'posthog-js may load this script for its remote config and site apps; this server has none to give, so it is empty. The same answer for every key.',
+    description:
+      'posthog-js may load this script for its remote config and site apps; this server has none to give, so it is empty. The same answer for every key.',
     security: [],
   })
   @ApiParam({ name: 'token', description: 'Project API key (not checked)' })

@@ -52,7 +52,11 @@ function bodySchema(engage: boolean) {
   };
 }
 
-const PAGEVIEW = { event: '$pageview', distinct_id: 'user-42', properties: { $current_url: 'https://example.com/pricing', $referrer: 'https://www.google.com/' } };
+const PAGEVIEW = {
+  event: '$pageview',
+  distinct_id: 'user-42',
+  properties: { $current_url: 'https://example.com/pricing', $referrer: 'https://www.google.com/' },
+};
 const SIGNUP = { event: 'signed_up', distinct_id: 'user-42', properties: { plan: 'pro' }, $set: { email: 'ada@example.com' } };
 
 /** What a POST route is sent: its examples; at `engage`, events may have no name. */
@@ -64,18 +68,27 @@ export type PosthogBody = 'events' | 'batch' | 'capture' | 'engage';
  */
 const EXAMPLES: Record<PosthogBody, ExamplesObject> = {
   events: {
-    pageviews: { summary: 'posthog-js: an array of events', value: [PAGEVIEW, { ...PAGEVIEW, properties: { $current_url: 'https://example.com/signup' } }] },
+    pageviews: {
+      summary: 'posthog-js: an array of events',
+      value: [PAGEVIEW, { ...PAGEVIEW, properties: { $current_url: 'https://example.com/signup' } }],
+    },
     single: { summary: 'One event', value: SIGNUP },
   },
   batch: {
-    batch: { summary: 'Server SDKs (posthog-node, posthog-python): a batch', value: { batch: [SIGNUP, { event: 'invoice_paid', distinct_id: 'user-42', properties: { amount: 49 } }] } },
+    batch: {
+      summary: 'Server SDKs (posthog-node, posthog-python): a batch',
+      value: { batch: [SIGNUP, { event: 'invoice_paid', distinct_id: 'user-42', properties: { amount: 49 } }] },
+    },
   },
   capture: {
     event: { summary: 'One event', value: SIGNUP },
     events: { summary: 'Several events', value: [PAGEVIEW, SIGNUP] },
   },
   engage: {
-    set: { summary: 'Set profile properties (`$identify`)', value: { distinct_id: 'user-42', $set: { email: 'ada@example.com', plan: 'pro' }, $set_once: { first_seen: '2024-05-01' } } },
+    set: {
+      summary: 'Set profile properties (`$identify`)',
+      value: { distinct_id: 'user-42', $set: { email: 'ada@example.com', plan: 'pro' }, $set_once: { first_seen: '2024-05-01' } },
+    },
   },
 };
 
@@ -102,15 +115,26 @@ export function PosthogCaptureOperation(operationId: string, summary: string, me
         'How the payload is encoded: `gzip-js` or `gzip` (current posthog-js), `lz64` (lz-string, older posthog-js), `base64`. ' +
         'Without it, `Content-Encoding` is read, and gzip or base64 payloads are recognised by their bytes.',
     }),
-    ApiQuery({ name: 'ip', required: false, description: 'The end user\'s IP address, for geolocation' }),
+    ApiQuery({ name: 'ip', required: false, description: "The end user's IP address, for geolocation" }),
     ApiQuery({ name: '_', required: false, description: 'When the request was sent (epoch ms), for clock-skew correction' }),
     ApiQuery({ name: 'beacon', required: false, description: '`1`: answer 204 with no body' }),
-    ...(method === 'GET' ? [ApiQuery({ name: 'data', required: false, description: 'The payload, as for a form body' })] : [ApiBody({ schema: bodySchema(body === 'engage'), examples: EXAMPLES[body] })]),
+    ...(method === 'GET'
+      ? [ApiQuery({ name: 'data', required: false, description: 'The payload, as for a form body' })]
+      : [ApiBody({ schema: bodySchema(body === 'engage'), examples: EXAMPLES[body] })]),
     ApiResponse({ status: 200, description: 'Stored', schema: { type: 'object', properties: { status: { type: 'integer', enum: [1] } } } }),
     ApiResponse({ status: 204, description: 'Stored (`?beacon=1`)' }),
-    ApiResponse({ status: 400, description: 'Undecodable body, or an event without name or distinct id, or with an invalid uuid', schema: ERROR_SCHEMA }),
+    ApiResponse({
+      status: 400,
+      description: 'Undecodable body, or an event without name or distinct id, or with an invalid uuid',
+      schema: ERROR_SCHEMA,
+    }),
     ApiResponse({ status: 401, description: 'Missing, unknown or conflicting API keys', schema: ERROR_SCHEMA }),
     ApiResponse({ status: 413, description: 'Body over 20 MB, or decompressing to too much', schema: ERROR_SCHEMA }),
-    ApiResponse({ status: 429, description: 'Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds', schema: ERROR_SCHEMA, headers: TOO_MANY_REQUESTS_HEADERS }),
+    ApiResponse({
+      status: 429,
+      description: 'Too many requests for this key (`code`: `rate_limited`); retry after `Retry-After` seconds',
+      schema: ERROR_SCHEMA,
+      headers: TOO_MANY_REQUESTS_HEADERS,
+    }),
   );
 }

@@ -6,11 +6,11 @@ const NOW = new Date('2024-05-01T12:00:00.000Z');
 const CTX: SegmentRequestContext = { receivedAt: NOW, ip: '203.0.113.9', userAgent: '', projectId: 'p1' };
 
 describe('segmentMessages', () => {
-  it('a single call is one message of the route\'s type', () => {
+  it("a single call is one message of the route's type", () => {
     expect(segmentMessages('track', { event: 'a' })).toEqual([{ type: 'track', message: { event: 'a' } }]);
   });
 
-  it('a batch merges its context and integrations under each item\'s own, and lends its sentAt', () => {
+  it("a batch merges its context and integrations under each item's own, and lends its sentAt", () => {
     const messages = segmentMessages('batch', {
       context: { ip: '1.1.1.1', library: { name: 'lib' } },
       integrations: { All: false },
@@ -22,8 +22,26 @@ describe('segmentMessages', () => {
       ],
     });
     expect(messages).toEqual([
-      { type: 'track', message: { type: 'track', event: 'a', context: { ip: '2.2.2.2', library: { name: 'lib' } }, integrations: { All: false }, sentAt: 'S' } },
-      { type: 'identify', message: { type: 'identify', userId: 'u', context: { ip: '1.1.1.1', library: { name: 'lib' } }, integrations: { All: false, X: true }, sentAt: 'S' } },
+      {
+        type: 'track',
+        message: {
+          type: 'track',
+          event: 'a',
+          context: { ip: '2.2.2.2', library: { name: 'lib' } },
+          integrations: { All: false },
+          sentAt: 'S',
+        },
+      },
+      {
+        type: 'identify',
+        message: {
+          type: 'identify',
+          userId: 'u',
+          context: { ip: '1.1.1.1', library: { name: 'lib' } },
+          integrations: { All: false, X: true },
+          sentAt: 'S',
+        },
+      },
     ]);
   });
 
@@ -34,7 +52,8 @@ describe('segmentMessages', () => {
 });
 
 describe('segmentBatch', () => {
-  const one = (type: Parameters<typeof segmentMessages>[0], message: Record<string, unknown>) => segmentBatch(segmentMessages(type, message), CTX);
+  const one = (type: Parameters<typeof segmentMessages>[0], message: Record<string, unknown>) =>
+    segmentBatch(segmentMessages(type, message), CTX);
 
   it('track: event, ids, messageId, timestamp, context', () => {
     const { events } = one('track', {
@@ -57,7 +76,14 @@ describe('segmentBatch', () => {
         clientTimestamp: Date.parse('2024-05-01T11:00:00.000Z'),
         properties: { total: 10 },
         groups: ['g1'],
-        context: { ip: '203.0.113.9', namedIp: '198.51.100.7', userAgent: 'Mozilla/5.0 X', sdkName: 'analytics-node', sdkVersion: '3.1.0', origin: undefined },
+        context: {
+          ip: '203.0.113.9',
+          namedIp: '198.51.100.7',
+          userAgent: 'Mozilla/5.0 X',
+          sdkName: 'analytics-node',
+          sdkVersion: '3.1.0',
+          origin: undefined,
+        },
         path: undefined,
         referrer: undefined,
       },
@@ -65,13 +91,28 @@ describe('segmentBatch', () => {
   });
 
   it('originalTimestamp is corrected by sentAt', () => {
-    const [event] = one('track', { event: 'a', userId: 'u', originalTimestamp: '2024-05-01T11:59:55Z', sentAt: '2024-05-01T12:00:05Z' }).events;
+    const [event] = one('track', {
+      event: 'a',
+      userId: 'u',
+      originalTimestamp: '2024-05-01T11:59:55Z',
+      sentAt: '2024-05-01T12:00:05Z',
+    }).events;
     expect(event.clientTimestamp).toBe(Date.parse('2024-05-01T11:59:50.000Z'));
   });
 
   it('page and screen become screen_view with the page URL, referrer and title', () => {
-    const page = one('page', { anonymousId: 'a', name: 'Home', properties: { url: 'https://example.com/home', referrer: 'https://r.com/', title: 'Welcome' } }).events[0];
-    expect(page).toMatchObject({ name: 'screen_view', profileId: 'a', path: 'https://example.com/home', referrer: 'https://r.com/', properties: { name: 'Home', __title: 'Welcome' } });
+    const page = one('page', {
+      anonymousId: 'a',
+      name: 'Home',
+      properties: { url: 'https://example.com/home', referrer: 'https://r.com/', title: 'Welcome' },
+    }).events[0];
+    expect(page).toMatchObject({
+      name: 'screen_view',
+      profileId: 'a',
+      path: 'https://example.com/home',
+      referrer: 'https://r.com/',
+      properties: { name: 'Home', __title: 'Welcome' },
+    });
     const screen = one('screen', { userId: 'u', name: 'Settings' }).events[0];
     expect(screen).toMatchObject({ name: 'screen_view', path: 'Settings' });
   });
@@ -103,13 +144,21 @@ describe('segmentBatch', () => {
       updates: [],
       dropped: [{ index: 0, reason: 'profile.email must not be longer than 320 characters' }],
     });
-    expect(one('group', { userId: 'u', groupId: 'g', traits: { type: 't'.repeat(256) } }).dropped).toEqual([{ index: 0, reason: 'group.type must not be longer than 255 characters' }]);
+    expect(one('group', { userId: 'u', groupId: 'g', traits: { type: 't'.repeat(256) } }).dropped).toEqual([
+      { index: 0, reason: 'group.type must not be longer than 255 characters' },
+    ]);
     let deep: Record<string, unknown> = { v: 1 };
     for (let i = 0; i < 40; i++) deep = { d: deep };
-    expect(one('track', { event: 'e', userId: 'u', properties: deep })).toEqual({ events: [], updates: [], dropped: [{ index: 0, reason: 'event.properties nests deeper than 32 levels' }] });
+    expect(one('track', { event: 'e', userId: 'u', properties: deep })).toEqual({
+      events: [],
+      updates: [],
+      dropped: [{ index: 0, reason: 'event.properties nests deeper than 32 levels' }],
+    });
     // An id cut at 200 units between the halves of an emoji keeps whole characters only.
     expect(one('track', { event: 'e', userId: `x${'😀'.repeat(150)}` }).events[0].profileId).toBe(`x${'😀'.repeat(99)}`);
-    expect(one('track', { event: 'e', userId: 'u\u0000' }).dropped).toEqual([{ index: 0, reason: 'event.profileId must not contain U+0000 or a lone surrogate' }]);
+    expect(one('track', { event: 'e', userId: 'u\u0000' }).dropped).toEqual([
+      { index: 0, reason: 'event.profileId must not contain U+0000 or a lone surrogate' },
+    ]);
   });
 });
 

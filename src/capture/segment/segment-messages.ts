@@ -65,7 +65,12 @@ function segmentTime(m: Record<string, unknown>, now: number): number {
   return eventTime({ now, timestamp: m.originalTimestamp, sentAt: m.sentAt });
 }
 
-function pageEvent(type: SegmentType, m: Record<string, unknown>, properties: Record<string, unknown>, page: Record<string, unknown> | undefined) {
+function pageEvent(
+  type: SegmentType,
+  m: Record<string, unknown>,
+  properties: Record<string, unknown>,
+  page: Record<string, unknown> | undefined,
+) {
   if (type === 'screen') return { path: str(m.name) ?? str(properties.name), referrer: undefined };
   return {
     path: (type === 'page' ? str(properties.url) : undefined) ?? str(page?.url),

@@ -18,7 +18,11 @@ const ERROR_SCHEMA = { type: 'object', properties: { success: { type: 'boolean',
 const EXAMPLES = {
   track: { userId: 'user-42', event: 'Order Completed', properties: { orderId: 'ord_1001', revenue: 49, currency: 'EUR' } },
   identify: { userId: 'user-42', traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'pro' } },
-  page: { anonymousId: 'anon-7f3c', name: 'Pricing', properties: { url: 'https://example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/' } },
+  page: {
+    anonymousId: 'anon-7f3c',
+    name: 'Pricing',
+    properties: { url: 'https://example.com/pricing', title: 'Pricing', referrer: 'https://www.google.com/' },
+  },
   screen: { userId: 'user-42', name: 'Home', context: { app: { name: 'Example', version: '2.1.0' } } },
   group: { userId: 'user-42', groupId: 'acme', traits: { name: 'Acme Inc', plan: 'enterprise' } },
   alias: { previousId: 'anon-7f3c', userId: 'user-42' },
@@ -34,11 +38,22 @@ const EXAMPLES = {
  * `bodyLimit`: the route's cap on its body, which the decoder reads (SegmentRequestDecoder) and
  * the description states, with the batch's cap on its items when there is one.
  */
-function Call(operationId: string, summary: string, fields: Record<string, object>, example: object, bodyLimit = SEGMENT_SINGLE_LIMIT, maxItems?: number) {
+function Call(
+  operationId: string,
+  summary: string,
+  fields: Record<string, object>,
+  example: object,
+  bodyLimit = SEGMENT_SINGLE_LIMIT,
+  maxItems?: number,
+) {
   const limit = `${bodyLimit / 1024} KB${maxItems ? ` and ${maxItems} items` : ''}`;
   return applyDecorators(
     CaptureRoute(trackingApiErrorFormat, 'segment', bodyLimit),
-    ApiOperation({ operationId, summary, description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.` }),
+    ApiOperation({
+      operationId,
+      summary,
+      description: `Segment HTTP Tracking API (RudderStack senders too). At most ${limit}. Answers \`{ "success": true }\` for anything it can read; a message without \`userId\` or \`anonymousId\` is dropped.`,
+    }),
     ApiBody({
       schema: {
         type: 'object',
@@ -54,10 +69,19 @@ function Call(operationId: string, summary: string, fields: Record<string, objec
       },
       examples: { [operationId]: { summary, value: example } },
     }),
-    ApiResponse({ status: 200, description: 'Accepted', schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } } }),
+    ApiResponse({
+      status: 200,
+      description: 'Accepted',
+      schema: { type: 'object', properties: { success: { type: 'boolean', enum: [true] } } },
+    }),
     ApiResponse({ status: 400, description: 'Invalid JSON, or body too large', schema: ERROR_SCHEMA }),
     ApiResponse({ status: 401, description: 'Missing or unknown write key', schema: ERROR_SCHEMA }),
-    ApiResponse({ status: 429, description: 'Too many requests for this write key; retry after `Retry-After` seconds', schema: ERROR_SCHEMA, headers: TOO_MANY_REQUESTS_HEADERS }),
+    ApiResponse({
+      status: 429,
+      description: 'Too many requests for this write key; retry after `Retry-After` seconds',
+      schema: ERROR_SCHEMA,
+      headers: TOO_MANY_REQUESTS_HEADERS,
+    }),
   );
 }
 
@@ -103,7 +127,7 @@ export class SegmentController {
 
   @Post('group')
   @HttpCode(200)
-  @Call('segmentGroup', 'Put a user in a group, with the group\'s traits', { groupId: { type: 'string' }, traits: OBJECT }, EXAMPLES.group)
+  @Call('segmentGroup', "Put a user in a group, with the group's traits", { groupId: { type: 'string' }, traits: OBJECT }, EXAMPLES.group)
   async group(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'group', body);
     return OK;
@@ -111,7 +135,12 @@ export class SegmentController {
 
   @Post('alias')
   @HttpCode(200)
-  @Call('segmentAlias', 'Another id of a user: later events of `previousId` are attributed to `userId`', { previousId: { type: 'string' } }, EXAMPLES.alias)
+  @Call(
+    'segmentAlias',
+    'Another id of a user: later events of `previousId` are attributed to `userId`',
+    { previousId: { type: 'string' } },
+    EXAMPLES.alias,
+  )
   async alias(@IngestContext() ctx: IngestContext, @Captured() body: unknown): Promise<Answer> {
     await this.segment.handle(ctx, 'alias', body);
     return OK;

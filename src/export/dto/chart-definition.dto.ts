@@ -38,7 +38,12 @@ export class ChartFilterDto {
   @IsIn(FILTER_OPERATORS)
   operator: FilterOperator;
 
-  @ApiProperty({ type: [String], description: 'Empty for `isNull`/`isNotNull`; a value operator with no values filters nothing', example: ['pro'], maxItems: CHART_LIMITS.maxFilterValues })
+  @ApiProperty({
+    type: [String],
+    description: 'Empty for `isNull`/`isNotNull`; a value operator with no values filters nothing',
+    example: ['pro'],
+    maxItems: CHART_LIMITS.maxFilterValues,
+  })
   @Transform(valuesAsText)
   @IsArray()
   @ArrayMaxSize(CHART_LIMITS.maxFilterValues)
@@ -48,7 +53,11 @@ export class ChartFilterDto {
 }
 
 export class ChartEventDto {
-  @ApiPropertyOptional({ description: 'Echoed as the series `event.id`; the position of the event when absent', example: 'evt1', maxLength: 128 })
+  @ApiPropertyOptional({
+    description: 'Echoed as the series `event.id`; the position of the event when absent',
+    example: 'evt1',
+    maxLength: 128,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)
@@ -72,7 +81,11 @@ export class ChartEventDto {
   @IsIn(SEGMENTS)
   segment?: Segment;
 
-  @ApiPropertyOptional({ description: `The numeric field of the \`property_*\` segments. ${FIELD_NAMES}`, example: 'properties.total', maxLength: MAX_FIELD_NAME })
+  @ApiPropertyOptional({
+    description: `The numeric field of the \`property_*\` segments. ${FIELD_NAMES}`,
+    example: 'properties.total',
+    maxLength: MAX_FIELD_NAME,
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -89,7 +102,11 @@ export class ChartEventDto {
 }
 
 export class ChartBreakdownDto {
-  @ApiProperty({ description: `One series per distinct value; empty values group under "". ${FIELD_NAMES}`, example: 'country', maxLength: MAX_FIELD_NAME })
+  @ApiProperty({
+    description: `One series per distinct value; empty values group under "". ${FIELD_NAMES}`,
+    example: 'country',
+    maxLength: MAX_FIELD_NAME,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_FIELD_NAME)

@@ -20,17 +20,31 @@ export class ExportChartsQueryDto extends ProjectQueryDto {
   @JsonArrayQuery(ChartBreakdownDto, CHART_LIMITS.maxBreakdowns)
   breakdowns?: ChartBreakdownDto[];
 
-  @ApiPropertyOptional({ enum: INTERVALS, enumName: 'ChartInterval', default: 'day', description: 'Bucket size; weeks start on Monday, all buckets in the project time zone' })
+  @ApiPropertyOptional({
+    enum: INTERVALS,
+    enumName: 'ChartInterval',
+    default: 'day',
+    description: 'Bucket size; weeks start on Monday, all buckets in the project time zone',
+  })
   @IsOptional()
   @IsIn(INTERVALS)
   interval?: Interval;
 
-  @ApiPropertyOptional({ enum: RANGE_NAMES, enumName: 'DateRangeName', default: '30d', description: 'Named range, in the project time zone; ignored when startDate and endDate are given' })
+  @ApiPropertyOptional({
+    enum: RANGE_NAMES,
+    enumName: 'DateRangeName',
+    default: '30d',
+    description: 'Named range, in the project time zone; ignored when startDate and endDate are given',
+  })
   @IsOptional()
   @IsIn(RANGE_NAMES)
   range?: RangeName;
 
-  @ApiPropertyOptional({ description: 'Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time, e.g. `2024-04-01`; needs endDate', maxLength: 64 })
+  @ApiPropertyOptional({
+    description:
+      'Custom range start, inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time, e.g. `2024-04-01`; needs endDate',
+    maxLength: 64,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -42,7 +56,11 @@ export class ExportChartsQueryDto extends ProjectQueryDto {
   @MaxLength(64)
   endDate?: string;
 
-  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also compute the period of the same length just before, with `change`, `diff` and `state`' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'Also compute the period of the same length just before, with `change`, `diff` and `state`',
+  })
   @IsOptional()
   @Transform(booleanFlag)
   @IsBoolean()

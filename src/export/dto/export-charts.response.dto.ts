@@ -46,7 +46,10 @@ export class ChartMetricsDto {
 }
 
 export class ChartPointDto {
-  @ApiProperty({ description: 'Start of the bucket, ISO 8601 with the project time zone offset (`Z` for UTC)', example: '2024-04-01T00:00:00.000Z' })
+  @ApiProperty({
+    description: 'Start of the bucket, ISO 8601 with the project time zone offset (`Z` for UTC)',
+    example: '2024-04-01T00:00:00.000Z',
+  })
   date: string;
 
   @ApiProperty({ example: 45 })

@@ -41,7 +41,10 @@ const DATE = 'Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an I
 
 /** GET /export/events: a page (JSON), or every matching event as a stream (NDJSON, CSV). */
 export class ExportEventsQueryDto extends ProjectQueryDto {
-  @ApiPropertyOptional({ description: "Events of this profile, including those sent under any of the profile's aliases, e.g. `user_789`", maxLength: 255 })
+  @ApiPropertyOptional({
+    description: "Events of this profile, including those sent under any of the profile's aliases, e.g. `user_789`",
+    maxLength: 255,
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -49,7 +52,8 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   profileId?: string;
 
   @ApiPropertyOptional({
-    description: 'Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`)',
+    description:
+      'Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`)',
     type: [String],
     maxItems: 100,
   })
@@ -85,12 +89,22 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   @MaxLength(64)
   endDate?: string;
 
-  @ApiPropertyOptional({ enum: RANGE_NAMES, enumName: 'DateRangeName', description: 'Named range in the project time zone, used when no start or end is given' })
+  @ApiPropertyOptional({
+    enum: RANGE_NAMES,
+    enumName: 'DateRangeName',
+    description: 'Named range in the project time zone, used when no start or end is given',
+  })
   @IsOptional()
   @IsIn(RANGE_NAMES)
   range?: RangeName;
 
-  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 1_000_000, description: 'Page number; for deep pages prefer `cursor`' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 1,
+    minimum: 1,
+    maximum: 1_000_000,
+    description: 'Page number; for deep pages prefer `cursor`',
+  })
   @IsOptional()
   @Transform(integer)
   @IsInt()
@@ -98,7 +112,13 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: MAX_EVENT_PAGE_SIZE, description: 'Events per page (JSON only; streams have no limit)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 50,
+    minimum: 1,
+    maximum: MAX_EVENT_PAGE_SIZE,
+    description: 'Events per page (JSON only; streams have no limit)',
+  })
   @IsOptional()
   @Transform(integer)
   @IsInt()
@@ -108,7 +128,7 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
 
   @ApiPropertyOptional({
     description:
-      '`profile` adds each event\'s profile, `meta` its event description. The other keys name event columns, which OpenPanel returns only when asked: here every column (`properties` too) is always in the answer, so they are accepted and change nothing. Repeated, comma-separated or a JSON array.',
+      "`profile` adds each event's profile, `meta` its event description. The other keys name event columns, which OpenPanel returns only when asked: here every column (`properties` too) is always in the answer, so they are accepted and change nothing. Repeated, comma-separated or a JSON array.",
     enum: EVENT_INCLUDES,
     isArray: true,
     example: ['profile', 'meta'],
@@ -123,7 +143,10 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
   @JsonArrayQuery(ChartFilterDto, CHART_LIMITS.maxFilters)
   filters?: ChartFilterDto[];
 
-  @ApiPropertyOptional({ description: 'Keyset paging: `meta.cursor` of the previous page. Deep pages cost what the first does; combine with page 1 only.', maxLength: 200 })
+  @ApiPropertyOptional({
+    description: 'Keyset paging: `meta.cursor` of the previous page. Deep pages cost what the first does; combine with page 1 only.',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

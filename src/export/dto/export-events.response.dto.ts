@@ -154,10 +154,18 @@ export class ExportedEventDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set for imported events' })
   importedAt: string | null;
 
-  @ApiPropertyOptional({ type: EventProfileDto, nullable: true, description: 'With `includes=profile`; null when the event has no stored profile' })
+  @ApiPropertyOptional({
+    type: EventProfileDto,
+    nullable: true,
+    description: 'With `includes=profile`; null when the event has no stored profile',
+  })
   profile?: EventProfileDto | null;
 
-  @ApiPropertyOptional({ type: EventMetaInfoDto, nullable: true, description: 'With `includes=meta`; null when the project did not describe this event' })
+  @ApiPropertyOptional({
+    type: EventMetaInfoDto,
+    nullable: true,
+    description: 'With `includes=meta`; null when the project did not describe this event',
+  })
   meta?: EventMetaInfoDto | null;
 }
 

@@ -3,7 +3,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 
 /** `projectId` (or `project_id`): which project to read; a read client bound to one may omit it. */
 export class ProjectQueryDto {
-  @ApiPropertyOptional({ description: 'Project to read (its id, e.g. `my-website`); a read client bound to a project may omit it', maxLength: 128 })
+  @ApiPropertyOptional({
+    description: 'Project to read (its id, e.g. `my-website`); a read client bound to a project may omit it',
+    maxLength: 128,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)

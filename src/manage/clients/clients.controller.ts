@@ -22,7 +22,11 @@ export class ClientsController {
   constructor(private readonly clients: ManageClientsService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listClients', summary: 'List API clients', description: 'Newest first. Secrets and their hashes are never returned.' })
+  @ApiOperation({
+    operationId: 'listClients',
+    summary: 'List API clients',
+    description: 'Newest first. Secrets and their hashes are never returned.',
+  })
   @ApiResponse({ status: 200, type: ClientListResponseDto })
   @ApiErrors(400, [404, 'Project not found'])
   async list(@CurrentClient() auth: AuthContext, @Query() query: ListClientsQueryDto): Promise<ClientListResponseDto> {
@@ -31,7 +35,11 @@ export class ClientsController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getClient', summary: 'Get an API client', description: 'Without its secret, which is shown only on creation.' })
+  @ApiOperation({
+    operationId: 'getClient',
+    summary: 'Get an API client',
+    description: 'Without its secret, which is shown only on creation.',
+  })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ClientResponseDto })
   @ApiErrors(NOT_A_UUID, NOT_FOUND)
@@ -57,7 +65,11 @@ export class ClientsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ClientResponseDto })
   @ApiErrors(400, NOT_FOUND, 413)
-  async update(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto, @Body() body: UpdateClientRequestDto): Promise<ClientResponseDto> {
+  async update(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: UuidParamDto,
+    @Body() body: UpdateClientRequestDto,
+  ): Promise<ClientResponseDto> {
     return { data: ClientDto.from(await this.clients.rename(auth.client.organizationId, params.id, body.name)) };
   }
 
@@ -69,7 +81,11 @@ export class ClientsController {
   })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: SuccessResponseDto })
-  @ApiErrors(NOT_A_UUID, NOT_FOUND, { status: 409, description: 'The client tried to delete itself', message: 'A client cannot delete itself: use another root client, so that the organisation keeps one' })
+  @ApiErrors(NOT_A_UUID, NOT_FOUND, {
+    status: 409,
+    description: 'The client tried to delete itself',
+    message: 'A client cannot delete itself: use another root client, so that the organisation keeps one',
+  })
   async remove(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto): Promise<SuccessResponseDto> {
     const { client } = auth;
     await this.clients.remove(client.organizationId, params.id, client.id);

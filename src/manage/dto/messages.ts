@@ -14,8 +14,14 @@ function received(value: unknown): string {
 }
 
 export const EXPECTED_STRING: ValidationOptions = { message: (a: ValidationArguments) => `Expected string, received ${received(a.value)}` };
-export const EXPECTED_BOOLEAN: ValidationOptions = { message: (a: ValidationArguments) => `Expected boolean, received ${received(a.value)}` };
-export const TOO_SHORT: ValidationOptions = { message: (a: ValidationArguments) => `String must contain at least ${a.constraints[0]} character(s)` };
-export const TOO_LONG: ValidationOptions = { message: (a: ValidationArguments) => `String must contain at most ${a.constraints[0]} character(s)` };
+export const EXPECTED_BOOLEAN: ValidationOptions = {
+  message: (a: ValidationArguments) => `Expected boolean, received ${received(a.value)}`,
+};
+export const TOO_SHORT: ValidationOptions = {
+  message: (a: ValidationArguments) => `String must contain at least ${a.constraints[0]} character(s)`,
+};
+export const TOO_LONG: ValidationOptions = {
+  message: (a: ValidationArguments) => `String must contain at most ${a.constraints[0]} character(s)`,
+};
 export const INVALID_UUID: ValidationOptions = { message: 'Invalid uuid' };
 export const INVALID_DATETIME: ValidationOptions = { message: 'Invalid datetime' };

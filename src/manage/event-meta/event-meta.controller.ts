@@ -28,11 +28,16 @@ export class EventMetaController {
   @ApiOperation({
     operationId: 'putEventMeta',
     summary: 'Describe an event name',
-    description: 'Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.',
+    description:
+      'Creates or replaces the description and conversion flag of one event name of a project; `/export/events?includes=meta` shows them.',
   })
   @ApiResponse({ status: 200, type: EventMetaResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
-  async put(@CurrentClient() auth: AuthContext, @Param() params: EventMetaParamsDto, @Body() body: PutEventMetaRequestDto): Promise<EventMetaResponseDto> {
+  async put(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: EventMetaParamsDto,
+    @Body() body: PutEventMetaRequestDto,
+  ): Promise<EventMetaResponseDto> {
     return { data: EventMetaDto.from(await this.meta.put(auth.client.organizationId, params.projectId, params.name, body)) };
   }
 
@@ -44,7 +49,12 @@ export class EventMetaController {
   })
   @ApiResponse({ status: 200, type: SuccessResponseDto })
   @ApiErrors(
-    { status: 400, description: 'Invalid path parameters (e.g. a name over 255 characters)', message: 'Invalid path parameters', details: [{ path: ['name'], message: 'String must contain at most 255 character(s)' }] },
+    {
+      status: 400,
+      description: 'Invalid path parameters (e.g. a name over 255 characters)',
+      message: 'Invalid path parameters',
+      details: [{ path: ['name'], message: 'String must contain at most 255 character(s)' }],
+    },
     { status: 404, description: 'Project or event meta not found', message: 'Event meta not found' },
   )
   async remove(@CurrentClient() auth: AuthContext, @Param() params: EventMetaParamsDto): Promise<SuccessResponseDto> {

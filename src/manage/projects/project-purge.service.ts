@@ -24,7 +24,10 @@ export class ProjectPurgeService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purgeDue().catch((e: Error) => this.logger.error(`purge failed: ${e.message}`)), PURGE_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.purgeDue().catch((e: Error) => this.logger.error(`purge failed: ${e.message}`)),
+      PURGE_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 

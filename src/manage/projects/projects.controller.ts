@@ -19,7 +19,11 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listProjects', summary: 'List the projects of your organisation', description: 'Newest first; projects scheduled for deletion are not listed.' })
+  @ApiOperation({
+    operationId: 'listProjects',
+    summary: 'List the projects of your organisation',
+    description: 'Newest first; projects scheduled for deletion are not listed.',
+  })
   @ApiResponse({ status: 200, type: ProjectListResponseDto })
   async list(@CurrentClient() auth: AuthContext): Promise<ProjectListResponseDto> {
     const projects = await this.projects.list(auth.client.organizationId);
@@ -27,7 +31,11 @@ export class ProjectsController {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getProject', summary: 'Get a project', description: 'A project scheduled for deletion is still shown, with its `deleteAt`, until then.' })
+  @ApiOperation({
+    operationId: 'getProject',
+    summary: 'Get a project',
+    description: 'A project scheduled for deletion is still shown, with its `deleteAt`, until then.',
+  })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
   @ApiErrors([404, 'Project not found'])
@@ -57,7 +65,11 @@ export class ProjectsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
-  async update(@CurrentClient() auth: AuthContext, @Param('id') id: string, @Body() body: UpdateProjectRequestDto): Promise<ProjectResponseDto> {
+  async update(
+    @CurrentClient() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: UpdateProjectRequestDto,
+  ): Promise<ProjectResponseDto> {
     return { data: ProjectDto.from(await this.projects.update(auth.client.organizationId, id, body)) };
   }
 

@@ -49,7 +49,10 @@ export class ProjectsService {
   }
 
   /** Creates the project and its first write client; the client's secret is returned once. */
-  async create(organizationId: string, input: CreateProjectRequestDto): Promise<{ project: ProjectEntity; client: { id: string; secret: string } }> {
+  async create(
+    organizationId: string,
+    input: CreateProjectRequestDto,
+  ): Promise<{ project: ProjectEntity; client: { id: string; secret: string } }> {
     const base = slugify(input.name);
     for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
       const id = attempt === 0 ? base : suffixed(base);

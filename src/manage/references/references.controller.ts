@@ -51,7 +51,7 @@ export class ReferencesController {
   @ApiOperation({
     operationId: 'createReference',
     summary: 'Create a reference',
-    description: 'A marker on the project\'s timeline (a launch, a campaign). `datetime` is answered as `date`.',
+    description: "A marker on the project's timeline (a launch, a campaign). `datetime` is answered as `date`.",
   })
   @ApiResponse({ status: 201, type: ReferenceResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
@@ -60,11 +60,19 @@ export class ReferencesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ operationId: 'updateReference', summary: 'Update a reference', description: 'Only the fields sent change; `description: null` clears it.' })
+  @ApiOperation({
+    operationId: 'updateReference',
+    summary: 'Update a reference',
+    description: 'Only the fields sent change; `description: null` clears it.',
+  })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ReferenceResponseDto })
   @ApiErrors(400, NOT_FOUND, 413)
-  async update(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto, @Body() body: UpdateReferenceRequestDto): Promise<ReferenceResponseDto> {
+  async update(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: UuidParamDto,
+    @Body() body: UpdateReferenceRequestDto,
+  ): Promise<ReferenceResponseDto> {
     return { data: ReferenceDto.from(await this.references.update(auth.client.organizationId, params.id, body)) };
   }
 

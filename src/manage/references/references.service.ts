@@ -33,7 +33,12 @@ export class ReferencesService {
     const project = await this.projects.get(organizationId, input.projectId);
     const repo = this.dataSource.getRepository(ReferenceEntity);
     const saved = await repo.save(
-      repo.create({ projectId: project.id, title: input.title, description: input.description ?? null, date: parseReferenceDate(input.datetime)! }),
+      repo.create({
+        projectId: project.id,
+        title: input.title,
+        description: input.description ?? null,
+        date: parseReferenceDate(input.datetime)!,
+      }),
     );
     return repo.findOneByOrFail({ id: saved.id });
   }

@@ -29,11 +29,19 @@ export class DeviceIdController {
   @ApiResponse({ status: 200, description: 'The device and its session', type: DeviceIdResponseDto })
   @ApiResponse({ status: 202, description: 'Known bot and no secret: no device id', type: BotResponseDto })
   @ApiErrors(
-    { status: 400, description: 'No `user-agent` header', message: 'Missing header: user-agent', details: [{ path: ['headers', 'user-agent'], message: 'Required' }] },
+    {
+      status: 400,
+      description: 'No `user-agent` header',
+      message: 'Missing header: user-agent',
+      details: [{ path: ['headers', 'user-agent'], message: 'Required' }],
+    },
     TOO_MANY_INGEST,
     INGEST_SATURATED,
   )
-  async fetchDeviceId(@IngestContext() ctx: IngestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<DeviceIdResponseDto | BotResponseDto> {
+  async fetchDeviceId(
+    @IngestContext() ctx: IngestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeviceIdResponseDto | BotResponseDto> {
     const outcome = await this.legacy.deviceId(ctx);
     if (outcome.kind === 'bot') {
       void reply.status(202);

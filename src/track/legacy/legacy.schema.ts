@@ -42,13 +42,22 @@ export const PROFILE_EXAMPLES = {
   },
 };
 
-export const INCREMENT_EXAMPLES = { increment: { summary: 'Add to a numeric profile property', value: { profileId: PROFILE, property: 'logins', value: 1 } } };
+export const INCREMENT_EXAMPLES = {
+  increment: { summary: 'Add to a numeric profile property', value: { profileId: PROFILE, property: 'logins', value: 1 } },
+};
 
-export const DECREMENT_EXAMPLES = { decrement: { summary: 'Subtract from a numeric profile property', value: { profileId: PROFILE, property: 'credits', value: 5 } } };
+export const DECREMENT_EXAMPLES = {
+  decrement: { summary: 'Subtract from a numeric profile property', value: { profileId: PROFILE, property: 'credits', value: 5 } },
+};
 
 export const EVENT_EXAMPLES = {
   event: {
     summary: 'An event',
-    value: { name: 'signup', timestamp: '2026-01-01T12:00:00.000Z', profileId: PROFILE, properties: { plan: 'pro', __path: 'https://example.com/signup' } },
+    value: {
+      name: 'signup',
+      timestamp: '2026-01-01T12:00:00.000Z',
+      profileId: PROFILE,
+      properties: { plan: 'pro', __path: 'https://example.com/signup' },
+    },
   },
 };

@@ -51,7 +51,8 @@ export class LegacyService {
     const bot = this.enricher.botOfAgent(ctx.source, ctx.userAgent);
     if (bot) return { kind: 'bot', bot };
     const found = await this.enricher.deviceSession(ctx.source, ctx.ip, ctx.userAgent, ctx.receivedAt);
-    const message = found.sessionId === '' ? DEVICE_ID_MESSAGES.none : found.previous ? DEVICE_ID_MESSAGES.previous : DEVICE_ID_MESSAGES.current;
+    const message =
+      found.sessionId === '' ? DEVICE_ID_MESSAGES.none : found.previous ? DEVICE_ID_MESSAGES.previous : DEVICE_ID_MESSAGES.current;
     return { kind: 'ok', answer: { deviceId: found.deviceId, sessionId: found.sessionId, message } };
   }
 

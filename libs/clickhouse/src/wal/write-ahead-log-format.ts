@@ -50,7 +50,9 @@ export function lineOffset(content: Buffer, total: number, n: number): number {
 
 /** One record to append to a checkpoint file; the leading newline ends an older, unterminated one. */
 export function checkpointRecord(checkpoint: Checkpoint): string {
-  const record: CheckpointRecord = checkpoint.inflight ? { shipped: checkpoint.inserted, inflight: checkpoint.inflight } : { shipped: checkpoint.inserted };
+  const record: CheckpointRecord = checkpoint.inflight
+    ? { shipped: checkpoint.inserted, inflight: checkpoint.inflight }
+    : { shipped: checkpoint.inserted };
   return `\n${JSON.stringify(record)}`;
 }
 
@@ -60,7 +62,8 @@ export function parseCheckpoint(text: string): Checkpoint {
   for (let i = lines.length - 1; i >= 0; i--) {
     try {
       const record = JSON.parse(lines[i]) as CheckpointRecord;
-      if (typeof record?.shipped === 'number') return record.inflight ? { inserted: record.shipped, inflight: record.inflight } : { inserted: record.shipped };
+      if (typeof record?.shipped === 'number')
+        return record.inflight ? { inserted: record.shipped, inflight: record.inflight } : { inserted: record.shipped };
     } catch {
       // torn or empty line
     }

@@ -3,7 +3,16 @@ import { close as closeFd, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Waiter } from '../row-text';
-import { CHECKPOINT_SUFFIX, type Checkpoint, checkpointRecord, countLines, lineOffset, NEWLINE, parseCheckpoint, SEGMENT_SUFFIX } from './write-ahead-log-format';
+import {
+  CHECKPOINT_SUFFIX,
+  type Checkpoint,
+  checkpointRecord,
+  countLines,
+  lineOffset,
+  NEWLINE,
+  parseCheckpoint,
+  SEGMENT_SUFFIX,
+} from './write-ahead-log-format';
 
 /** Rows to insert and the deduplication token that makes a repeat of them harmless. */
 export interface LogRange {
@@ -62,7 +71,11 @@ export async function replaySegment(dir: string, file: string, insert: (range: L
   const checkpoint = await readCheckpoint(dir, name);
   if (checkpoint.inflight) {
     const [from, to] = checkpoint.inflight;
-    await insert({ body: content.subarray(lineOffset(content, total, from), lineOffset(content, total, to)), rows: to - from, token: tokenOf(segment, from, to) });
+    await insert({
+      body: content.subarray(lineOffset(content, total, from), lineOffset(content, total, to)),
+      rows: to - from,
+      token: tokenOf(segment, from, to),
+    });
     checkpoint.inserted = to;
   }
   segment.inserted = Math.min(checkpoint.inserted, total);
@@ -71,7 +84,9 @@ export async function replaySegment(dir: string, file: string, insert: (range: L
     await removeSegmentFiles(dir, segment);
     return undefined;
   }
-  segment.pending = [{ body: content.subarray(lineOffset(content, total, segment.inserted)), rows: segment.pendingRows, since: Date.now() }];
+  segment.pending = [
+    { body: content.subarray(lineOffset(content, total, segment.inserted)), rows: segment.pendingRows, since: Date.now() },
+  ];
   return segment;
 }
 
@@ -83,7 +98,11 @@ export function addPending(segment: Segment, body: Buffer, rows: number, inserti
   // so that what is left after the insert is dated by its own arrival.
   if (last && last !== inserting && last.body.buffer === body.buffer && last.body.byteOffset + last.body.length === body.byteOffset) {
     // The next bytes of the same slab: one chunk, so one insert can take them all.
-    segment.pending[segment.pending.length - 1] = { body: Buffer.from(body.buffer, last.body.byteOffset, last.body.length + body.length), rows: last.rows + rows, since: last.since };
+    segment.pending[segment.pending.length - 1] = {
+      body: Buffer.from(body.buffer, last.body.byteOffset, last.body.length + body.length),
+      rows: last.rows + rows,
+      since: last.since,
+    };
   } else {
     segment.pending.push({ body, rows, since: Date.now() });
   }

@@ -221,7 +221,7 @@ export class WriteAheadLog {
     let segment: Segment | undefined;
     try {
       segment = this.activeSegment(body.length);
-      for (let at = 0; at < body.length; ) at += writeSync(segment.fd!, body, at, body.length - at);
+      for (let at = 0; at < body.length;) at += writeSync(segment.fd!, body, at, body.length - at);
     } catch (error) {
       // The file may now end in a partial append: what follows goes to a new file, and only
       // these requests fail (the appends before this one are intact and sync as usual).
@@ -261,7 +261,11 @@ export class WriteAheadLog {
         this.syncsInFlight--;
         segment.syncsInFlight--;
         if (error) this.syncFailed(segment, error);
-        else this.synced(segment, this.takeUnsynced((a) => a.segment === segment && a.seq <= watermark));
+        else
+          this.synced(
+            segment,
+            this.takeUnsynced((a) => a.segment === segment && a.seq <= watermark),
+          );
         if (segment !== this.active && segment.unsyncedRows === 0 && segment.syncsInFlight === 0) closeSegmentFile(segment);
         this.syncNext();
         this.options.changed();

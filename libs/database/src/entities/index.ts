@@ -18,4 +18,14 @@ export * from './project.entity';
 export * from './reference.entity';
 export * from './salt.entity';
 
-export const ENTITIES = [OrganizationEntity, ProjectEntity, ClientEntity, ReferenceEntity, SaltEntity, ProfileEntity, ProfileAliasEntity, GroupEntity, EventMetaEntity];
+export const ENTITIES = [
+  OrganizationEntity,
+  ProjectEntity,
+  ClientEntity,
+  ReferenceEntity,
+  SaltEntity,
+  ProfileEntity,
+  ProfileAliasEntity,
+  GroupEntity,
+  EventMetaEntity,
+];

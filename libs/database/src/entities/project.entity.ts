@@ -3,7 +3,6 @@ import { OrganizationEntity } from './organization.entity';
 
 export type ProjectType = 'website' | 'app' | 'backend';
 
-
 @Entity('projects')
 export class ProjectEntity {
   /** A slug of the name; a `-NNNN` suffix on collision. */

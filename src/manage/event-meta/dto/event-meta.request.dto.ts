@@ -25,7 +25,13 @@ export class ListEventMetaQueryDto {
 
 /** The whole description of an event name: a field left out takes its default. */
 export class PutEventMetaRequestDto {
-  @ApiPropertyOptional({ description: 'What the event means; null or omitted for none', example: 'A visitor created an account', nullable: true, type: String, maxLength: 10000 })
+  @ApiPropertyOptional({
+    description: 'What the event means; null or omitted for none',
+    example: 'A visitor created an account',
+    nullable: true,
+    type: String,
+    maxLength: 10000,
+  })
   @IsOptional()
   @IsString(EXPECTED_STRING)
   @MaxLength(10000, TOO_LONG)

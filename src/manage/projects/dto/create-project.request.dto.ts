@@ -1,5 +1,17 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsTimeZone, IsUrl, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsTimeZone,
+  IsUrl,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EXPECTED_BOOLEAN, EXPECTED_STRING, TOO_LONG, TOO_SHORT } from '../../dto/messages';
 
@@ -12,7 +24,12 @@ export class CreateProjectRequestDto {
   @MaxLength(255, TOO_LONG)
   name: string;
 
-  @ApiPropertyOptional({ example: 'https://example.com', nullable: true, type: String, description: 'URL of the site; empty or null for none' })
+  @ApiPropertyOptional({
+    example: 'https://example.com',
+    nullable: true,
+    type: String,
+    description: 'URL of the site; empty or null for none',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null && v !== '')
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'Invalid url' })
@@ -20,7 +37,8 @@ export class CreateProjectRequestDto {
 
   @ApiPropertyOptional({
     example: ['https://example.com', '*.example.com'],
-    description: 'Origins that may send events without a secret. Entries are trimmed, trailing slashes and duplicates dropped; `*.example.com` admits subdomains, `*` any origin.',
+    description:
+      'Origins that may send events without a secret. Entries are trimmed, trailing slashes and duplicates dropped; `*.example.com` admits subdomains, `*` any origin.',
   })
   @IsOptional()
   @IsArray()
@@ -29,7 +47,9 @@ export class CreateProjectRequestDto {
   @MaxLength(2048, { each: true, ...TOO_LONG })
   cors?: string[] | null;
 
-  @ApiPropertyOptional({ description: 'Cross-domain tracking for this project. Default: false (on update, omitted keeps the current value and null resets it).' })
+  @ApiPropertyOptional({
+    description: 'Cross-domain tracking for this project. Default: false (on update, omitted keeps the current value and null resets it).',
+  })
   @IsOptional()
   @IsBoolean(EXPECTED_BOOLEAN)
   crossDomain?: boolean | null;
@@ -40,7 +60,12 @@ export class CreateProjectRequestDto {
   @IsIn(PROJECT_TYPES, { each: true, message: `Expected one of ${PROJECT_TYPES.join(', ')}` })
   types?: (typeof PROJECT_TYPES)[number][] | null;
 
-  @ApiPropertyOptional({ example: 'Europe/Stockholm', nullable: true, type: String, description: 'IANA time zone used for charts; empty or null for UTC' })
+  @ApiPropertyOptional({
+    example: 'Europe/Stockholm',
+    nullable: true,
+    type: String,
+    description: 'IANA time zone used for charts; empty or null for UTC',
+  })
   @IsOptional()
   @Transform(({ value }) => (value === '' ? null : value))
   @IsTimeZone({ message: 'Invalid time zone' })

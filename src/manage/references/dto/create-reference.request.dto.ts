@@ -4,7 +4,10 @@ import { EXPECTED_STRING, INVALID_DATETIME, TOO_LONG, TOO_SHORT } from '../../dt
 import { parseReferenceDate } from '../reference-date';
 
 function IsReferenceDate(): PropertyDecorator {
-  return ValidateBy({ name: 'isReferenceDate', validator: { validate: (v) => typeof v === 'string' && parseReferenceDate(v) !== undefined } }, INVALID_DATETIME);
+  return ValidateBy(
+    { name: 'isReferenceDate', validator: { validate: (v) => typeof v === 'string' && parseReferenceDate(v) !== undefined } },
+    INVALID_DATETIME,
+  );
 }
 
 export class CreateReferenceRequestDto {
@@ -20,7 +23,13 @@ export class CreateReferenceRequestDto {
   @MaxLength(255, TOO_LONG)
   title: string;
 
-  @ApiPropertyOptional({ description: 'Optional description or notes', example: 'Version 2.0 released with new features', nullable: true, type: String, maxLength: 10000 })
+  @ApiPropertyOptional({
+    description: 'Optional description or notes',
+    example: 'Version 2.0 released with new features',
+    nullable: true,
+    type: String,
+    maxLength: 10000,
+  })
   @IsOptional()
   @IsString(EXPECTED_STRING)
   @MaxLength(10000, TOO_LONG)

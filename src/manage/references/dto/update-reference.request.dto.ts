@@ -6,4 +6,6 @@ import { CreateReferenceRequestDto } from './create-reference.request.dto';
  * skipNullProperties: false keeps the rules of `title` and `datetime` for null, so they
  * cannot be erased. A reference stays in its project.
  */
-export class UpdateReferenceRequestDto extends PartialType(OmitType(CreateReferenceRequestDto, ['projectId'] as const), { skipNullProperties: false }) {}
+export class UpdateReferenceRequestDto extends PartialType(OmitType(CreateReferenceRequestDto, ['projectId'] as const), {
+  skipNullProperties: false,
+}) {}
