@@ -88,7 +88,9 @@ describe('OpenPanel web tracker from another origin (CORS)', () => {
     await tab.goto(siteUrl);
 
     let names: string[] = [];
-    for (let i = 0; i < 100 && !(names.includes('screen_view') && names.includes('signup_clicked')); i++) {
+    // The page's three calls answer in any order: wait for the answers too, not only the events.
+    const answered = () => answers.filter((a) => a.status === 200).length >= 3;
+    for (let i = 0; i < 100 && !(names.includes('screen_view') && names.includes('signup_clicked') && answered()); i++) {
       await new Promise((r) => setTimeout(r, 100));
       names = (await storedEvents(t, site.id)).map((e) => e.name);
     }
