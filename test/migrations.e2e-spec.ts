@@ -47,7 +47,17 @@ describe('Migrations on an empty database, twice in a row', () => {
         query_params: { db: database },
         format: 'JSONEachRow',
       });
-      expect((await rs.json<{ name: string }>()).map((r) => r.name)).toEqual(['events', 'events_ingest', 'events_ingest_mv', 'profiles', 'schema_migrations']);
+      expect((await rs.json<{ name: string }>()).map((r) => r.name)).toEqual([
+        'events',
+        'events_ingest',
+        'events_ingest_mv',
+        'profiles',
+        'schema_migrations',
+        'session_checkpoint',
+        'session_dirty',
+        'session_dirty_mv',
+        'sessions',
+      ]);
     } finally {
       await ch.client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
       await ch.close();
