@@ -217,4 +217,13 @@ describe('sessions built from events sent through /track', () => {
     const rs = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.table('session_checkpoint')}`, format: 'JSONEachRow' });
     expect(Number((await rs.json<{ n: number | string }>())[0].n)).toBeGreaterThan(0);
   });
+
+  it('every marker processed a second time (checkpoint lost) writes nothing', async () => {
+    const before = [...(await sessions(visitor.deviceId))];
+    await ch.client.command({ query: `TRUNCATE TABLE ${ch.table('session_checkpoint')}` });
+    const again = await build();
+    expect(again.markers).toBeGreaterThan(0);
+    expect(again.rows).toBe(0);
+    expect(await sessions(visitor.deviceId)).toEqual(before);
+  });
 });
