@@ -9,6 +9,7 @@ import { PipelineModule } from './pipeline';
 import { ExportModule } from './export/export.module';
 import { ManageModule } from './manage/manage.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SessionsModule } from './sessions';
 import { TrackModule } from './track/track.module';
 
 /**
@@ -37,6 +38,7 @@ export class AppModule {
         ExportModule,
         ManageModule,
         MetricsModule,
+        SessionsModule,
       ],
     };
   }

@@ -53,6 +53,10 @@ describe('Migrations on an empty database, twice in a row', () => {
         'events_ingest_mv',
         'profiles',
         'schema_migrations',
+        'session_checkpoint',
+        'session_dirty',
+        'session_dirty_mv',
+        'sessions',
       ]);
     } finally {
       await ch.client.command({ query: `DROP DATABASE IF EXISTS ${database}` });

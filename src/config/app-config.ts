@@ -47,6 +47,7 @@ export interface AppConfig {
   /** A MaxMind-format city database (GeoLite2/GeoIP2/DB-IP); undefined = the shipped DB-IP lite. */
   geoDbPath?: string;
   ingest: IngestConfig;
+  sessions: SessionsConfig;
   /** Set: GET /metrics requires `Authorization: Bearer <token>`. Unset: it is public. */
   metricsToken?: string;
 }
@@ -76,6 +77,12 @@ export interface IngestConfig {
   bufferRows: number;
   /** How long a client-supplied event id (idempotency key, uuid) is remembered. */
   idempotencyTtlMs: number;
+}
+
+/** The background builder of `sessions` (src/sessions). */
+export interface SessionsConfig {
+  /** How often it looks for new events; 0 = never on its own (only when asked, e.g. by a test). */
+  buildIntervalMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

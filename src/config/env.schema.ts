@@ -214,6 +214,13 @@ export class EnvSchema {
   IDEMPOTENCY_TTL_MS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SESSION_BUILD_INTERVAL_MS?: number;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })

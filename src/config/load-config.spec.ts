@@ -38,6 +38,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ EXPORT_STREAMS: '8', EXPORT_STREAMS_PER_CLIENT: '1' }).exportStreams).toEqual({ perNode: 8, perClient: 1 });
     expect(() => loadConfig({ EXPORT_STREAMS: '0' })).toThrow(/EXPORT_STREAMS="0"/);
   });
+  it('builds sessions every 5 s unless told otherwise; 0 turns the timer off', () => {
+    expect(loadConfig({}).sessions).toEqual({ buildIntervalMs: 5000 });
+    expect(loadConfig({ SESSION_BUILD_INTERVAL_MS: '0' }).sessions.buildIntervalMs).toBe(0);
+    expect(() => loadConfig({ SESSION_BUILD_INTERVAL_MS: '-1' })).toThrow(/SESSION_BUILD_INTERVAL_MS="-1"/);
+  });
   it('takes an optional metrics token of 16 characters or more, never echoing a bad one', () => {
     expect(loadConfig({}).metricsToken).toBeUndefined();
     expect(loadConfig({ METRICS_TOKEN: '0123456789abcdef' }).metricsToken).toBe('0123456789abcdef');

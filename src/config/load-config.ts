@@ -96,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       bufferRows: e.INGEST_BUFFER_ROWS ?? 200_000,
       idempotencyTtlMs: e.IDEMPOTENCY_TTL_MS ?? 24 * 60 * 60 * 1000,
     },
+    // Sessions trail their events by this plus the builder's settle lag (src/sessions).
+    sessions: { buildIntervalMs: e.SESSION_BUILD_INTERVAL_MS ?? 5000 },
     metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -13,3 +13,4 @@ export * from './chart-response';
 export * from './cursor';
 export * from './event-list-sql';
 export { apiErrorFromEngine, regexCandidates, type RegexCandidate } from './engine-errors';
+export * from './sessions-sql';

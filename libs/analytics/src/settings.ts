@@ -39,7 +39,7 @@ export type QuerySettings = Readonly<Record<string, string | number>>;
 /** Renders constants (never request data) as a SETTINGS clause. */
 export function settingsClause(settings: QuerySettings): string {
   const parts = Object.entries(settings).map(([k, v]) => {
-    if (!/^[a-z_]+$/.test(k)) throw new Error(`invalid setting name ${k}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`invalid setting name ${k}`);
     if (typeof v === 'number') return `${k} = ${v}`;
     if (!/^[a-z_]+$/.test(v)) throw new Error(`invalid setting value ${v}`);
     return `${k} = '${v}'`;

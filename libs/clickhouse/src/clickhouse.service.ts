@@ -12,8 +12,8 @@ import { runClickhouseMigrations } from './migrations';
  */
 const INSERT_SETTINGS = { input_format_json_throw_on_bad_escape_sequence: 0 } as const;
 
-/** Tables holding a project's rows. */
-const PROJECT_TABLES = ['events', 'profiles'] as const;
+/** Tables holding a project's rows (`session_dirty` too, so the builder finds nothing left to rebuild). */
+const PROJECT_TABLES = ['events', 'profiles', 'sessions', 'session_dirty'] as const;
 
 export interface ClickhouseOptions {
   /** http(s) URL of a ClickHouse server; undefined = embedded chDB at `path`. */

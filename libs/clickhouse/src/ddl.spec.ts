@@ -43,6 +43,32 @@ describe('renderDdl', () => {
     ]);
   });
 
+  it('sessions: a collapsing table, its markers and their view, per shard on a cluster', () => {
+    const sql = readFileSync(listClickhouseMigrations().find((m) => m.name === 'sessions')!.file, 'utf8');
+    const single = renderDdl(sql, { database: 'db' });
+    expect(single).toHaveLength(4);
+    expect(single[0]).toMatch(/^CREATE TABLE IF NOT EXISTS db\.sessions \(/);
+    expect(single[0]).toContain(
+      'ENGINE = VersionedCollapsingMergeTree(sign, version) PARTITION BY toYYYYMM(created_at) ORDER BY (project_id, toDate(created_at), created_at, id)',
+    );
+    expect(single[2]).toMatch(
+      /^CREATE MATERIALIZED VIEW IF NOT EXISTS db\.session_dirty_mv TO db\.session_dirty AS SELECT .* FROM db\.events WHERE device_id != '' GROUP BY project_id, device_id$/,
+    );
+    expect(single.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed|--/);
+
+    const cluster = renderDdl(sql, { database: 'db', cluster: 'c' });
+    expect(cluster).toHaveLength(7);
+    expect(cluster[0]).toMatch(/^CREATE TABLE IF NOT EXISTS db\.sessions_local ON CLUSTER 'c' \(/);
+    expect(cluster[0]).toContain('ENGINE = ReplicatedVersionedCollapsingMergeTree(sign, version)');
+    expect(cluster[1]).toBe(
+      "CREATE TABLE IF NOT EXISTS db.sessions ON CLUSTER 'c' AS db.sessions_local ENGINE = Distributed('c', 'db', 'sessions_local', cityHash64(project_id, device_id))",
+    );
+    expect(cluster[4]).toMatch(
+      /^CREATE MATERIALIZED VIEW IF NOT EXISTS db\.session_dirty_mv ON CLUSTER 'c' TO db\.session_dirty_local AS SELECT .* FROM db\.events_local /,
+    );
+    expect(cluster[5]).toContain('ENGINE = ReplicatedReplacingMergeTree(updated_at)');
+  });
+
   it('refuses names that are not identifiers and unknown placeholders', () => {
     expect(() => renderDdl('SELECT 1 FROM {{db}}.x', { database: 'a; DROP' })).toThrow(/invalid ClickHouse database/);
     expect(() => renderDdl('{{nope}}', { database: 'db' })).toThrow(/unknown placeholder/);

@@ -1,0 +1,195 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  buildCheckpointReadSql,
+  buildCurrentSessionsSql,
+  buildDirtyDevicesSql,
+  buildDirtyStepSql,
+  buildSessionsFromEventsSql,
+  type ComputedSessionRow,
+  type SqlStatement,
+  type StoredSessionRow,
+} from '@app/analytics';
+import { ClickhouseService } from '@app/clickhouse';
+import { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { type DirtyDevice, planBatches, planSessionWrites, type SessionBatch } from './session-plan';
+
+/**
+ * How old a marker must be before it is read. A marker's inserted_at is taken while its
+ * insert runs, and the insert becomes visible only once it commits, a moment later; a reader
+ * that moved its checkpoint past an instant while an insert stamped with that instant was
+ * still committing would never see it. Inserts of the event writer take well under a second
+ * (INGEST_FLUSH_ROWS rows at most); ten seconds leave room for a loaded machine or a replicated
+ * insert, and are what a session's figures lag behind its events at most, plus one interval.
+ */
+export const SETTLE_LAG_MS = 10_000;
+
+/** Markers read per step: bounds the builder's memory when a large backlog is waiting. */
+const MARKERS_PER_STEP = 50_000;
+
+const LIMITS = { maxDevices: 1000, maxSpanMs: 6 * 60 * 60 * 1000 };
+
+/** The builder's row in `session_checkpoint`. */
+const CHECKPOINT = 'sessions';
+const START = '1970-01-01 00:00:00.000';
+
+/**
+ * Every write is read back by the next run, so on a cluster it must have reached its shard
+ * before the insert returns (a Distributed table queues inserts by default). A state written
+ * again after its rows were removed (a deleted project) is new data, not a retry: a replicated
+ * table must not drop it as a duplicate block.
+ */
+const WRITE_SETTINGS = { distributed_foreground_insert: 1, insert_deduplicate: 0 } as const;
+
+/** Stops widening a window that keeps meeting new sessions (only an inconsistent table does). */
+const MAX_WIDENINGS = 5;
+
+export interface SessionRunSummary {
+  markers: number;
+  batches: number;
+  /** Rows written to `sessions` (cancel rows and new states). */
+  rows: number;
+}
+
+/**
+ * Keeps `sessions` in step with `events`. Every insert into `events` leaves markers in
+ * `session_dirty` (a materialized view, migration 0005); every few seconds, and when asked,
+ * the builder reads the markers after its checkpoint, re-reads the sessions of those devices
+ * that lie within 30 minutes of the new events, recomputes the runs from the events
+ * themselves, and writes only what differs. So late, backdated and out-of-order events land
+ * in the session their time puts them in, and one that bridges two sessions merges them.
+ *
+ * The checkpoint lives in ClickHouse (`session_checkpoint`), so a restart resumes where the
+ * last run finished; a run cut short is simply done again, which writes nothing twice. One
+ * builder per database is assumed: two nodes running it at once could both write the same
+ * change.
+ */
+@Injectable()
+export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Sessions');
+  private readonly intervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly clickhouse: ClickhouseService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.intervalMs = config.sessions.buildIntervalMs;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.intervalMs > 0) this.schedule();
+  }
+
+  /** After the writers have flushed (beforeApplicationShutdown) and before ClickHouse closes. */
+  async onApplicationShutdown(): Promise<void> {
+    const enabled = this.intervalMs > 0 && !this.stopped;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (enabled) await this.runOnce().catch((e: unknown) => this.logger.error(`sessions not built at shutdown: ${(e as Error).message}`));
+    else await this.running;
+  }
+
+  /**
+   * Processes every marker at least `lagMs` old (SETTLE_LAG_MS by default; a caller that knows
+   * no insert is under way, such as a test after draining the writers, may pass 0). Runs one
+   * at a time: a call made while the timer's run is under way starts after it.
+   */
+  runOnce(options: { lagMs?: number } = {}): Promise<SessionRunSummary> {
+    const run = this.running.then(() => this.build(options.lagMs ?? SETTLE_LAG_MS));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => void this.tick(), this.intervalMs);
+    // The timer alone must not keep a process alive (the CLI, a test that forgot to close).
+    this.timer.unref();
+  }
+
+  /** A failed run is logged and its markers are read again next time: nothing was checkpointed. */
+  private async tick(): Promise<void> {
+    try {
+      const summary = await this.runOnce();
+      if (summary.markers > 0) this.logger.debug(`${summary.markers} markers, ${summary.batches} batches, ${summary.rows} rows written`);
+    } catch (e) {
+      this.logger.error(`building sessions failed, retrying in ${this.intervalMs} ms: ${(e as Error).message}`);
+    } finally {
+      if (!this.stopped) this.schedule();
+    }
+  }
+
+  private async build(lagMs: number): Promise<SessionRunSummary> {
+    const target = this.clickhouse.target;
+    const summary: SessionRunSummary = { markers: 0, batches: 0, rows: 0 };
+    let after = await this.readCheckpoint();
+    for (;;) {
+      const [step] = await this.rows<{ markers: string | number; upto: string }>(buildDirtyStepSql(target, after, lagMs, MARKERS_PER_STEP));
+      const markers = Number(step?.markers ?? 0);
+      if (markers === 0) break;
+      const dirty = await this.rows<DirtyDevice>(buildDirtyDevicesSql(target, after, step.upto));
+      for (const batch of planBatches(dirty, LIMITS)) {
+        summary.rows += await this.rebuild(batch);
+        summary.batches++;
+      }
+      await this.clickhouse.client.insert({
+        table: this.clickhouse.table('session_checkpoint'),
+        values: [{ name: CHECKPOINT, inserted_at: step.upto, updated_at: toClickhouseDateTime(new Date()) }],
+        format: 'JSONEachRow',
+        clickhouse_settings: WRITE_SETTINGS,
+      });
+      summary.markers += markers;
+      after = step.upto;
+      if (markers < MARKERS_PER_STEP) break;
+    }
+    return summary;
+  }
+
+  /** Rebuilds one batch's sessions; returns the number of rows written. */
+  private async rebuild(batch: SessionBatch): Promise<number> {
+    const target = this.clickhouse.target;
+    let { from, to } = batch;
+    let stored: StoredSessionRow[] = [];
+    // The window must end in gaps: widen it over the sessions it cuts into until none does.
+    for (let i = 0; i < MAX_WIDENINGS; i++) {
+      stored = await this.rows<StoredSessionRow>(
+        buildCurrentSessionsSql(target, { projectId: batch.projectId, deviceIds: batch.deviceIds, from, to }),
+      );
+      let lo = from.getTime();
+      let hi = to.getTime();
+      for (const s of stored) {
+        lo = Math.min(lo, fromClickhouseDateTime(s.created_at).getTime());
+        hi = Math.max(hi, fromClickhouseDateTime(s.ended_at).getTime());
+      }
+      if (lo === from.getTime() && hi === to.getTime()) break;
+      from = new Date(lo);
+      to = new Date(hi);
+    }
+    const computed = await this.rows<ComputedSessionRow>(
+      buildSessionsFromEventsSql(target, { projectId: batch.projectId, deviceIds: batch.deviceIds, from, to }),
+    );
+    const writes = planSessionWrites(stored, computed);
+    if (writes.length === 0) return 0;
+    await this.clickhouse.client.insert({
+      table: this.clickhouse.table('sessions'),
+      values: writes,
+      format: 'JSONEachRow',
+      clickhouse_settings: WRITE_SETTINGS,
+    });
+    return writes.length;
+  }
+
+  private async readCheckpoint(): Promise<string> {
+    const [row] = await this.rows<{ rows: string | number; inserted_at: string }>(
+      buildCheckpointReadSql(this.clickhouse.target, CHECKPOINT),
+    );
+    return row && Number(row.rows) > 0 ? row.inserted_at : START;
+  }
+
+  private async rows<T>(statement: SqlStatement): Promise<T[]> {
+    const rs = await this.clickhouse.client.query({ query: statement.sql, query_params: statement.params, format: 'JSONEachRow' });
+    return rs.json<T>();
+  }
+}
