@@ -20,19 +20,19 @@ describe('nextSession', () => {
 
   it('continues within 30 minutes of inactivity and moves lastSeen forward', () => {
     const last = { lastSeen: T0, sessionId: 's1' };
-    expect(nextSession(last, T0 + SESSION_TIMEOUT_MS, ids('new'))).toEqual({
+    expect(nextSession(last, T0 + SESSION_TIMEOUT_MS - 1, ids('new'))).toEqual({
       sessionId: 's1',
       isNew: false,
-      state: { lastSeen: T0 + SESSION_TIMEOUT_MS, sessionId: 's1' },
+      state: { lastSeen: T0 + SESSION_TIMEOUT_MS - 1, sessionId: 's1' },
     });
   });
 
-  it('starts a new session after more than 30 minutes', () => {
+  it('starts a new session after a gap of 30 minutes or more (the rule the sessions table follows)', () => {
     const last = { lastSeen: T0, sessionId: 's1' };
-    expect(nextSession(last, T0 + SESSION_TIMEOUT_MS + 1, ids('s2'))).toEqual({
+    expect(nextSession(last, T0 + SESSION_TIMEOUT_MS, ids('s2'))).toEqual({
       sessionId: 's2',
       isNew: true,
-      state: { lastSeen: T0 + SESSION_TIMEOUT_MS + 1, sessionId: 's2' },
+      state: { lastSeen: T0 + SESSION_TIMEOUT_MS, sessionId: 's2' },
     });
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { DeviceIds } from './device-id';
 
-/** A gap in activity longer than this ends a session (the web analytics convention). */
+/** A gap in activity this long or longer ends a session, as the sessions table (src/sessions) cuts runs. */
 export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 
 export interface SessionState {
@@ -35,7 +35,7 @@ export interface SessionDecision {
  * own and leaves the stored state alone, so a straggler cannot end the live session.
  */
 export function nextSession(last: SessionState | undefined, at: number, newId: () => string = randomUUID): SessionDecision {
-  if (last && Math.abs(at - last.lastSeen) <= SESSION_TIMEOUT_MS) {
+  if (last && Math.abs(at - last.lastSeen) < SESSION_TIMEOUT_MS) {
     const state = at > last.lastSeen ? { lastSeen: at, sessionId: last.sessionId } : last;
     return { sessionId: last.sessionId, isNew: false, state };
   }
@@ -77,7 +77,7 @@ export function assignSession(store: SessionStore, input: AssignSessionInput): A
   let last = store.get(sessionKey(projectId, deviceId));
   if (!last && deviceIds.previousDeviceId) {
     const previous = store.get(sessionKey(projectId, deviceIds.previousDeviceId));
-    if (previous && Math.abs(at - previous.lastSeen) <= SESSION_TIMEOUT_MS) {
+    if (previous && Math.abs(at - previous.lastSeen) < SESSION_TIMEOUT_MS) {
       deviceId = deviceIds.previousDeviceId;
       last = previous;
     }
@@ -100,7 +100,7 @@ export interface LiveSession {
  * yesterday's id when its session is live (within SESSION_TIMEOUT_MS).
  */
 export function findLiveSession(store: SessionStore, projectId: string, deviceIds: DeviceIds, at: number): LiveSession | undefined {
-  const live = (state: SessionState | undefined) => (state && Math.abs(at - state.lastSeen) <= SESSION_TIMEOUT_MS ? state : undefined);
+  const live = (state: SessionState | undefined) => (state && Math.abs(at - state.lastSeen) < SESSION_TIMEOUT_MS ? state : undefined);
   const today = store.get(sessionKey(projectId, deviceIds.deviceId));
   if (today) {
     const current = live(today);
