@@ -83,13 +83,15 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
     if (this.intervalMs > 0) this.schedule();
   }
 
-  /** After the writers have flushed (beforeApplicationShutdown) and before ClickHouse closes. */
+  /**
+   * Before ClickHouse closes. A run under way stops at its next batch and leaves its step
+   * unrecorded: the markers stay after the checkpoint, and the next start builds them (a
+   * backlog of an import can take minutes, which a shutdown must not wait for).
+   */
   async onApplicationShutdown(): Promise<void> {
-    const enabled = this.intervalMs > 0 && !this.stopped;
     this.stopped = true;
     clearTimeout(this.timer);
-    if (enabled) await this.runOnce().catch((e: unknown) => this.logger.error(`sessions not built at shutdown: ${(e as Error).message}`));
-    else await this.running;
+    await this.running;
   }
 
   /**
@@ -131,6 +133,7 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
       if (markers === 0) break;
       const dirty = await this.rows<DirtyDevice>(buildDirtyDevicesSql(target, after, step.upto));
       for (const batch of planBatches(dirty, LIMITS)) {
+        if (this.stopped) return summary;
         summary.rows += await this.rebuild(batch);
         summary.batches++;
       }

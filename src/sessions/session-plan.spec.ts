@@ -164,4 +164,12 @@ describe('planBatches', () => {
       ['q', ['a'], '07:30', '08:30'],
     ]);
   });
+
+  it('keeps overlapping long windows (history inserted in bulk) in one batch, each device once', () => {
+    const batches = planBatches([dirty('p', 'a', '00:30', '22:00'), dirty('p', 'b', '01:00', '23:00'), dirty('p', 'c', '02:00', '02:10')], {
+      ...limits,
+      maxDevices: 10,
+    });
+    expect(batches.map((b) => [b.projectId, b.deviceIds, ...span(b)])).toEqual([['p', ['a', 'b', 'c'], '00:00', '23:30']]);
+  });
 });

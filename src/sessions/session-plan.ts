@@ -24,9 +24,9 @@ export interface BatchLimits {
   /** Device ids per statement: they travel as one array parameter. */
   maxDevices: number;
   /**
-   * How much event time one statement may cover. Devices whose windows lie far apart go to
-   * different statements, so an old event of one device does not make the statement read
-   * every event in between for all the others.
+   * How much event time one statement may cover beyond its longest device window. Devices
+   * whose windows lie far apart go to different statements, so an old event of one device
+   * does not make the statement read every event in between for all the others.
    */
   maxSpanMs: number;
 }
@@ -75,7 +75,9 @@ export function planBatches(dirty: readonly DirtyDevice[], limits: BatchLimits):
       const fits =
         batch &&
         (batch.devices.has(w.deviceId) || batch.devices.size < limits.maxDevices) &&
-        Math.max(batch.to, w.to) - batch.from <= limits.maxSpanMs;
+        // Joining may stretch the longer of the two windows by maxSpanMs at most: windows of
+        // long sessions (a bulk insert of history) that overlap still share one statement.
+        Math.max(batch.to, w.to) - batch.from - Math.max(batch.to - batch.from, w.to - w.from) <= limits.maxSpanMs;
       if (batch && fits) {
         batch.devices.add(w.deviceId);
         batch.to = Math.max(batch.to, w.to);
