@@ -1,4 +1,5 @@
-import { type ComputedSessionRow, SESSION_COLUMNS, SESSION_GAP_MS, type SessionRow, type StoredSessionRow } from '@app/analytics';
+import { type ComputedSessionRow, SESSION_COLUMNS, type SessionRow, type StoredSessionRow } from '@app/analytics';
+import { SESSION_TIMEOUT_MS } from '@app/ingest';
 import { fromClickhouseDateTime } from '@app/common';
 
 /** A row for `sessions`: a state (+1) or the cancel row of a state that is replaced (-1). */
@@ -47,8 +48,8 @@ export function planBatches(dirty: readonly DirtyDevice[], limits: BatchLimits):
     const spans = devices.get(d.device_id) ?? [];
     devices.set(d.device_id, spans);
     spans.push({
-      from: fromClickhouseDateTime(d.first_at).getTime() - SESSION_GAP_MS,
-      to: fromClickhouseDateTime(d.last_at).getTime() + SESSION_GAP_MS,
+      from: fromClickhouseDateTime(d.first_at).getTime() - SESSION_TIMEOUT_MS,
+      to: fromClickhouseDateTime(d.last_at).getTime() + SESSION_TIMEOUT_MS,
     });
   }
   const batches: SessionBatch[] = [];

@@ -1,13 +1,10 @@
+// One session rule for both: ingestion's provisional ids and the runs cut here (a gap this
+// long or longer, in event time, starts a new session).
+import { SESSION_TIMEOUT_MS } from '@app/ingest';
 import { ParamBag } from './params';
 import { settingsClause } from './settings';
 import { checkDatabase, DATETIME_PARAM, dateTimeParam } from './source';
 import type { SqlStatement } from './types';
-
-/**
- * A gap this long or longer between two events of a device, in event time, starts a new
- * session. Ingestion's provisional assignment (libs/ingest session.ts) uses the same 30 minutes.
- */
-export const SESSION_GAP_MS = 30 * 60 * 1000;
 
 /** Where the tables are: configuration (a ClickhouseService or its DdlTarget fits), never a request. */
 export interface SessionSqlTarget {
@@ -182,7 +179,7 @@ export function buildSessionsFromEventsSql(target: SessionSqlTarget, w: SessionW
   const bag = new ParamBag();
   const where = windowPredicate(bag, w, 'created_at');
   const projectId = bag.named('projectId', w.projectId, 'String');
-  const gap = bag.named('gap', String(SESSION_GAP_MS), 'Int64');
+  const gap = bag.named('gap', String(SESSION_TIMEOUT_MS), 'Int64');
   const firstExprs = FIRST_EVENT_FIELDS.map(([, expr], i) => `${expr} AS f${i}`).join(', ');
   const firstTuple = FIRST_EVENT_FIELDS.map((_f, i) => `f${i}`).join(', ');
   const firstColumns = FIRST_EVENT_FIELDS.map(([column], i) => `tupleElement(first, ${i + 1}) AS ${column}`).join(', ');

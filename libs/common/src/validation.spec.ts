@@ -81,4 +81,9 @@ describe('ApiValidationPipe: text PostgreSQL cannot store', () => {
     expect(await refusal({ name: 'a\u0000' }, { type: 'body', metatype: Object })).toBeUndefined();
     expect(await refusal({ name: 'Ada 😀' }, { type: 'body', metatype: Body })).toBeUndefined();
   });
+
+  it('hands a custom decorator its own value as it is, without a promise (ingestion routes pay for each)', () => {
+    const context = { source: { projectId: 'p' }, ip: '1.2.3.4', note: 'a\u0000' };
+    expect(pipe.transform(context, { type: 'custom', metatype: Object })).toBe(context);
+  });
 });
