@@ -75,26 +75,34 @@ describe('TableWriter with a write-ahead log', () => {
   });
 
   it('inserts rows that came during an insert once they have waited flushMs, not flushMs after that insert', async () => {
+    // The first insert is held on a gate, so the second batch arrives during it whatever the
+    // machine's load; only lower bounds and one wide upper bound depend on the clock.
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
     const starts: number[] = [];
-    const slow = {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = {
       insertCompactRows: async (table: string, columns: readonly string[], body: Buffer, token: string) => {
         starts.push(Date.now());
-        await sleep(1000);
+        if (starts.length === 1) await gate;
         return ch.insertCompactRows(table, columns, body, token);
       },
     };
-    const w = writer({ inserter: slow, flushMs: 1500, flushRows: 1_000_000 });
+    const flushMs = 2000;
+    const w = writer({ inserter: held, flushMs, flushRows: 1_000_000 });
     await w.start();
-    const t0 = Date.now();
     await w.write(rows(0, 10));
-    // Arrives while the first insert (due at 1500 ms, 1000 ms long) runs.
-    await sleep(1600 - (Date.now() - t0));
-    await w.write(rows(10, 10));
-    for (const until = Date.now() + 8000; starts.length < 2 && Date.now() < until;) await sleep(20);
-    // Due 1500 ms after it came (about 3100 ms), not 1500 ms after the first insert (4000+).
-    expect(starts[1] - t0).toBeGreaterThanOrEqual(3000);
-    expect(starts[1] - t0).toBeLessThan(3700);
+    for (const until = Date.now() + 10_000; starts.length < 1 && Date.now() < until;) await sleep(20);
+    expect(starts).toHaveLength(1);
+    const t1 = Date.now();
+    await w.write(rows(10, 10)); // arrives while the first insert runs
+    await sleep(1000);
+    release();
+    for (const until = Date.now() + 10_000; starts.length < 2 && Date.now() < until;) await sleep(20);
+    expect(starts).toHaveLength(2);
+    // Due flushMs after it came (t1 + 2000), not flushMs after the first insert ended (t1 + 3000+).
+    expect(starts[1] - t1).toBeGreaterThanOrEqual(flushMs - 20);
+    expect(starts[1] - t1).toBeLessThan(flushMs + 800);
     await w.drain();
     expect(await stored()).toEqual({ count: 20, distinct: 20 });
     await w.close();
