@@ -7,6 +7,7 @@ import { type AppConfig, ConfigModule, databaseLocation } from './config';
 import { HealthModule } from './health/health.module';
 import { PipelineModule } from './pipeline';
 import { ExportModule } from './export/export.module';
+import { InsightsModule } from './insights/insights.module';
 import { ManageModule } from './manage/manage.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SessionsModule } from './sessions';
@@ -36,6 +37,7 @@ export class AppModule {
         TrackModule,
         CaptureModule,
         ExportModule,
+        InsightsModule,
         ManageModule,
         MetricsModule,
         SessionsModule,

@@ -119,6 +119,12 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  INSIGHTS_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MANAGE_RATE_LIMIT?: number;
 
   @IsOptional()

@@ -6,7 +6,11 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3333);
     expect(c.databaseUrl).toBeUndefined();
     expect(c.clickhouseUrl).toBeUndefined();
-    expect(c.rateLimits).toEqual({ export: { limit: 100, windowMs: 10000 }, manage: { limit: 20, windowMs: 10000 } });
+    expect(c.rateLimits).toEqual({
+      export: { limit: 100, windowMs: 10000 },
+      insights: { limit: 100, windowMs: 10000 },
+      manage: { limit: 20, windowMs: 10000 },
+    });
     expect(c.ingestRateLimit).toBeUndefined();
     expect(c.authFailures).toEqual({ limit: 10, windowMs: 60000 });
   });

@@ -61,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authCacheTtlMs: e.AUTH_CACHE_TTL_MS ?? 10_000,
     rateLimits: {
       export: { limit: e.EXPORT_RATE_LIMIT ?? 100, windowMs },
+      insights: { limit: e.INSIGHTS_RATE_LIMIT ?? 100, windowMs },
       manage: { limit: e.MANAGE_RATE_LIMIT ?? 20, windowMs },
     },
     // One key serves every browser of a site, so a per-client default would refuse a busy

@@ -3,7 +3,7 @@ import { apiErrorFromEngine, type RegexCandidate, type SqlStatement } from '@app
 import { ClickhouseService } from '@app/clickhouse';
 
 /** What a statement is for: the `query` label of its duration in the metrics. */
-export type QueryName = 'chart' | 'events_page' | 'events_count' | 'events_stream';
+export type QueryName = 'chart' | 'events_page' | 'events_count' | 'events_stream' | 'insights';
 
 /** Told how long each statement took on the engine (src/metrics wires one). */
 export interface QueryObserver {

@@ -73,6 +73,11 @@ export const TAGS: { name: string; description: string }[] = [
       'OpenPanel Track API: events, profiles (identify, increment, decrement, alias) and groups. A 200 means the event is stored.',
   },
   { name: 'Export', description: 'OpenPanel Export API: raw events and charts of a project, for read and root clients.' },
+  {
+    name: 'Insights',
+    description:
+      "OpenPanel Insights API: web analytics on sessions (overview, pages, referrers, geo, devices), sessions, for read and root clients. Dates are the project's calendar days, both ends included.",
+  },
   { name: 'Manage: projects', description: 'Projects of your organisation (root clients).' },
   { name: 'Manage: clients', description: 'API clients and their modes (root clients). Secrets are shown once.' },
   { name: 'Manage: references', description: 'Dated annotations shown on charts (root clients).' },

@@ -381,6 +381,586 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by brand
+         * @description Sessions per `brand` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByBrand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/browser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by browser
+         * @description Sessions per `browser` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByBrowser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/browser_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by browser version
+         * @description Sessions per `browser_version` (the session's first event's), most first, ties by value; `name` is null for sessions without one, `prefix` is the browser; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByBrowserVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/city": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by city
+         * @description Sessions per `city` (the session's first event's), most first, ties by value; `name` is null for sessions without one, `prefix` is the country; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByCity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/country": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by country
+         * @description Sessions per `country` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByCountry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/device": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by device
+         * @description Sessions per `device` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByDevice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visitors right now
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Distinct visitors (profiles, devices for anonymous ones) with an event stored in the last 5 minutes.
+         */
+        get: operations["insightsLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Web analytics, legacy shape (`metrics` and `series`)
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The figures of `overview`, with the interval chosen from the window (hours within a day, then days up to 92, weeks up to 186, months). Default window: the last 7 days, today included. A `path` filter keeps the sessions that viewed the page (OpenPanel switches to per-page figures then). Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by model
+         * @description Sessions per `model` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/os": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by os
+         * @description Sessions per `os` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByOs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/os_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by os version
+         * @description Sessions per `os_version` (the session's first event's), most first, ties by value; `name` is null for sessions without one, `prefix` is the os; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByOsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Web analytics of a window: visitors, sessions, bounce rate, duration, views, revenue
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The summary of the window and every bucket of `interval`. Default window: the last 30 days, today included. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Most viewed pages (legacy)
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The answer of `pages/top` with the legacy defaults: the last 7 days, 10 rows per page. `cursor` (a page number) and `limit` are honoured, where OpenPanel ignores them. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsPages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/pages/entry_exit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Entry or exit pages
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Sessions per first (`mode=entry`) or last page, most first; `pageviews` are all screen views of those sessions. Default window: 30 days, 1000 rows per page. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsEntryExitPages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/pages/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Most viewed pages
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Screen views per origin and path, most sessions first (ties by views, then origin and path), in pages of `limit` (default 1000). `sessions` counts the distinct sessions that viewed the page, found by device and time so that backdated events count in their session; `revenue` is the revenue of those sessions (OpenPanel sums the screen views' own revenue, always 0). Filters are the chart engine's, on the screen views. Default window: 30 days. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsTopPages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/referrer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by referrer
+         * @description Sessions per `referrer` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByReferrer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/referrer_name": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by referrer name
+         * @description Sessions per `referrer_name` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByReferrerName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/referrer_type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by referrer type
+         * @description Sessions per `referrer_type` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByReferrerType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/region": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by region
+         * @description Sessions per `region` (the session's first event's), most first, ties by value; `name` is null for sessions without one, `prefix` is the country; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByRegion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Sessions that started in the window, newest first (ties by id), each once in its current version (OpenPanel lists superseded versions too, in storage order, and ignores `range`). Default window: 30 days; 20 per page. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/traffic/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by device type, browser or OS
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Sessions per value of `breakdown` (of the session's first event), most first, ties by value; `name` is null for sessions without one, `prefix` the country of a region or city. Default window: 30 days, 1000 rows per page. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsTrafficDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/traffic/geo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by country, region or city
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Sessions per value of `breakdown` (of the session's first event), most first, ties by value; `name` is null for sessions without one, `prefix` the country of a region or city. Default window: 30 days, 1000 rows per page. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsTrafficGeo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/traffic/referrers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by referrer or UTM value
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Sessions per value of `breakdown` (of the session's first event), most first, ties by value; `name` is null for sessions without one, `prefix` the country of a region or city. Default window: 30 days, 1000 rows per page. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsTrafficReferrers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/utm_campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by utm campaign
+         * @description Sessions per `utm_campaign` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByUtmCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/utm_content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by utm content
+         * @description Sessions per `utm_content` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByUtmContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/utm_medium": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by utm medium
+         * @description Sessions per `utm_medium` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByUtmMedium"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/utm_source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by utm source
+         * @description Sessions per `utm_source` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByUtmSource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/utm_term": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions by utm term
+         * @description Sessions per `utm_term` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsByUtmTerm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/manage/clients": {
         parameters: {
             query?: never;
@@ -919,6 +1499,30 @@ export interface components {
         BotResponseDto: {
             bot: components["schemas"]["BotInfoDto"];
         };
+        BreakdownRowDto: {
+            /**
+             * @description The value; null for sessions without one
+             * @example Google
+             */
+            name: string | null;
+            /**
+             * @description Screen views of those sessions
+             * @example 1301
+             */
+            pageviews: number;
+            /**
+             * @description The enclosing value: country of a region or city, browser of a version, os of a version
+             * @example Germany
+             */
+            prefix?: string;
+            /**
+             * @description Revenue of those sessions
+             * @example 0
+             */
+            revenue: number;
+            /** @example 412 */
+            sessions: number;
+        };
         ChartBreakdownDto: {
             /**
              * @description One series per distinct value; empty values group under "". A column (`country`, `city`, `region`, `device`, `browser`, `os`, `referrer`, `referrerName`, `path`, `origin`, `name`, `profileId`, `createdAt`, `groups`, ...), `properties.<key>`, `properties.__query.<utm>`, `profile.<field>` or `profile.properties.<key>`. Property keys are case-sensitive.
@@ -1414,12 +2018,55 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "error";
         };
+        InsightsLiveResponseDto: {
+            /**
+             * @description Distinct visitors with an event in the last 5 minutes
+             * @example 12
+             */
+            visitors: number;
+        };
+        LegacyMetricsResponseDto: {
+            metrics: components["schemas"]["WebMetricsDto"];
+            series: components["schemas"]["WebSeriesPointDto"][];
+        };
         LiveResponseDto: {
             /**
              * @example ok
              * @enum {string}
              */
             status: "ok" | "unavailable";
+        };
+        /** @enum {string} */
+        OverviewInterval: "hour" | "day" | "week" | "month";
+        OverviewResponseDto: {
+            /**
+             * @description Last instant of the window (inclusive)
+             * @example 2024-04-30T23:59:59.999+02:00
+             */
+            endDate: string;
+            /** @example day */
+            interval: components["schemas"]["ChartInterval"];
+            /** @description Every bucket of the window, zero-filled, by session start */
+            series: components["schemas"]["WebSeriesPointDto"][];
+            /**
+             * @description First instant of the window
+             * @example 2024-04-01T00:00:00.000+02:00
+             */
+            startDate: string;
+            /** @description The whole window (visitors counted once over it, not summed) */
+            summary: components["schemas"]["WebMetricsDto"];
+        };
+        PageRowDto: {
+            /** @example https://shop.example.com */
+            origin: string;
+            /** @example 310 */
+            pageviews: number;
+            /** @example /pricing */
+            path: string;
+            /** @example 0 */
+            revenue: number;
+            /** @example 230 */
+            sessions: number;
         };
         PreviousMetricsDto: {
             average: components["schemas"]["PreviousValueDto"];
@@ -1550,6 +2197,61 @@ export interface components {
             openapi: string;
             /** @example 0.1.0 */
             version: string;
+        };
+        SessionRowDto: {
+            brand: string;
+            browser: string;
+            browser_version: string;
+            city: string;
+            country: string;
+            country_code: string;
+            /**
+             * @description First event, UTC
+             * @example 2024-04-01 09:12:00.000
+             */
+            created_at: string;
+            device: string;
+            device_id: string;
+            /**
+             * @description ended_at − created_at, in milliseconds
+             * @example 184250
+             */
+            duration: number;
+            /**
+             * @description Last event, UTC
+             * @example 2024-04-01 09:15:04.250
+             */
+            ended_at: string;
+            entry_origin: string;
+            entry_path: string;
+            event_count: number;
+            exit_origin: string;
+            exit_path: string;
+            /** @example 6f9619ff-8b86-4011-b42d-00c04fc964ff */
+            id: string;
+            /** @description 1 when the session has at most one screen view */
+            is_bounce: number;
+            latitude: number | null;
+            longitude: number | null;
+            model: string;
+            os: string;
+            os_version: string;
+            /** @description The identified profile once known, else the device id */
+            profile_id: string;
+            /** @example my-website */
+            project_id: string;
+            referrer: string;
+            referrer_name: string;
+            referrer_type: string;
+            region: string;
+            /** @description Sum of the revenue events of the session */
+            revenue: number;
+            screen_view_count: number;
+            utm_campaign: string;
+            utm_content: string;
+            utm_medium: string;
+            utm_source: string;
+            utm_term: string;
         };
         SuccessResponseDto: {
             /**
@@ -1732,6 +2434,85 @@ export interface components {
              * @example Product Launch
              */
             title?: string;
+        };
+        WebMetricsDto: {
+            /**
+             * @description Mean duration in seconds of the sessions longer than zero (2 decimals)
+             * @example 184.2
+             */
+            avg_session_duration: number;
+            /**
+             * @description Sessions with at most one screen view, in percent of all sessions (2 decimals)
+             * @example 41.5
+             */
+            bounce_rate: number;
+            /**
+             * @description Revenue of those sessions (sum of their `revenue` events, in the unit sent)
+             * @example 129900
+             */
+            total_revenue: number;
+            /**
+             * @description Screen views of those sessions
+             * @example 5120
+             */
+            total_screen_views: number;
+            /**
+             * @description Sessions that started in the window (or bucket)
+             * @example 1873
+             */
+            total_sessions: number;
+            /**
+             * @description Distinct visitors: identified profiles, and devices for anonymous ones (exact)
+             * @example 1204
+             */
+            unique_visitors: number;
+            /**
+             * @description total_screen_views / total_sessions (2 decimals)
+             * @example 2.73
+             */
+            views_per_session: number;
+        };
+        WebSeriesPointDto: {
+            /**
+             * @description Mean duration in seconds of the sessions longer than zero (2 decimals)
+             * @example 184.2
+             */
+            avg_session_duration: number;
+            /**
+             * @description Sessions with at most one screen view, in percent of all sessions (2 decimals)
+             * @example 41.5
+             */
+            bounce_rate: number;
+            /**
+             * @description Start of the bucket, ISO 8601 with the project's offset
+             * @example 2024-04-01T00:00:00.000+02:00
+             */
+            date: string;
+            /**
+             * @description Revenue of those sessions (sum of their `revenue` events, in the unit sent)
+             * @example 129900
+             */
+            total_revenue: number;
+            /**
+             * @description Screen views of those sessions
+             * @example 5120
+             */
+            total_screen_views: number;
+            /**
+             * @description Sessions that started in the window (or bucket)
+             * @example 1873
+             */
+            total_sessions: number;
+            /**
+             * @description Distinct visitors: identified profiles, and devices for anonymous ones (exact)
+             * @example 1204
+             */
+            unique_visitors: number;
+            /**
+             * @description total_screen_views / total_sessions (2 decimals)
+             * @example 2.73
+             */
+            views_per_session: number;
         };
     };
     responses: never;
@@ -4096,6 +4877,3653 @@ export interface operations {
                         /** @enum {string} */
                         type: "validation_error" | "authentication_error" | "server_error";
                     };
+                };
+            };
+        };
+    };
+    insightsByBrand: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByBrowser: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByBrowserVersion: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByCity: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByCountry: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByDevice: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsLiveResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsMetrics: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegacyMetricsResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByModel: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByOs: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByOsVersion: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsOverview: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Bucket of the series, in the project's calendar; weeks start on Monday (OpenPanel's on Sunday), as in charts */
+                interval?: components["schemas"]["OverviewInterval"];
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsPages: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters on the screen views, all of which must hold (same grammar as charts). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsEntryExitPages: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Group sessions by their first or by their last page */
+                mode?: "entry" | "exit";
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsTopPages: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters on the screen views, all of which must hold (same grammar as charts). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByReferrer: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByReferrerName: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByReferrerType: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByRegion: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsSessions: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Sessions whose country (name, or ISO code of two letters) is exactly this */
+                country?: string;
+                /** @description Sessions whose city is exactly this */
+                city?: string;
+                /** @description Sessions whose device type is exactly this */
+                device?: string;
+                /** @description Sessions whose browser is exactly this */
+                browser?: string;
+                /** @description Sessions whose operating system is exactly this */
+                os?: string;
+                /** @description Sessions whose referrer URL is exactly this */
+                referrer?: string;
+                /** @description Sessions whose referrer name is exactly this */
+                referrerName?: string;
+                /** @description Sessions whose referrer type is exactly this */
+                referrerType?: string;
+                /** @description Sessions whose profile id (a string, even when it looks like a number) is exactly this */
+                profileId?: string;
+                /** @description Page number, from 1 (0 reads as 1). */
+                cursor?: number;
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsTrafficDevices: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                breakdown?: "device" | "browser" | "os";
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsTrafficGeo: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                breakdown?: "country" | "region" | "city";
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsTrafficReferrers: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                breakdown?: "referrer_name" | "referrer_type" | "referrer" | "utm_source" | "utm_medium" | "utm_campaign";
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByUtmCampaign: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByUtmContent: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByUtmMedium: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByUtmSource: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsByUtmTerm: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel accepts it and ignores it; here it pages, in a stable order. */
+                cursor?: number;
+                /** @description Rows per page: 10 by default on the routes where OpenPanel documents `limit` (it ignores it and answers up to 1000 rows), 1000 on the others */
+                limit?: number;
+                /** @description Filters, all of which must hold (the grammar of charts) on session fields: `path`/`origin` keep sessions that viewed such a page; `entryPath`, `exitPath`, `referrerName`, `utmSource`, `country`, `browser`, `duration`, `isBounce`... read the session itself (its first event for referrer, UTM, geo and device). An unknown field is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

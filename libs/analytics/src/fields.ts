@@ -15,6 +15,9 @@ export interface ResolvedField {
   profile: boolean;
 }
 
+/** Maps an API field name to SQL, or throws a 400 naming `path`. */
+export type FieldResolver = (name: unknown, bag: ParamBag, path: Path) => ResolvedField;
+
 /** Event columns reachable from requests, by snake_case name; camelCase aliases are derived. */
 const EVENT_COLUMNS: Record<string, FieldKind> = {
   name: 'string',

@@ -1,5 +1,5 @@
 import { invalid, type Path } from './errors';
-import { emptyTest, numberOf, resolveField, type ResolvedField, textOf } from './fields';
+import { emptyTest, type FieldResolver, numberOf, resolveField, type ResolvedField, textOf } from './fields';
 import type { ParamBag } from './params';
 import { parseWrittenDate, writtenInstant } from './range';
 import { DATETIME_PARAM, dateTimeParam } from './source';
@@ -63,10 +63,10 @@ const POSITIVE_OF: Partial<Record<FilterOperator, FilterOperator>> = { isNot: 'i
  * negative operators: when none does); on `createdAt`, `is`, `isNot` and the comparisons take
  * instants, the substring operators its ISO text.
  */
-export function compileFilter(filter: Filter, bag: ParamBag, path: Path): CompiledFilter | null {
+export function compileFilter(filter: Filter, bag: ParamBag, path: Path, resolve: FieldResolver = resolveField): CompiledFilter | null {
   if (typeof filter !== 'object' || filter === null) throw invalid(path, 'Expected an object');
   if (!isOperator(filter.operator)) throw invalid([...path, 'operator'], `Unknown operator ${JSON.stringify(filter.operator)}`);
-  const field = resolveField(filter.name, bag, [...path, 'name']);
+  const field = resolve(filter.name, bag, [...path, 'name']);
   const op = filter.operator;
   const vals = values(filter.value, [...path, 'value']);
   const wrap = (sql: string): CompiledFilter => ({ sql, profile: field.profile });
@@ -80,7 +80,7 @@ export function compileFilter(filter: Filter, bag: ParamBag, path: Path): Compil
     if (positive) return wrap(`NOT arrayExists(_g -> ${predicate(element, positive, vals, bag, path)}, ${field.sql})`);
     return wrap(`arrayExists(_g -> ${predicate(element, op, vals, bag, path)}, ${field.sql})`);
   }
-  if (filter.name === 'country' && (op === 'is' || op === 'isNot')) return wrap(countryPredicate(field, op, vals, bag, path));
+  if (filter.name === 'country' && (op === 'is' || op === 'isNot')) return wrap(countryPredicate(field, op, vals, bag, path, resolve));
   return wrap(predicate(field, op, vals, bag, path));
 }
 
@@ -91,11 +91,18 @@ const COUNTRY_CODE = /^[A-Za-z]{2}$/;
  * code stores the ISO code there, so its clients filter with `country is DE`. A value of two
  * letters (no country's name is that short) also matches `country_code`, so both forms work.
  */
-function countryPredicate(field: ResolvedField, op: 'is' | 'isNot', vals: string[], bag: ParamBag, path: Path): string {
+function countryPredicate(
+  field: ResolvedField,
+  op: 'is' | 'isNot',
+  vals: string[],
+  bag: ParamBag,
+  path: Path,
+  resolve: FieldResolver,
+): string {
   const codes = vals.filter((v) => COUNTRY_CODE.test(v)).map((v) => v.toUpperCase());
   const byName = predicate(field, op, vals, bag, path);
   if (codes.length === 0) return byName;
-  const byCode = predicate(resolveField('country_code', bag, path), op, codes, bag, path);
+  const byCode = predicate(resolve('country_code', bag, path), op, codes, bag, path);
   return op === 'is' ? `(${byName} OR ${byCode})` : `(${byName} AND ${byCode})`;
 }
 
@@ -185,12 +192,20 @@ function endsInLoneBackslash(pattern: string): boolean {
   return false;
 }
 
-/** All filters of a list, ANDed; null when none applies. */
-export function compileFilters(filters: Filter[] | undefined, bag: ParamBag, path: Path): CompiledFilter | null {
+/**
+ * All filters of a list, ANDed; null when none applies. `resolve` maps field names to SQL:
+ * the events table by default, another table's whitelist (sessions) for the insights.
+ */
+export function compileFilters(
+  filters: Filter[] | undefined,
+  bag: ParamBag,
+  path: Path,
+  resolve: FieldResolver = resolveField,
+): CompiledFilter | null {
   const list = filters ?? [];
   if (!Array.isArray(list)) throw invalid(path, 'Expected an array');
   if (list.length > CHART_LIMITS.maxFilters) throw invalid(path, `At most ${CHART_LIMITS.maxFilters} filters`);
-  const compiled = list.map((f, i) => compileFilter(f, bag, [...path, i])).filter((c): c is CompiledFilter => c !== null);
+  const compiled = list.map((f, i) => compileFilter(f, bag, [...path, i], resolve)).filter((c): c is CompiledFilter => c !== null);
   if (compiled.length === 0) return null;
   return { sql: compiled.map((c) => `(${c.sql})`).join(' AND '), profile: compiled.some((c) => c.profile) };
 }

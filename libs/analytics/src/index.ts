@@ -14,3 +14,4 @@ export * from './cursor';
 export * from './event-list-sql';
 export { apiErrorFromEngine, regexCandidates, type RegexCandidate } from './engine-errors';
 export * from './sessions-sql';
+export * from './insights';

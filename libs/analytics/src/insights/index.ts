@@ -1,0 +1,5 @@
+export * from './dates';
+export * from './session-fields';
+export * from './session-source';
+export * from './web-sql';
+export * from './session-list-sql';

@@ -1,0 +1,195 @@
+import { bucketSql } from '../buckets';
+import { invalid } from '../errors';
+import { compileFilters } from '../filters';
+import { ParamBag } from '../params';
+import { settingsClause } from '../settings';
+import { ACTOR_SQL, checkDatabase, DATETIME_PARAM, dateTimeParam } from '../source';
+import type { Interval, SqlStatement } from '../types';
+import { currentSessionsSql, type InsightScope, scopeParams } from './session-source';
+
+/** Read-only statements of the insights: bounded like the charts, numbers as JSON numbers. */
+export const INSIGHT_SETTINGS = {
+  readonly: 2,
+  max_execution_time: 30,
+  max_memory_usage: 4_000_000_000,
+  output_format_json_quote_64bit_integers: 0,
+  join_use_nulls: 0,
+} as const;
+
+/** One bucket of the overview (or, with `bucket` null, the whole window). */
+export interface OverviewRow {
+  bucket: number | null;
+  sessions: number;
+  bounces: number;
+  visitors: number;
+  timed_sessions: number;
+  timed_duration_ms: number;
+  screen_views: number;
+  revenue: number;
+}
+
+/**
+ * Session figures per bucket of `interval` (by session start, in the project's zone) and, in
+ * the row whose bucket is null, for the whole window: a session counts once, in its current
+ * version. Visitors are distinct profiles (a device for anonymous ones), counted exactly.
+ */
+export function buildOverviewSql(database: string, scope: InsightScope, interval: Interval): SqlStatement {
+  const bag = new ParamBag();
+  const sessions = currentSessionsSql(database, bag, scope, [
+    'created_at',
+    'profile_id',
+    'is_bounce',
+    'duration',
+    'screen_view_count',
+    'revenue',
+  ]);
+  const bucket = bucketSql(interval, 'created_at', bag.named('tz', scope.timezone, 'String'));
+  return {
+    sql:
+      `SELECT ${bucket} AS bucket, count() AS sessions, sum(is_bounce) AS bounces, uniqExact(profile_id) AS visitors, ` +
+      `countIf(duration > 0) AS timed_sessions, sumIf(duration, duration > 0) AS timed_duration_ms, ` +
+      `sum(screen_view_count) AS screen_views, sum(revenue) AS revenue FROM ${sessions} AS s ` +
+      `GROUP BY bucket WITH ROLLUP ORDER BY bucket ${settingsClause({ ...INSIGHT_SETTINGS, group_by_use_nulls: 1 })}`,
+    params: bag.params,
+  };
+}
+
+/** How far back `live` looks for visitors. */
+export const LIVE_WINDOW_MS = 5 * 60_000;
+
+/** Distinct visitors (profiles, devices for anonymous ones) with an event in the last five minutes. */
+export function buildLiveSql(database: string, projectId: string, now: Date): SqlStatement {
+  const bag = new ParamBag();
+  const from = bag.named('from', dateTimeParam(new Date(now.getTime() - LIVE_WINDOW_MS)), DATETIME_PARAM);
+  return {
+    sql:
+      `SELECT uniqExact(${ACTOR_SQL}) AS visitors FROM ${checkDatabase(database)}.events AS e ` +
+      `WHERE e.project_id = ${bag.named('projectId', projectId, 'String')} AND e.created_at >= ${from} ` +
+      `AND (e.device_id != '' OR e.profile_id != '') ${settingsClause(INSIGHT_SETTINGS)}`,
+    params: bag.params,
+  };
+}
+
+/** The session columns the breakdown routes group by, with the column shown as `prefix` if any. */
+export const BREAKDOWN_COLUMNS = {
+  referrer: undefined,
+  referrer_name: undefined,
+  referrer_type: undefined,
+  utm_source: undefined,
+  utm_medium: undefined,
+  utm_campaign: undefined,
+  utm_term: undefined,
+  utm_content: undefined,
+  region: 'country',
+  country: undefined,
+  city: 'country',
+  device: undefined,
+  brand: undefined,
+  model: undefined,
+  browser: undefined,
+  browser_version: 'browser',
+  os: undefined,
+  os_version: 'os',
+} as const satisfies Record<string, 'country' | 'browser' | 'os' | undefined>;
+export type BreakdownColumn = keyof typeof BREAKDOWN_COLUMNS;
+export const BREAKDOWN_COLUMN_NAMES = Object.keys(BREAKDOWN_COLUMNS) as BreakdownColumn[];
+
+/** One page of a list: `offset` rows skipped, at most `limit` returned. */
+export interface ListPage {
+  limit: number;
+  offset: number;
+}
+
+export interface BreakdownRow {
+  prefix?: string;
+  name: string | null;
+  sessions: number;
+  pageviews: number;
+  revenue: number;
+}
+
+export function pageClause(bag: ParamBag, page: ListPage): string {
+  if (!Number.isSafeInteger(page.limit) || page.limit < 1) throw invalid(['limit'], 'Expected a positive integer');
+  if (!Number.isSafeInteger(page.offset) || page.offset < 0) throw invalid(['cursor'], 'Expected a page number');
+  return `LIMIT ${bag.named('limit', String(page.limit), 'UInt32')} OFFSET ${bag.named('offset', String(page.offset), 'UInt64')}`;
+}
+
+/**
+ * Sessions per value of a session column (its first event's), most sessions first, ties by
+ * value, so pages do not overlap. `pageviews` are the screen views of those sessions.
+ */
+export function buildBreakdownSql(database: string, scope: InsightScope, column: BreakdownColumn, page: ListPage): SqlStatement {
+  if (!Object.hasOwn(BREAKDOWN_COLUMNS, column)) throw new Error(`unknown breakdown column ${column}`);
+  const prefix: string | undefined = BREAKDOWN_COLUMNS[column];
+  const bag = new ParamBag();
+  const sessions = currentSessionsSql(database, bag, scope, [column, ...(prefix ? [prefix] : []), 'screen_view_count', 'revenue'] as never);
+  const keys = prefix ? `${prefix} AS prefix, ${column} AS value` : `${column} AS value`;
+  const order = prefix ? 'sessions DESC, value ASC, prefix ASC' : 'sessions DESC, value ASC';
+  return {
+    sql:
+      `SELECT ${keys}, count() AS sessions, sum(screen_view_count) AS pageviews, sum(revenue) AS revenue FROM ${sessions} AS s ` +
+      `GROUP BY ${prefix ? 'prefix, value' : 'value'} ORDER BY ${order} ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
+    params: bag.params,
+  };
+}
+
+/**
+ * Sessions per entry (or exit) page, most first: `pageviews` are all screen views of those
+ * sessions, as OpenPanel counts them.
+ */
+export function buildEntryExitSql(database: string, scope: InsightScope, mode: 'entry' | 'exit', page: ListPage): SqlStatement {
+  const bag = new ParamBag();
+  const origin = mode === 'entry' ? 'entry_origin' : 'exit_origin';
+  const path = mode === 'entry' ? 'entry_path' : 'exit_path';
+  const sessions = currentSessionsSql(database, bag, scope, [origin, path, 'screen_view_count', 'revenue']);
+  return {
+    sql:
+      `SELECT ${origin} AS origin, ${path} AS path, count() AS sessions, sum(screen_view_count) AS pageviews, sum(revenue) AS revenue ` +
+      `FROM ${sessions} AS s WHERE path != '' GROUP BY origin, path ORDER BY sessions DESC, origin ASC, path ASC ` +
+      `${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
+    params: bag.params,
+  };
+}
+
+export interface TopPageRow {
+  origin: string;
+  path: string;
+  sessions: number;
+  pageviews: number;
+  revenue: number;
+}
+
+/**
+ * Screen views per page in the window: `pageviews` counts them, `sessions` the distinct sessions
+ * they belong to, `revenue` the revenue of those sessions (OpenPanel sums the screen views'
+ * own revenue, which is always 0). Each view's session is found by device and time, as in
+ * pageSessionsSql; a view not in a built session yet (the builder runs seconds behind) keeps
+ * the session id ingestion gave it. Filters are the chart engine's, on the screen views.
+ */
+export function buildTopPagesSql(database: string, scope: InsightScope, page: ListPage): SqlStatement {
+  const db = checkDatabase(database);
+  const bag = new ParamBag();
+  const { project, start, end } = scopeParams(bag, scope);
+  const filter = compileFilters(scope.filters, bag, ['filters']);
+  if (filter?.profile) throw invalid(['filters'], 'Filters on profile fields are not supported here');
+  const views =
+    `SELECT e.origin AS origin, e.path AS path, e.device_id AS device_id, e.session_id AS session_id, e.created_at AS at ` +
+    `FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.name = 'screen_view' AND e.path != '' ` +
+    `AND e.created_at >= ${start} AND e.created_at < ${end}${filter ? ` AND ${filter.sql}` : ''}`;
+  // Sessions that may hold a view of the window: started before its end, ended after its start.
+  const built =
+    `SELECT id, tupleElement(st, 1) AS device_id, tupleElement(st, 2) AS created_at, tupleElement(st, 3) AS ended_at, tupleElement(st, 4) AS revenue ` +
+    `FROM (SELECT s.id AS id, argMax(tuple(s.device_id, s.created_at, s.ended_at, s.revenue), s.version) AS st FROM ${db}.sessions AS s ` +
+    `WHERE s.project_id = ${project} AND s.created_at < ${end} AND s.ended_at >= ${start} GROUP BY s.id HAVING sum(s.sign) > 0)`;
+  const perSession =
+    `SELECT v.origin AS origin, v.path AS path, if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, ` +
+    `count() AS views, any(if(v.at <= m.ended_at AND m.id != '', m.revenue, 0)) AS rev ` +
+    `FROM (${views}) AS v ASOF LEFT JOIN (${built}) AS m ON v.device_id = m.device_id AND v.at >= m.created_at ` +
+    `GROUP BY origin, path, sid`;
+  return {
+    sql:
+      `SELECT origin, path, countIf(sid != '') AS sessions, sum(views) AS pageviews, sum(rev) AS revenue FROM (${perSession}) ` +
+      `GROUP BY origin, path ORDER BY sessions DESC, pageviews DESC, origin ASC, path ASC ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
+    params: bag.params,
+  };
+}
