@@ -25,7 +25,7 @@ function on(offset: number, hour: number, minute = 0): number {
 interface Visit {
   ip: string;
   ua: string;
-  events: { at: number; name?: string; url?: string; referrer?: string; profileId?: string; revenue?: number }[];
+  events: { at: number; name?: string; url?: string; title?: string; referrer?: string; profileId?: string; revenue?: number }[];
 }
 
 /**
@@ -42,10 +42,10 @@ const VISITS: Visit[] = [
     ua: USER_AGENTS.chrome,
     events: [
       { at: on(-3, 10), url: `${SHOP}/?utm_source=news`, referrer: 'https://www.google.com/search?q=shoes' },
-      { at: on(-3, 10, 1), url: `${SHOP}/pricing` },
+      { at: on(-3, 10, 1), url: `${SHOP}/pricing`, title: 'Pricing' },
       { at: on(-3, 10, 5), url: `${SHOP}/signup`, profileId: 'user-42' },
       { at: on(-3, 10, 6), name: 'revenue', revenue: 1999, profileId: 'user-42' },
-      { at: on(-1, 10), url: `${SHOP}/pricing`, profileId: 'user-42' },
+      { at: on(-1, 10), url: `${SHOP}/pricing`, title: 'Pricing plans', profileId: 'user-42' },
     ],
   },
   {
@@ -101,6 +101,7 @@ describe('Insights: web analytics on sessions', () => {
             __timestamp: new Date(e.at).toISOString(),
             ...(e.url ? { __path: e.url } : {}),
             ...(e.referrer ? { __referrer: e.referrer } : {}),
+            ...(e.title ? { __title: e.title } : {}),
             ...(e.revenue ? { __revenue: e.revenue } : {}),
           },
         },
@@ -279,6 +280,45 @@ describe('Insights: web analytics on sessions', () => {
     expect((await ok(`/insights/${p.id}/sessions?${q({ ...window, profileId: 'user-42' })}`)).length).toBe(2);
     // A numeric-looking value stays a string.
     expect(await ok(`/insights/${p.id}/sessions?${q({ ...window, profileId: '123' })}`)).toEqual([]);
+  });
+
+  it('pages/performance: dwell time to the next view of the session, bounce rate of its sessions, latest title', async () => {
+    const body = await ok(`/insights/${p.id}/pages/performance?${q(window)}`);
+    const signals = (bounce: number, minutes: number) => ({
+      high_bounce: bounce > 70,
+      low_engagement: minutes < 1,
+      good_landing_page: bounce < 40 && minutes > 2,
+    });
+    const row = (origin: string, path: string, title: string, sessions: number, pageviews: number, avg: number, bounce: number) => ({
+      origin,
+      path,
+      title,
+      sessions,
+      pageviews,
+      avg_duration: avg,
+      bounce_rate: bounce,
+      seo_signals: signals(bounce, avg),
+    });
+    expect(body).toEqual({
+      total_pages: 5,
+      shown: 5,
+      pages: [
+        row(DOCS, '/docs', '', 2, 2, 1, 50), // S5 2 min to /docs/api, S4 0 (a bounce)
+        row(SHOP, '/', '', 2, 2, 0.5, 50), // S1 1 min to /pricing, S3 0 (a bounce)
+        row(SHOP, '/pricing', 'Pricing plans', 2, 2, 2, 50), // S1 4 min, S2 0 (a bounce)
+        row(DOCS, '/docs/api', '', 1, 1, 0, 0),
+        row(SHOP, '/signup', '', 1, 1, 0, 0),
+      ],
+    });
+    const byDuration = await ok(`/insights/${p.id}/pages/performance?${q({ ...window, sortBy: 'avg_duration', limit: 3 })}`);
+    expect([byDuration.total_pages, byDuration.shown, byDuration.pages.map((r: Row) => r.path)]).toEqual([
+      5,
+      3,
+      ['/pricing', '/docs', '/'],
+    ]);
+    const search = await ok(`/insights/${p.id}/pages/performance?${q({ ...window, search: 'PLANS' })}`);
+    expect(search.pages.map((r: Row) => r.path)).toEqual(['/pricing']);
+    expect((await get(`/insights/${p.id}/pages/performance?sortBy=title`)).statusCode).toBe(400);
   });
 
   it('a late event that bridges two sessions merges them everywhere', async () => {

@@ -11,6 +11,7 @@ import {
   InsightFilteredQueryDto,
   InsightOverviewQueryDto,
   InsightPagedQueryDto,
+  PagePerformanceQueryDto,
   pageOf,
   SESSION_EQUALITY_PARAMS,
   SessionsQueryDto,
@@ -23,6 +24,7 @@ import {
   LegacyMetricsResponseDto,
   InsightsLiveResponseDto,
   OverviewResponseDto,
+  PagePerformanceResponseDto,
   PageRowDto,
   SessionRowDto,
 } from './dto/web-insights.response.dto';
@@ -165,6 +167,33 @@ export class WebInsightsController {
   ): Promise<PageRowDto[]> {
     const project = await this.access.readableProject(auth, params.projectId);
     return this.web.topPages(this.web.scope(project, q, '7d', q.filters), pageOf(q, 10));
+  }
+
+  @Get('pages/performance')
+  @ApiOperation({
+    operationId: 'insightsPagePerformance',
+    summary: 'Pages with engagement figures',
+    description:
+      'Per page (origin and path): its latest title, sessions, views, the mean minutes until the next screen view of the ' +
+      'same session (0 for the last view of a session) and the percent of its sessions that bounced, with `seo_signals`. ' +
+      'Sorted in the engine (ties by origin and path), so `total_pages` counts every matching page, not only the first ' +
+      "1000 as OpenPanel's does; one row per page, titled by its latest title (OpenPanel splits a page by title); " +
+      `\`search\` is any-case plain text on path, origin or title. Default window: 30 days. ${DATES_NOTE}`,
+  })
+  @ApiResponse({ status: 200, type: PagePerformanceResponseDto })
+  @ApiErrors(400, [404, 'Project not found'])
+  async pagePerformance(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: InsightProjectParamsDto,
+    @Query() q: PagePerformanceQueryDto,
+  ): Promise<PagePerformanceResponseDto> {
+    const project = await this.access.readableProject(auth, params.projectId);
+    return this.web.pagePerformance(this.web.scope(project, q, '30d'), {
+      search: q.search,
+      sortBy: q.sortBy ?? 'sessions',
+      sortOrder: q.sortOrder ?? 'desc',
+      limit: q.limit ?? 50,
+    });
   }
 
   @Get('pages/entry_exit')

@@ -6,6 +6,7 @@ import {
   buildEntryExitSql,
   buildLiveSql,
   buildOverviewSql,
+  buildPagePerformanceSql,
   buildSessionListSql,
   buildTopPagesSql,
   type Filter,
@@ -17,6 +18,8 @@ import {
   listBuckets,
   type ListPage,
   type OverviewRow,
+  type PagePerformanceQuery,
+  type PagePerformanceRow,
   type RangeName,
   regexCandidates,
   resolveInsightDates,
@@ -48,6 +51,14 @@ export interface OverviewAnswer {
   interval: Interval;
   startDate: string;
   endDate: string;
+}
+
+export interface PagePerformanceAnswer {
+  total_pages: number;
+  shown: number;
+  pages: (Omit<PagePerformanceRow, 'total_pages'> & {
+    seo_signals: { high_bounce: boolean; low_engagement: boolean; good_landing_page: boolean };
+  })[];
 }
 
 /** Buckets one answer may hold: a year of hours fits, a decade of them does not. */
@@ -139,6 +150,22 @@ export class WebInsightsService {
 
   topPages(scope: InsightScope, page: ListPage): Promise<TopPageRow[]> {
     return this.run<TopPageRow>(buildTopPagesSql(this.engine.database, scope, page), scope.filters);
+  }
+
+  async pagePerformance(scope: InsightScope, q: PagePerformanceQuery): Promise<PagePerformanceAnswer> {
+    const rows = await this.run<PagePerformanceRow>(buildPagePerformanceSql(this.engine.database, scope, q));
+    return {
+      total_pages: rows[0]?.total_pages ?? 0,
+      shown: rows.length,
+      pages: rows.map(({ total_pages: _total, ...r }) => ({
+        ...r,
+        seo_signals: {
+          high_bounce: r.bounce_rate > 70,
+          low_engagement: r.avg_duration < 1,
+          good_landing_page: r.bounce_rate < 40 && r.avg_duration > 2,
+        },
+      })),
+    };
   }
 
   sessions(scope: InsightScope, page: ListPage): Promise<SessionRow[]> {

@@ -671,6 +671,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/pages/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pages with engagement figures
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Per page (origin and path): its latest title, sessions, views, the mean minutes until the next screen view of the same session (0 for the last view of a session) and the percent of its sessions that bounced, with `seo_signals`. Sorted in the engine (ties by origin and path), so `total_pages` counts every matching page, not only the first 1000 as OpenPanel's does; one row per page, titled by its latest title (OpenPanel splits a page by title); `search` is any-case plain text on path, origin or title. Default window: 30 days. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
+         */
+        get: operations["insightsPagePerformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/pages/top": {
         parameters: {
             query?: never;
@@ -2056,6 +2078,48 @@ export interface components {
             /** @description The whole window (visitors counted once over it, not summed) */
             summary: components["schemas"]["WebMetricsDto"];
         };
+        PagePerformanceDto: {
+            /**
+             * @description Mean minutes until the next screen view of the session (0 for its last), 2 decimals
+             * @example 1.25
+             */
+            avg_duration: number;
+            /**
+             * @description Percent of the page's sessions that bounced, 2 decimals
+             * @example 35.5
+             */
+            bounce_rate: number;
+            /** @example https://shop.example.com */
+            origin: string;
+            /** @example 310 */
+            pageviews: number;
+            /** @example /pricing */
+            path: string;
+            seo_signals: components["schemas"]["SeoSignalsDto"];
+            /**
+             * @description Distinct sessions that viewed the page
+             * @example 230
+             */
+            sessions: number;
+            /**
+             * @description The latest non-empty `__title` seen in the window
+             * @example Pricing
+             */
+            title: string;
+        };
+        PagePerformanceResponseDto: {
+            pages: components["schemas"]["PagePerformanceDto"][];
+            /**
+             * @description Pages in this answer
+             * @example 42
+             */
+            shown: number;
+            /**
+             * @description Pages matching the search
+             * @example 42
+             */
+            total_pages: number;
+        };
         PageRowDto: {
             /** @example https://shop.example.com */
             origin: string;
@@ -2068,6 +2132,8 @@ export interface components {
             /** @example 230 */
             sessions: number;
         };
+        /** @enum {string} */
+        PageSort: "sessions" | "pageviews" | "bounce_rate" | "avg_duration";
         PreviousMetricsDto: {
             average: components["schemas"]["PreviousValueDto"];
             max: components["schemas"]["PreviousValueDto"];
@@ -2176,6 +2242,14 @@ export interface components {
             error: string;
             /** @description Position of the item in `items`. */
             index: number;
+        };
+        SeoSignalsDto: {
+            /** @description bounce_rate below 40 and avg_duration above 2 minutes */
+            good_landing_page: boolean;
+            /** @description bounce_rate above 70 */
+            high_bounce: boolean;
+            /** @description avg_duration below 1 minute */
+            low_engagement: boolean;
         };
         ServiceInfoResponseDto: {
             /**
@@ -6574,6 +6648,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsPagePerformance: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Only pages whose path, origin or title holds this text (any case) */
+                search?: string;
+                sortBy?: components["schemas"]["PageSort"];
+                sortOrder?: "asc" | "desc";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagePerformanceResponseDto"];
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { CHART_LIMITS, RANGE_NAMES, type RangeName } from '@app/analytics';
+import { CHART_LIMITS, PAGE_SORTS, type PageSort, RANGE_NAMES, type RangeName } from '@app/analytics';
 import { ChartFilterDto } from '../../export/dto/chart-definition.dto';
 import { integer, JsonArrayQuery } from '../../export/dto/query-transforms';
 
@@ -186,5 +186,31 @@ export class SessionsQueryDto extends InsightFilteredQueryDto {
   @IsInt()
   @Min(1)
   @Max(100)
+  limit?: number;
+}
+
+export class PagePerformanceQueryDto extends InsightDatesQueryDto {
+  @ApiPropertyOptional({ description: 'Only pages whose path, origin or title holds this text (any case)', maxLength: 1024 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  search?: string;
+
+  @ApiPropertyOptional({ enum: PAGE_SORTS, enumName: 'PageSort', default: 'sessions' })
+  @IsOptional()
+  @IsIn(PAGE_SORTS)
+  sortBy?: PageSort;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  sortOrder?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Transform(integer)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 }

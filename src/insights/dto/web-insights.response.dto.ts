@@ -136,3 +136,27 @@ export class SessionRowDto {
   @ApiProperty() model: string;
   @ApiProperty({ description: 'Sum of the revenue events of the session' }) revenue: number;
 }
+
+export class SeoSignalsDto {
+  @ApiProperty({ description: 'bounce_rate above 70' }) high_bounce: boolean;
+  @ApiProperty({ description: 'avg_duration below 1 minute' }) low_engagement: boolean;
+  @ApiProperty({ description: 'bounce_rate below 40 and avg_duration above 2 minutes' }) good_landing_page: boolean;
+}
+
+export class PagePerformanceDto {
+  @ApiProperty({ example: 'https://shop.example.com' }) origin: string;
+  @ApiProperty({ example: '/pricing' }) path: string;
+  @ApiProperty({ description: 'The latest non-empty `__title` seen in the window', example: 'Pricing' }) title: string;
+  @ApiProperty({ description: 'Distinct sessions that viewed the page', example: 230 }) sessions: number;
+  @ApiProperty({ example: 310 }) pageviews: number;
+  @ApiProperty({ description: 'Mean minutes until the next screen view of the session (0 for its last), 2 decimals', example: 1.25 })
+  avg_duration: number;
+  @ApiProperty({ description: "Percent of the page's sessions that bounced, 2 decimals", example: 35.5 }) bounce_rate: number;
+  @ApiProperty({ type: SeoSignalsDto }) seo_signals: SeoSignalsDto;
+}
+
+export class PagePerformanceResponseDto {
+  @ApiProperty({ description: 'Pages matching the search', example: 42 }) total_pages: number;
+  @ApiProperty({ description: 'Pages in this answer', example: 42 }) shown: number;
+  @ApiProperty({ type: [PagePerformanceDto] }) pages: PagePerformanceDto[];
+}

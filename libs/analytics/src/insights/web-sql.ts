@@ -193,3 +193,71 @@ export function buildTopPagesSql(database: string, scope: InsightScope, page: Li
     params: bag.params,
   };
 }
+
+export const PAGE_SORTS = ['sessions', 'pageviews', 'bounce_rate', 'avg_duration'] as const;
+export type PageSort = (typeof PAGE_SORTS)[number];
+
+export interface PagePerformanceQuery {
+  search?: string;
+  sortBy: PageSort;
+  sortOrder: 'asc' | 'desc';
+  limit: number;
+}
+
+export interface PagePerformanceRow {
+  origin: string;
+  path: string;
+  title: string;
+  sessions: number;
+  pageviews: number;
+  avg_duration: number;
+  bounce_rate: number;
+  /** Pages matching the search, before the limit: the same on every row. */
+  total_pages: number;
+}
+
+/**
+ * Per page (origin and path) of the window: its latest non-empty title, distinct sessions,
+ * views, the mean time to the next screen view of the same session in minutes (0 for a
+ * session's last view), and the percent of its sessions that bounced. Views are put in their
+ * session by device and time, as in pageSessionsSql. `search` matches path, origin or title,
+ * case-insensitively, as plain text.
+ */
+export function buildPagePerformanceSql(database: string, scope: InsightScope, q: PagePerformanceQuery): SqlStatement {
+  if (!(PAGE_SORTS as readonly string[]).includes(q.sortBy)) throw invalid(['sortBy'], 'Unknown sort');
+  const db = checkDatabase(database);
+  const bag = new ParamBag();
+  const { project, start, end } = scopeParams(bag, scope);
+  const views =
+    `SELECT e.origin AS origin, e.path AS path, e.properties['__title'] AS title, e.device_id AS device_id, e.session_id AS session_id, ` +
+    `e.created_at AS at FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.name = 'screen_view' AND e.path != '' ` +
+    `AND e.created_at >= ${start} AND e.created_at < ${end}`;
+  const built =
+    `SELECT id, tupleElement(st, 1) AS device_id, tupleElement(st, 2) AS created_at, tupleElement(st, 3) AS ended_at, tupleElement(st, 4) AS is_bounce ` +
+    `FROM (SELECT s.id AS id, argMax(tuple(s.device_id, s.created_at, s.ended_at, s.is_bounce), s.version) AS st FROM ${db}.sessions AS s ` +
+    `WHERE s.project_id = ${project} AND s.created_at < ${end} AND s.ended_at >= ${start} GROUP BY s.id HAVING sum(s.sign) > 0)`;
+  const joined =
+    `SELECT v.origin AS origin, v.path AS path, v.title AS title, v.at AS at, ` +
+    `if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, if(v.at <= m.ended_at AND m.id != '', m.is_bounce, 0) AS bounce ` +
+    `FROM (${views}) AS v ASOF LEFT JOIN (${built}) AS m ON v.device_id = m.device_id AND v.at >= m.created_at`;
+  const dwell =
+    `SELECT origin, path, title, at, sid, bounce, if(sid = '', 0, toUnixTimestamp64Milli(leadInFrame(at, 1, at) OVER w) - toUnixTimestamp64Milli(at)) AS ms ` +
+    `FROM (${joined}) WINDOW w AS (PARTITION BY sid ORDER BY at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`;
+  const search = q.search ? bag.value(q.search) : undefined;
+  const having = search
+    ? ` HAVING positionCaseInsensitiveUTF8(path, ${search}) > 0 OR positionCaseInsensitiveUTF8(origin, ${search}) > 0 OR positionCaseInsensitiveUTF8(title, ${search}) > 0`
+    : '';
+  const pages =
+    `SELECT origin, path, argMaxIf(title, at, title != '') AS title, uniqExactIf(sid, sid != '') AS sessions, count() AS pageviews, ` +
+    `round(avg(ms) / 60000, 2) AS avg_duration, ` +
+    `if(sessions = 0, 0, round(uniqExactIf(sid, sid != '' AND bounce = 1) * 100 / sessions, 2)) AS bounce_rate ` +
+    `FROM (${dwell}) GROUP BY origin, path${having}`;
+  const direction = q.sortOrder === 'asc' ? 'ASC' : 'DESC';
+  const limit = bag.named('limit', String(q.limit), 'UInt32');
+  return {
+    sql:
+      `SELECT *, count() OVER () AS total_pages FROM (${pages}) ORDER BY ${q.sortBy} ${direction}, origin ASC, path ASC ` +
+      `LIMIT ${limit} ${settingsClause(INSIGHT_SETTINGS)}`,
+    params: bag.params,
+  };
+}
