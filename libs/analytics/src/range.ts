@@ -173,7 +173,7 @@ function zoneOffsetMs(zone: string): number {
   return (zone[0] === '-' ? -1 : 1) * minutes * MINUTE_MS;
 }
 
-function isMidnight(t: LocalTime): boolean {
+export function isMidnight(t: LocalTime): boolean {
   return t.hour === 0 && t.minute === 0 && t.second === 0 && t.millisecond === 0;
 }
 

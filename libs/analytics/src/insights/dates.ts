@@ -1,5 +1,6 @@
 import { invalid } from '../errors';
-import { parseDateBound, resolveRange } from '../range';
+import { isMidnight, parseDateBound, resolveRange } from '../range';
+import { localTime, zonedInstant } from '../timezone';
 import type { DateRange, RangeName } from '../types';
 
 /** The date parameters every insights route takes (OpenPanel's `zDateRange`). */
@@ -33,6 +34,16 @@ export function resolveInsightDates(q: InsightDates, timeZone: string, now: Date
     if (today.getTime() <= start.getTime()) throw invalid(['startDate'], 'startDate must not be after today');
     return { start, end: today };
   }
-  const length = named.end.getTime() - named.start.getTime();
-  return { start: new Date(end!.getTime() - length), end: end! };
+  return { start: sameLengthBefore(named, end!, timeZone), end: end! };
+}
+
+/**
+ * The start of a window as long as `model` that ends at `end`: in local days when both are at
+ * midnight (so a daylight-saving change inside keeps the start at midnight), else exactly.
+ */
+function sameLengthBefore(model: DateRange, end: Date, timeZone: string): Date {
+  const [s, e, t] = [model.start, model.end, end].map((d) => localTime(d, timeZone));
+  if (![s, e, t].every(isMidnight)) return new Date(end.getTime() - (model.end.getTime() - model.start.getTime()));
+  const days = Math.round((Date.UTC(e.year, e.month - 1, e.day) - Date.UTC(s.year, s.month - 1, s.day)) / 86_400_000);
+  return zonedInstant(timeZone, t.year, t.month, t.day - days);
 }
