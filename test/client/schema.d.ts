@@ -715,6 +715,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Profiles, searched and filtered
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Profiles of the project read from PostgreSQL, where they are kept (OpenPanel reads its ClickHouse copy); event and session conditions are answered from events and sessions. All conditions given must hold. Unlike OpenPanel: `%` and `_` in `name` and `email` match themselves, `minSessions` counts each session once in its current version (OpenPanel counts stored rows, so superseded versions inflate it), and `cursor` pages through a stable order (first seen, then id). `last_seen_at` is the time of the newest event. 20 per page by default.
+         */
+        get: operations["insightsProfiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/profiles/{profileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A profile and its newest events
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The profile and its `eventLimit` newest events, newest first, ties by id. An unknown profile is a 404 in this API's error shape (OpenPanel answers `{ error: "Profile not found", profileId }`). A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
+         */
+        get: operations["insightsProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/profiles/{profileId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A profile's engagement figures
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Figures from the profile's sessions (each once, current version) and its events. Unlike OpenPanel: `sessions` counts sessions, not session_start events; `bounceRate` is the percent of its sessions that bounced (OpenPanel's is always 0); durations are those of sessions that lasted; `avgTimeBetweenSessionsSec` is the mean gap between consecutive session starts (OpenPanel divides first-to-last-seen). An unknown profile gets zeros with null `firstSeen`/`lastSeen`, not a 404, as upstream. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
+         */
+        get: operations["insightsProfileMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/profiles/{profileId}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A profile's sessions
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The sessions identified as the profile, newest first (ties by id), each once in its current version: a late event that bridges two sessions shows the merged one only (OpenPanel lists superseded versions too until storage merges them). 20 per page. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
+         */
+        get: operations["insightsProfileSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/referrer": {
         parameters: {
             query?: never;
@@ -2039,6 +2127,110 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "error";
+        };
+        InsightProfileDetailDto: {
+            profile: components["schemas"]["InsightProfileRowDto"];
+            /** @description Its newest events, newest first, ties by id */
+            recentEvents: components["schemas"]["InsightProfileEventDto"][];
+        };
+        InsightProfileEventDto: {
+            brand: string;
+            browser: string;
+            browser_version: string;
+            city: string;
+            country: string;
+            /** @example 2024-04-01 09:12:00.000 */
+            created_at: string;
+            device: string;
+            device_id: string;
+            duration: number;
+            groups: string[];
+            /** Format: uuid */
+            id: string;
+            model: string;
+            /** @example screen_view */
+            name: string;
+            origin: string;
+            os: string;
+            os_version: string;
+            path: string;
+            profile_id: string;
+            project_id: string;
+            properties: {
+                [key: string]: string;
+            };
+            referrer: string;
+            referrer_name: string;
+            referrer_type: string;
+            region: string;
+            revenue: number;
+            session_id: string;
+        };
+        InsightProfileMetricsDto: {
+            /** @description Events (screen views and others) its sessions hold, per session, 2 decimals */
+            avgEventsPerSession: number;
+            /** @description Mean duration of its sessions that lasted (duration > 0), minutes, 2 decimals */
+            avgSessionDurationMin: number;
+            /** @description Mean gap between the starts of consecutive sessions, seconds, 2 decimals; 0 with fewer than two */
+            avgTimeBetweenSessionsSec: number;
+            /** @description Percent of its sessions that bounced, 2 decimals */
+            bounceRate: number;
+            /** @description Its events other than screen_view, session_start and session_end */
+            conversionEvents: number;
+            /** @description created_at of the profile; null for an unknown one */
+            firstSeen: string | null;
+            /** @description last_seen_at of the profile; null for an unknown one */
+            lastSeen: string | null;
+            /** @description 90th percentile of the same durations (linear between ranks), minutes, 2 decimals */
+            p90SessionDurationMin: number;
+            /** @example user-42 */
+            profileId: string;
+            /** @description Sum of its revenue events */
+            revenue: number;
+            /** @description Its screen_view events */
+            screenViews: number;
+            /** @description Its sessions, each once */
+            sessions: number;
+            /** @description All its events */
+            totalEvents: number;
+            /** @description Distinct days of the project's calendar with one of its events */
+            uniqueDaysActive: number;
+        };
+        InsightProfileRowDto: {
+            avatar: string | null;
+            /**
+             * @description First seen: when the profile was created
+             * @example 2024-04-01T09:12:00.000Z
+             */
+            created_at: string;
+            /** @example ada@example.com */
+            email: string | null;
+            /** @example Ada */
+            first_name: string | null;
+            /** @description Ids of the groups it belongs to */
+            groups: string[];
+            /** @example user-42 */
+            id: string;
+            /** @description true when the id came from the customer (identify), false for a device id */
+            is_external: boolean;
+            /** @example Lovelace */
+            last_name: string | null;
+            /**
+             * @description Time of its newest event; the last change of the profile when it has none
+             * @example 2024-04-03T10:00:00.000Z
+             */
+            last_seen_at: string;
+            /** @example my-website */
+            project_id: string;
+            /**
+             * @description As identify last set them
+             * @example {
+             *       "plan": "pro"
+             *     }
+             */
+            properties: {
+                [key: string]: unknown;
+            };
         };
         InsightsLiveResponseDto: {
             /**
@@ -6909,6 +7101,515 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PageRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsProfiles: {
+        parameters: {
+            query?: {
+                /** @description Search: up to 5 words separated by white space (more is a 400), each of which must occur, ignoring case, in the id, email, first name, last name or "first last". `%` and `_` are plain characters (OpenPanel reads them as wildcards) */
+                name?: string;
+                /** @description Profiles whose email contains this, ignoring case; `%` and `_` are plain characters */
+                email?: string;
+                /** @description Profiles whose property `country` is exactly this (case-sensitive) */
+                country?: string;
+                /** @description Profiles whose property `city` is exactly this (case-sensitive) */
+                city?: string;
+                /** @description Profiles whose property `device` is exactly this (case-sensitive) */
+                device?: string;
+                /** @description Profiles whose property `browser` is exactly this (case-sensitive) */
+                browser?: string;
+                /** @description Profiles with no event in the last N days (24-hour periods back from now); profiles without events count as inactive */
+                inactiveDays?: number;
+                /** @description Profiles with at least N sessions, each session counted once in its current version (OpenPanel counts stored rows, superseded versions included) */
+                minSessions?: number;
+                /** @description Profiles that ever did an event of this name (exact) */
+                performedEvent?: string;
+                /** @description By first seen (`created_at`), ties by id in the same direction */
+                sortOrder?: "asc" | "desc";
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel has no paging here. */
+                cursor?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightProfileRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsProfile: {
+        parameters: {
+            query?: {
+                /** @description How many of its newest events to show */
+                eventLimit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+                /** @description The profile id, always a string: `123` is the profile "123" (OpenPanel turns it into a number and answers 400) */
+                profileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightProfileDetailDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project or profile not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project or profile not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsProfileMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+                /** @description The profile id, always a string: `123` is the profile "123" (OpenPanel turns it into a number and answers 400) */
+                profileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightProfileMetricsDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsProfileSessions: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel has no paging here. */
+                cursor?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+                /** @description The profile id, always a string: `123` is the profile "123" (OpenPanel turns it into a number and answers 400) */
+                profileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRowDto"][];
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

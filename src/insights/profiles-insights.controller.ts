@@ -1,0 +1,105 @@
+import { Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import type { SessionRow } from '@app/analytics';
+import { type AuthContext, CurrentClient, ProjectAccessService } from '../auth';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { InsightProjectParamsDto } from './dto/insight-params.dto';
+import { pageOf } from './dto/insight-query.dto';
+import {
+  ProfileDetailQueryDto,
+  ProfileInsightParamsDto,
+  ProfileSessionsQueryDto,
+  ProfilesQueryDto,
+} from './dto/profiles-insights.query.dto';
+import { InsightProfileDetailDto, InsightProfileMetricsDto, InsightProfileRowDto } from './dto/profiles-insights.response.dto';
+import { SessionRowDto } from './dto/web-insights.response.dto';
+import { InsightsController } from './insights-access';
+import { ProfilesInsightsService } from './profiles-insights.service';
+
+const ID_NOTE = 'A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).';
+
+@InsightsController()
+export class ProfilesInsightsController {
+  constructor(
+    private readonly access: ProjectAccessService,
+    private readonly profiles: ProfilesInsightsService,
+  ) {}
+
+  @Get('profiles')
+  @ApiOperation({
+    operationId: 'insightsProfiles',
+    summary: 'Profiles, searched and filtered',
+    description:
+      'Profiles of the project read from PostgreSQL, where they are kept (OpenPanel reads its ClickHouse copy); event and ' +
+      'session conditions are answered from events and sessions. All conditions given must hold. Unlike OpenPanel: `%` and `_` ' +
+      'in `name` and `email` match themselves, `minSessions` counts each session once in its current version (OpenPanel counts ' +
+      'stored rows, so superseded versions inflate it), and `cursor` pages through a stable order (first seen, then id). ' +
+      '`last_seen_at` is the time of the newest event. 20 per page by default.',
+  })
+  @ApiResponse({ status: 200, type: [InsightProfileRowDto] })
+  @ApiErrors(400, [404, 'Project not found'])
+  async list(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: InsightProjectParamsDto,
+    @Query() q: ProfilesQueryDto,
+  ): Promise<InsightProfileRowDto[]> {
+    const project = await this.access.readableProject(auth, params.projectId);
+    return this.profiles.list(project, q, pageOf(q, 20));
+  }
+
+  @Get('profiles/:profileId')
+  @ApiOperation({
+    operationId: 'insightsProfile',
+    summary: 'A profile and its newest events',
+    description:
+      "The profile and its `eventLimit` newest events, newest first, ties by id. An unknown profile is a 404 in this API's error " +
+      `shape (OpenPanel answers \`{ error: "Profile not found", profileId }\`). ${ID_NOTE}`,
+  })
+  @ApiResponse({ status: 200, type: InsightProfileDetailDto })
+  @ApiErrors(400, [404, 'Project or profile not found'])
+  async detail(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: ProfileInsightParamsDto,
+    @Query() q: ProfileDetailQueryDto,
+  ): Promise<InsightProfileDetailDto> {
+    const project = await this.access.readableProject(auth, params.projectId);
+    return this.profiles.detail(project, params.profileId, q.eventLimit ?? 20);
+  }
+
+  @Get('profiles/:profileId/sessions')
+  @ApiOperation({
+    operationId: 'insightsProfileSessions',
+    summary: "A profile's sessions",
+    description:
+      'The sessions identified as the profile, newest first (ties by id), each once in its current version: a late event that ' +
+      `bridges two sessions shows the merged one only (OpenPanel lists superseded versions too until storage merges them). 20 per page. ${ID_NOTE}`,
+  })
+  @ApiResponse({ status: 200, type: [SessionRowDto] })
+  @ApiErrors(400, [404, 'Project not found'])
+  async sessions(
+    @CurrentClient() auth: AuthContext,
+    @Param() params: ProfileInsightParamsDto,
+    @Query() q: ProfileSessionsQueryDto,
+  ): Promise<SessionRow[]> {
+    const project = await this.access.readableProject(auth, params.projectId);
+    return this.profiles.sessions(project, params.profileId, pageOf(q, 20));
+  }
+
+  @Get('profiles/:profileId/metrics')
+  @ApiOperation({
+    operationId: 'insightsProfileMetrics',
+    summary: "A profile's engagement figures",
+    description:
+      "Figures from the profile's sessions (each once, current version) and its events. Unlike OpenPanel: `sessions` counts " +
+      "sessions, not session_start events; `bounceRate` is the percent of its sessions that bounced (OpenPanel's is always 0); " +
+      'durations are those of sessions that lasted; `avgTimeBetweenSessionsSec` is the mean gap between consecutive session ' +
+      'starts (OpenPanel divides first-to-last-seen). An unknown profile gets zeros with null `firstSeen`/`lastSeen`, not a ' +
+      `404, as upstream. ${ID_NOTE}`,
+  })
+  @ApiResponse({ status: 200, type: InsightProfileMetricsDto })
+  @ApiErrors(400, [404, 'Project not found'])
+  async metrics(@CurrentClient() auth: AuthContext, @Param() params: ProfileInsightParamsDto): Promise<InsightProfileMetricsDto> {
+    const project = await this.access.readableProject(auth, params.projectId);
+    return this.profiles.metrics(project, params.profileId);
+  }
+}

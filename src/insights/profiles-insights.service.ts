@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  buildActiveProfileIdsSql,
+  buildMinSessionsProfileIdsSql,
+  buildPerformedEventProfileIdsSql,
+  buildProfileEventFiguresSql,
+  buildProfileRecentEventsSql,
+  buildProfileSessionFiguresSql,
+  buildProfilesLastSeenSql,
+  buildSessionListSql,
+  invalid,
+  type ListPage,
+  type ProfileEventFiguresRow,
+  type ProfileIdRow,
+  profileSessionScope,
+  type ProfileSessionFiguresRow,
+  type SessionRow,
+  type SqlStatement,
+} from '@app/analytics';
+import { ApiError, isPgText, toPgText } from '@app/common';
+import { ProfileEntity, type ProjectEntity } from '@app/database';
+import { EngineQueryService } from '../export/engine-query.service';
+import { MAX_NAME_TOKENS, PROFILE_PROPERTY_PARAMS, type ProfilesQueryDto } from './dto/profiles-insights.query.dto';
+import type {
+  InsightProfileDetailDto,
+  InsightProfileEventDto,
+  InsightProfileMetricsDto,
+  InsightProfileRowDto,
+} from './dto/profiles-insights.response.dto';
+
+const DAY_MS = 86_400_000;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** `%`, `_` and the escape character itself, made literal for LIKE (whose escape is `\`). */
+export function likeLiteral(text: string): string {
+  return `%${toPgText(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** An instant the engine printed (`YYYY-MM-DD hh:mm:ss.sss`, UTC) in ISO 8601. */
+const engineIso = (at: string) => `${at.replace(' ', 'T')}Z`;
+
+/**
+ * Profiles of the insights API. PostgreSQL, the source of truth, answers which profiles exist
+ * and the conditions on their own fields (one query-builder statement, every value bound);
+ * ClickHouse answers the conditions on events and sessions, as sets of profile ids the
+ * PostgreSQL statement then requires (or, for inactivity, rules out).
+ */
+@Injectable()
+export class ProfilesInsightsService {
+  constructor(
+    private readonly engine: EngineQueryService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(project: ProjectEntity, q: ProfilesQueryDto, page: ListPage, now = new Date()): Promise<InsightProfileRowDto[]> {
+    const qb = this.dataSource
+      .getRepository(ProfileEntity)
+      .createQueryBuilder('p')
+      .where('p.project_id = :projectId', { projectId: project.id });
+    if (q.name !== undefined) {
+      const tokens = q.name.split(/\s+/).filter((s) => s !== '');
+      if (tokens.length > MAX_NAME_TOKENS) throw invalid(['name'], `At most ${MAX_NAME_TOKENS} words`);
+      tokens.forEach((token, i) => {
+        const n = `name${i}`;
+        qb.andWhere(
+          `(p.id ILIKE :${n} ESCAPE '\\' OR COALESCE(p.email, '') ILIKE :${n} ESCAPE '\\' ` +
+            `OR COALESCE(p.first_name, '') ILIKE :${n} ESCAPE '\\' OR COALESCE(p.last_name, '') ILIKE :${n} ESCAPE '\\' ` +
+            `OR (COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, '')) ILIKE :${n} ESCAPE '\\')`,
+          { [n]: likeLiteral(token) },
+        );
+      });
+    }
+    if (q.email !== undefined) qb.andWhere(`p.email ILIKE :email ESCAPE '\\'`, { email: likeLiteral(q.email) });
+    for (const key of PROFILE_PROPERTY_PARAMS) {
+      const value = q[key];
+      // The key is one of four fixed names, never request text.
+      if (value !== undefined) qb.andWhere(`p.properties ->> '${key}' = :${key}`, { [key]: toPgText(value) });
+    }
+    const db = this.engine.database;
+    const [active, performed, sessioned] = await Promise.all([
+      q.inactiveDays === undefined
+        ? undefined
+        : this.ids(buildActiveProfileIdsSql(db, project.id, new Date(now.getTime() - q.inactiveDays * DAY_MS))),
+      q.performedEvent === undefined ? undefined : this.ids(buildPerformedEventProfileIdsSql(db, project.id, q.performedEvent)),
+      q.minSessions === undefined
+        ? undefined
+        : this.ids(buildMinSessionsProfileIdsSql(db, project.id, project.timezone ?? 'UTC', q.minSessions)),
+    ]);
+    if (active) qb.andWhere('NOT (p.id = ANY(CAST(:active AS varchar[])))', { active });
+    if (performed) qb.andWhere('p.id = ANY(CAST(:performed AS varchar[]))', { performed });
+    if (sessioned) qb.andWhere('p.id = ANY(CAST(:sessioned AS varchar[]))', { sessioned });
+    const order = q.sortOrder === 'asc' ? 'ASC' : 'DESC';
+    const profiles = await qb.orderBy('p.created_at', order).addOrderBy('p.id', order).offset(page.offset).limit(page.limit).getMany();
+    return this.rows(project.id, profiles);
+  }
+
+  async detail(project: ProjectEntity, profileId: string, eventLimit: number): Promise<InsightProfileDetailDto> {
+    const found = await this.find(project.id, profileId);
+    if (!found) throw ApiError.notFound('Profile not found');
+    const [[profile], recentEvents] = await Promise.all([
+      this.rows(project.id, [found]),
+      this.run<InsightProfileEventDto>(buildProfileRecentEventsSql(this.engine.database, project.id, profileId, eventLimit)),
+    ]);
+    return { profile, recentEvents };
+  }
+
+  sessions(project: ProjectEntity, profileId: string, page: ListPage): Promise<SessionRow[]> {
+    const scope = profileSessionScope(project.id, project.timezone ?? 'UTC', profileId);
+    return this.run<SessionRow>(buildSessionListSql(this.engine.database, scope, page));
+  }
+
+  async metrics(project: ProjectEntity, profileId: string): Promise<InsightProfileMetricsDto> {
+    const db = this.engine.database;
+    const timezone = project.timezone ?? 'UTC';
+    const [profile, [events], [sessions]] = await Promise.all([
+      this.find(project.id, profileId),
+      this.run<ProfileEventFiguresRow>(buildProfileEventFiguresSql(db, project.id, timezone, profileId)),
+      this.run<ProfileSessionFiguresRow>(buildProfileSessionFiguresSql(db, project.id, timezone, profileId)),
+    ]);
+    const count = Number(sessions?.sessions ?? 0);
+    const span = count > 1 ? Number(sessions.last_start_ms) - Number(sessions.first_start_ms) : 0;
+    return {
+      profileId,
+      firstSeen: profile ? profile.createdAt.toISOString() : null,
+      lastSeen: profile ? (events?.last_event_at ? engineIso(events.last_event_at) : profile.updatedAt.toISOString()) : null,
+      sessions: count,
+      screenViews: Number(events?.screen_views ?? 0),
+      totalEvents: Number(events?.total_events ?? 0),
+      conversionEvents: Number(events?.conversion_events ?? 0),
+      uniqueDaysActive: Number(events?.unique_days ?? 0),
+      avgSessionDurationMin: round2(Number(sessions?.avg_duration_ms ?? 0) / 60_000),
+      p90SessionDurationMin: round2(Number(sessions?.p90_duration_ms ?? 0) / 60_000),
+      avgEventsPerSession: count > 0 ? round2(Number(sessions.events) / count) : 0,
+      avgTimeBetweenSessionsSec: count > 1 ? round2(span / (count - 1) / 1000) : 0,
+      bounceRate: count > 0 ? round2((Number(sessions.bounces) * 100) / count) : 0,
+      revenue: Number(events?.revenue ?? 0),
+    };
+  }
+
+  /** The stored profile; an id PostgreSQL could not hold names none. */
+  private find(projectId: string, id: string): Promise<ProfileEntity | null> {
+    if (!isPgText(id)) return Promise.resolve(null);
+    return this.dataSource.getRepository(ProfileEntity).findOne({ where: { projectId, id } });
+  }
+
+  /** The answer's rows, `last_seen_at` from the newest event of each (one statement for the page). */
+  private async rows(projectId: string, profiles: ProfileEntity[]): Promise<InsightProfileRowDto[]> {
+    if (profiles.length === 0) return [];
+    const seen = await this.run<{ profile_id: string; last_seen_at: string }>(
+      buildProfilesLastSeenSql(
+        this.engine.database,
+        projectId,
+        profiles.map((p) => p.id),
+      ),
+    );
+    const lastSeen = new Map(seen.map((r) => [r.profile_id, engineIso(r.last_seen_at)]));
+    return profiles.map((p) => ({
+      id: p.id,
+      first_name: p.firstName,
+      last_name: p.lastName,
+      email: p.email,
+      avatar: p.avatar,
+      properties: p.properties,
+      project_id: p.projectId,
+      is_external: p.isExternal,
+      created_at: p.createdAt.toISOString(),
+      last_seen_at: lastSeen.get(p.id) ?? p.updatedAt.toISOString(),
+      groups: p.groups,
+    }));
+  }
+
+  /** Profile ids from the engine that PostgreSQL can hold (others cannot be stored profiles). */
+  private async ids(statement: SqlStatement): Promise<string[]> {
+    return (await this.run<ProfileIdRow>(statement)).map((r) => r.profile_id).filter(isPgText);
+  }
+
+  private run<T>(statement: SqlStatement): Promise<T[]> {
+    return this.engine.rows<T>('insights', statement);
+  }
+}
