@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ExportModule } from '../export/export.module';
 import { BreakdownInsightsController } from './breakdown-insights.controller';
+import { EventsInsightsController } from './events-insights.controller';
+import { EventsInsightsService } from './events-insights.service';
 import { WebInsightsController } from './web-insights.controller';
 import { WebInsightsService } from './web-insights.service';
 
 /** OpenPanel's `/insights/:projectId/*` routes, read from events and the sessions the builder keeps. */
 @Module({
   imports: [ExportModule],
-  controllers: [WebInsightsController, BreakdownInsightsController],
-  providers: [WebInsightsService],
+  controllers: [WebInsightsController, BreakdownInsightsController, EventsInsightsController],
+  providers: [WebInsightsService, EventsInsightsService],
 })
 export class InsightsModule {}

@@ -54,7 +54,7 @@ export class InsightFilteredQueryDto extends InsightDatesQueryDto {
 export const MAX_INSIGHT_PAGE = 1000;
 
 /** `cursor`: a page number, as OpenPanel's lists take it. */
-const PageCursor = (note = '') =>
+export const PageCursor = (note = '') =>
   applyDecorators(
     ApiPropertyOptional({
       type: 'integer',

@@ -3,3 +3,4 @@ export * from './session-fields';
 export * from './session-source';
 export * from './web-sql';
 export * from './session-list-sql';
+export * from './events-sql';
