@@ -96,7 +96,12 @@ export const FILTERABLE_EVENT_COLUMNS = [
 export const EVENT_NAMES_LIMIT = 50;
 export const EVENT_PROPERTIES_LIMIT = 500;
 export const PROPERTY_VALUES_LIMIT = 200;
-/** How far back `events/properties` looks: the keys seen in the last 30 days. */
+/**
+ * How far back `events/properties` looks: the keys seen in the last 30 days. The scan reads the
+ * properties map of every event in it; on the embedded engine (2 vCPUs, loaded) 10M events over
+ * a year took 3.2 s for the whole year and 0.29 s for its last 30 days, so the whole history
+ * of a large project would run into the 30 s statement cap.
+ */
 export const PROPERTY_KEYS_WINDOW_DAYS = 30;
 
 export interface InsightEventsQuery {
