@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ExportModule } from '../export/export.module';
 import { BreakdownInsightsController } from './breakdown-insights.controller';
+import { EventsInsightsController } from './events-insights.controller';
+import { EventsInsightsService } from './events-insights.service';
 import { ProfilesInsightsController } from './profiles-insights.controller';
 import { ProfilesInsightsService } from './profiles-insights.service';
 import { WebInsightsController } from './web-insights.controller';
@@ -9,7 +11,7 @@ import { WebInsightsService } from './web-insights.service';
 /** OpenPanel's `/insights/:projectId/*` routes, read from events and the sessions the builder keeps. */
 @Module({
   imports: [ExportModule],
-  controllers: [WebInsightsController, BreakdownInsightsController, ProfilesInsightsController],
-  providers: [WebInsightsService, ProfilesInsightsService],
+  controllers: [WebInsightsController, BreakdownInsightsController, EventsInsightsController, ProfilesInsightsController],
+  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService],
 })
 export class InsightsModule {}

@@ -501,6 +501,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Raw events of the window with the columns of OpenPanel's events table, newest first (ties by id), 20 per page; `cursor` (a page number) pages through that stable order, where OpenPanel has no ORDER BY and no paging. Every parameter given must hold: `eventNames`, the equality parameters, each pair of `properties`, and the chart engine's `filters` on events. Default window: the last 30 days, today included. Dates are days of the project's calendar with both ends included, and `range` is honoured (OpenPanel ignores it, and leaves out the last day of a date-only window). A numeric-looking `profileId` is a string here (a 400 upstream).
+         */
+        get: operations["insightsEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/events/names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Most frequent event names
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The project's 50 most frequent event names over its whole history, by exact event count, ties by name (OpenPanel ranks by the rows of an aggregate view, an approximation of popularity).
+         */
+        get: operations["insightsEventNames"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/events/properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Event property keys
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     `columns`: the event columns filters can name. `properties`: distinct (key, event name) pairs of the properties with a non-empty value, of the events of the last 30 days (OpenPanel reads an aggregate view over all history), optionally of one `eventName`, ordered by key then event name (OpenPanel by key only), at most 500. Bookkeeping keys (`__duration_from`, `__properties_from`) are left out.
+         */
+        get: operations["insightsEventProperties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/events/property_values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Values of an event property
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Up to 200 distinct non-empty values of `propertyKey` on the events named `eventName`, over all history, the most recently seen first (ties by value). Both parameters are required.
+         */
+        get: operations["insightsEventPropertyValues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/live": {
         parameters: {
             query?: never;
@@ -2010,6 +2098,52 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        EventPropertiesResponseDto: {
+            /**
+             * @description The event columns filters can name
+             * @example [
+             *       "path",
+             *       "origin",
+             *       "referrer",
+             *       "referrer_name",
+             *       "referrer_type",
+             *       "duration",
+             *       "country",
+             *       "city",
+             *       "region",
+             *       "os",
+             *       "os_version",
+             *       "browser",
+             *       "browser_version",
+             *       "device",
+             *       "brand",
+             *       "model",
+             *       "sdk_name",
+             *       "sdk_version",
+             *       "profile_id",
+             *       "session_id",
+             *       "device_id",
+             *       "revenue"
+             *     ]
+             */
+            columns: string[];
+            /** @description Distinct (key, event name) pairs, by key then name, at most 500 */
+            properties: components["schemas"]["EventPropertyKeyDto"][];
+        };
+        EventPropertyKeyDto: {
+            /** @example screen_view */
+            event_name: string;
+            /** @example __query.utm_source */
+            property_key: string;
+        };
+        EventPropertyValuesResponseDto: {
+            /** @example screen_view */
+            event: string;
+            /** @example __query.utm_source */
+            property: string;
+            /** @description Distinct non-empty values, most recently seen first, at most 200 */
+            values: string[];
+        };
         EventsPageMetaDto: {
             /**
              * @description Events in this page
@@ -2127,6 +2261,63 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "error";
+        };
+        InsightEventRowDto: {
+            brand: string;
+            /** @example Chrome */
+            browser: string;
+            browser_version: string;
+            /** @example Berlin */
+            city: string;
+            /** @example Germany */
+            country: string;
+            /**
+             * @description UTC, `YYYY-MM-DD HH:mm:ss.SSS`
+             * @example 2024-04-15 10:30:00.000
+             */
+            created_at: string;
+            /** @example desktop */
+            device: string;
+            device_id: string;
+            /** @description Milliseconds */
+            duration: number;
+            groups: string[];
+            /** Format: uuid */
+            id: string;
+            /** @description When the event was imported (UTC, same form), null for tracked ones */
+            imported_at: string | null;
+            latitude: number | null;
+            longitude: number | null;
+            model: string;
+            /** @example screen_view */
+            name: string;
+            /** @example https://example.com */
+            origin: string;
+            /** @example macOS */
+            os: string;
+            os_version: string;
+            /** @example /pricing */
+            path: string;
+            /** @description '' for anonymous events */
+            profile_id: string;
+            /** @example my-website */
+            project_id: string;
+            /** @description Flattened with dots (`__query.utm_source`) */
+            properties: {
+                [key: string]: string;
+            };
+            referrer: string;
+            referrer_name: string;
+            referrer_type: string;
+            region: string;
+            /** @description In the unit sent */
+            revenue: number;
+            /** @example web */
+            sdk_name: string;
+            /** @example 1.0.0 */
+            sdk_version: string;
+            /** @description '' when the event has no session */
+            session_id: string;
         };
         InsightProfileDetailDto: {
             profile: components["schemas"]["InsightProfileRowDto"];
@@ -5833,6 +6024,499 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsEvents: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Event name(s): repeated (`eventNames=a&eventNames=b`), comma-separated (`eventNames=a,b`) or a JSON array (`eventNames=["a","b"]`) */
+                eventNames?: string[];
+                /** @description Events whose path (without origin or query) is exactly this */
+                path?: string;
+                /** @description Events whose country (name, or ISO code of two letters) is exactly this */
+                country?: string;
+                /** @description Events whose city is exactly this */
+                city?: string;
+                /** @description Events whose device type is exactly this */
+                device?: string;
+                /** @description Events whose browser is exactly this */
+                browser?: string;
+                /** @description Events whose operating system is exactly this */
+                os?: string;
+                /** @description Events whose referrer URL is exactly this */
+                referrer?: string;
+                /** @description Events whose referrer name is exactly this */
+                referrerName?: string;
+                /** @description Events whose referrer type is exactly this */
+                referrerType?: string;
+                /** @description Events whose profile id (a string, even when it looks like a number; OpenPanel refuses `123`) is exactly this */
+                profileId?: string;
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel has no paging here; pages follow the stable order (newest first, ties by id). */
+                cursor?: number;
+                /** @description Events per page */
+                limit?: number;
+                /** @description Filters on the events, all of which must hold (same grammar as charts). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+                /** @description URL-encoded JSON object: events whose property `key` is exactly `value`, for every pair (`{"plan":"pro"}`). Keys are the flattened dotted keys (`__query.utm_source`); numbers and booleans read as their text. Invalid JSON, or anything but such an object, is a 400. */
+                properties?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightEventRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsEventNames: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsEventProperties: {
+        parameters: {
+            query?: {
+                /** @description Only the properties of this event name */
+                eventName?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPropertiesResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsEventPropertyValues: {
+        parameters: {
+            query: {
+                /** @description The event name */
+                eventName: string;
+                /** @description The property key, flattened with dots */
+                propertyKey: string;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPropertyValuesResponseDto"];
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

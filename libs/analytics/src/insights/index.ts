@@ -4,3 +4,4 @@ export * from './session-source';
 export * from './web-sql';
 export * from './session-list-sql';
 export * from './profiles-sql';
+export * from './events-sql';
