@@ -214,8 +214,12 @@ describe('sessions built from events sent through /track', () => {
     const before = await sessions(visitor.deviceId);
     expect(await build()).toEqual({ markers: 0, batches: 0, rows: 0 });
     expect(await sessions(visitor.deviceId)).toEqual(before);
-    const rs = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.table('session_checkpoint')}`, format: 'JSONEachRow' });
-    expect(Number((await rs.json<{ n: number | string }>())[0].n)).toBeGreaterThan(0);
+    const rs = await ch.client.query({
+      query: `SELECT DISTINCT name FROM ${ch.table('session_checkpoint')} ORDER BY name`,
+      format: 'JSONEachRow',
+    });
+    // The markers' progress, and the history build the app ran at start (on an empty table).
+    expect(await rs.json()).toEqual([{ name: 'history' }, { name: 'sessions' }]);
   });
 
   it('every marker processed a second time (checkpoint lost) writes nothing', async () => {
@@ -225,5 +229,67 @@ describe('sessions built from events sent through /track', () => {
     expect(again.markers).toBeGreaterThan(0);
     expect(again.rows).toBe(0);
     expect(await sessions(visitor.deviceId)).toEqual(before);
+  });
+
+  it('events without markers (stored before migration 0005) get their sessions from the history build, once', async () => {
+    const q = await createProject(t, { name: 'History' });
+    const sendTo = (ip: string, ms: number, path: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(q.writeClient), 'user-agent': USER_AGENTS.safari, 'x-client-ip': ip },
+        payload: {
+          type: 'track',
+          payload: { name: 'screen_view', properties: { __timestamp: at(ms), __path: `https://h.example.com${path}` } },
+        },
+      });
+    for (const [ip, offset, path] of [
+      ['81.2.69.160', 300, '/a'],
+      ['81.2.69.160', 290, '/b'],
+      ['81.2.69.160', 200, '/c'],
+      ['89.160.20.128', 250, '/d'],
+    ] as const)
+      expect((await sendTo(ip, now - offset * MIN, path)).statusCode).toBe(200);
+    await build();
+    const all = async () => {
+      const rs = await ch.client.query({
+        query: `SELECT * EXCEPT (version) FROM ${ch.table('sessions')} FINAL WHERE project_id = {p:String} AND sign = 1 ORDER BY created_at`,
+        query_params: { p: q.id },
+        format: 'JSONEachRow',
+        clickhouse_settings: NUMBERS,
+      });
+      return rs.json<Row>();
+    };
+    const rowCount = async () => {
+      const rs = await ch.client.query({
+        query: `SELECT count() AS n FROM ${ch.table('sessions')} WHERE project_id = {p:String}`,
+        query_params: { p: q.id },
+        format: 'JSONEachRow',
+      });
+      return Number((await rs.json<{ n: string | number }>())[0].n);
+    };
+    const built = await all();
+    expect(built.map((r) => [r.entry_path, r.exit_path, r.screen_view_count])).toEqual([
+      ['/a', '/b', 2],
+      ['/d', '/d', 1],
+      ['/c', '/c', 1],
+    ]);
+    // As an install upgraded from before sessions: events stored, none of their sessions.
+    await ch.client.command({
+      query: `DELETE FROM ${ch.table('sessions')} WHERE project_id = {p:String}`,
+      query_params: { p: q.id },
+    });
+    expect(await all()).toEqual([]);
+
+    const first = await builder.buildHistory();
+    expect(first.projects).toBeGreaterThanOrEqual(2);
+    expect(await all()).toEqual(built);
+    const rows = await rowCount();
+    expect(rows).toBe(3);
+    // Again (a start after a crash before the checkpoint): nothing is written twice.
+    const second = await builder.buildHistory();
+    expect(second.rows).toBe(0);
+    expect(await rowCount()).toBe(rows);
+    expect(await all()).toEqual(built);
   });
 });

@@ -5,14 +5,16 @@ import {
   buildDirtyDevicesSql,
   buildDirtyStepSql,
   buildSessionsFromEventsSql,
+  buildSessionsInsertSql,
   type ComputedSessionRow,
+  type SessionWindow,
   type SqlStatement,
   type StoredSessionRow,
 } from '@app/analytics';
 import { ClickhouseService } from '@app/clickhouse';
 import { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { type DirtyDevice, planBatches, planSessionWrites, type SessionBatch } from './session-plan';
+import { type DirtyDevice, planBatches, planSessionWrites, type SessionBatch, type SessionWrite } from './session-plan';
 
 /**
  * How old a marker must be before it is read. A marker's inserted_at is taken while its
@@ -31,6 +33,12 @@ const LIMITS = { maxDevices: 1000, maxSpanMs: 6 * 60 * 60 * 1000 };
 
 /** The builder's row in `session_checkpoint`. */
 const CHECKPOINT = 'sessions';
+/** Written once the history stored before the builder existed has its sessions. */
+const HISTORY_CHECKPOINT = 'history';
+/** Events per statement of a history build: a project's devices are cut in slices of about this many. */
+const HISTORY_EVENTS_PER_SLICE = 2_000_000;
+/** Events carry no time before this (the engine's Date type starts there). */
+const HISTORY_START = new Date(Date.UTC(1970, 0, 1));
 const START = '1970-01-01 00:00:00.000';
 
 /**
@@ -71,6 +79,8 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** The history build is done (read from its checkpoint once, then remembered). */
+  private historyDone = false;
 
   constructor(
     private readonly clickhouse: ClickhouseService,
@@ -79,8 +89,17 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
     this.intervalMs = config.sessions.buildIntervalMs;
   }
 
+  /**
+   * With the timer on, the history is built first (once per database, see buildHistory), then
+   * the timer keeps up with new events. With it off, the first runOnce does the history.
+   */
   onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) this.schedule();
+    if (this.intervalMs <= 0) return;
+    const history = this.running.then(() => this.ensureHistory());
+    this.running = history.catch((e: unknown) =>
+      this.logger.error(`building the sessions of stored history failed: ${(e as Error).message}`),
+    );
+    this.schedule();
   }
 
   /**
@@ -123,7 +142,67 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /**
+   * Builds the sessions of every event already stored, project by project, in slices of its
+   * devices, and records that it was done. Events stored before migration 0005 (or while no
+   * builder ran) left no markers, so nothing else would ever give them sessions. A slice with
+   * no session yet is built by one INSERT ... SELECT in the engine; a slice that has some (an
+   * earlier attempt cut short, a builder that ran before this existed) goes through the same
+   * plan as new events, which writes only what differs, so running it again never stores a
+   * session twice. Markers that arrive meanwhile are processed after it, against its result.
+   */
+  buildHistory(): Promise<{ projects: number; slices: number; rows: number }> {
+    const run = this.running.then(() => this.history());
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ensureHistory(): Promise<void> {
+    if (this.historyDone) return;
+    const [row] = await this.rows<{ rows: string | number }>(buildCheckpointReadSql(this.clickhouse.target, HISTORY_CHECKPOINT));
+    if (Number(row?.rows ?? 0) === 0) await this.history();
+    this.historyDone = true;
+  }
+
+  private async history(): Promise<{ projects: number; slices: number; rows: number }> {
+    const target = this.clickhouse.target;
+    const started = performance.now();
+    const projects = await this.rows<{ project_id: string; events: string | number }>({
+      sql: `SELECT project_id, count() AS events FROM ${this.clickhouse.table('events')} WHERE device_id != '' GROUP BY project_id ORDER BY project_id`,
+      params: {},
+    });
+    const done = { projects: projects.length, slices: 0, rows: 0 };
+    // Ingestion dates events at most a minute ahead of its clock; two days leave room for any skew.
+    const to = new Date(Date.now() + 2 * 86_400_000);
+    for (const p of projects) {
+      const of = Math.max(1, Math.ceil(Number(p.events) / HISTORY_EVENTS_PER_SLICE));
+      for (let index = 0; index < of; index++) {
+        // Cut short: not recorded as done, so the next start does it again (idempotently).
+        if (this.stopped) return done;
+        const w: SessionWindow = { projectId: p.project_id, from: HISTORY_START, to, slice: { of, index } };
+        const stored = await this.rows<StoredSessionRow>(buildCurrentSessionsSql(target, w));
+        if (stored.length === 0) {
+          const insert = buildSessionsInsertSql(target, w);
+          await this.clickhouse.client.command({ query: insert.sql, query_params: insert.params, clickhouse_settings: WRITE_SETTINGS });
+        } else {
+          const writes = planSessionWrites(stored, await this.rows<ComputedSessionRow>(buildSessionsFromEventsSql(target, w)));
+          if (writes.length > 0) await this.writeSessions(writes);
+          done.rows += writes.length;
+        }
+        done.slices++;
+      }
+    }
+    await this.writeCheckpoint(HISTORY_CHECKPOINT, toClickhouseDateTime(to));
+    this.historyDone = true;
+    if (projects.length > 0)
+      this.logger.log(
+        `sessions of stored history built: ${done.projects} projects, ${done.slices} slices in ${Math.round(performance.now() - started)} ms`,
+      );
+    return done;
+  }
+
   private async build(lagMs: number): Promise<SessionRunSummary> {
+    await this.ensureHistory();
     const target = this.clickhouse.target;
     const summary: SessionRunSummary = { markers: 0, batches: 0, rows: 0 };
     let after = await this.readCheckpoint();
@@ -137,12 +216,7 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
         summary.rows += await this.rebuild(batch);
         summary.batches++;
       }
-      await this.clickhouse.client.insert({
-        table: this.clickhouse.table('session_checkpoint'),
-        values: [{ name: CHECKPOINT, inserted_at: step.upto, updated_at: toClickhouseDateTime(new Date()) }],
-        format: 'JSONEachRow',
-        clickhouse_settings: WRITE_SETTINGS,
-      });
+      await this.writeCheckpoint(CHECKPOINT, step.upto);
       summary.markers += markers;
       after = step.upto;
       if (markers < MARKERS_PER_STEP) break;
@@ -174,14 +248,26 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
       buildSessionsFromEventsSql(target, { projectId: batch.projectId, deviceIds: batch.deviceIds, from, to }),
     );
     const writes = planSessionWrites(stored, computed);
-    if (writes.length === 0) return 0;
+    if (writes.length > 0) await this.writeSessions(writes);
+    return writes.length;
+  }
+
+  private async writeSessions(writes: SessionWrite[]): Promise<void> {
     await this.clickhouse.client.insert({
       table: this.clickhouse.table('sessions'),
       values: writes,
       format: 'JSONEachRow',
       clickhouse_settings: WRITE_SETTINGS,
     });
-    return writes.length;
+  }
+
+  private async writeCheckpoint(name: string, insertedAt: string): Promise<void> {
+    await this.clickhouse.client.insert({
+      table: this.clickhouse.table('session_checkpoint'),
+      values: [{ name, inserted_at: insertedAt, updated_at: toClickhouseDateTime(new Date()) }],
+      format: 'JSONEachRow',
+      clickhouse_settings: WRITE_SETTINGS,
+    });
   }
 
   private async readCheckpoint(): Promise<string> {
