@@ -321,6 +321,32 @@ describe('Insights: web analytics on sessions', () => {
     expect((await get(`/insights/${p.id}/pages/performance?sortBy=title`)).statusCode).toBe(400);
   });
 
+  it('charts of session_start and session_end are answered from the sessions', async () => {
+    const chart = async (events: object[], breakdowns: object[] = []) =>
+      ok(`/export/charts?${q({ projectId: p.id, ...window, interval: 'day', events, breakdowns })}`);
+    const starts = await chart([{ name: 'session_start', segment: 'event' }]);
+    expect(starts.series[0].data.map((d: Row) => d.count)).toEqual([1, 3, 1]);
+    expect((await chart([{ name: 'session_start', segment: 'user' }])).series[0].metrics.sum).toBe(4); // per day: 1 + 2 + 1
+    const durations = await chart([{ name: 'session_end', segment: 'property_sum', property: 'duration' }]);
+    expect(durations.series[0].metrics.sum).toBe(9 * MIN); // S1 6 min, S5 3 min
+    const bounces = await chart([
+      { name: 'session_end', segment: 'event', filters: [{ name: 'properties.__bounce', operator: 'is', value: ['true'] }] },
+    ]);
+    expect(bounces.series[0].metrics.sum).toBe(3);
+    const exits = await chart([{ name: 'session_end', segment: 'event' }], [{ name: 'path' }]);
+    expect(Object.fromEntries(exits.series.map((s: Row) => [s.names.at(-1), s.metrics.sum]))).toEqual({
+      '/': 1,
+      '/docs': 1,
+      '/docs/api': 1,
+      '/pricing': 1,
+      '/signup': 1,
+    });
+    const fromNews = await chart([
+      { name: 'session_start', segment: 'event', filters: [{ name: 'properties.__query.utm_source', operator: 'is', value: ['news'] }] },
+    ]);
+    expect(fromNews.series[0].metrics.sum).toBe(1); // S1
+  });
+
   it('a late event that bridges two sessions merges them everywhere', async () => {
     await send(VISITS[1], { at: on(-2, 10, 20), url: `${SHOP}/bridge` });
     await build();

@@ -1737,7 +1737,7 @@ export interface components {
              */
             id?: string;
             /**
-             * @description An event name, or `*` for every event
+             * @description An event name, or `*` for every stored event; `session_start` and `session_end` (one per session, at its first and last event) are answered from the sessions
              * @example screen_view
              */
             name: string;

@@ -3,6 +3,7 @@ import { type ChartPlan, planChart, PROPERTY_SEGMENTS } from './chart-plan';
 import { compileFilters } from './filters';
 import { numberOf, resolveField, textOf } from './fields';
 import { ParamBag } from './params';
+import { isSessionEventName, sessionEventsSource } from './session-events';
 import { CHART_QUERY_SETTINGS, settingsClause } from './settings';
 import { ACTOR_SQL, DATETIME_PARAM, dateTimeParam, fromClause } from './source';
 import { type ChartQuery, type DateRange, type Period, type Segment, type SeriesDef, type SqlStatement } from './types';
@@ -112,7 +113,8 @@ function seriesQuery(plan: ChartPlan, def: SeriesDef, index: number, database: s
   });
   const keys = breakdowns.map((_, i) => `b${i}`);
   const bucket = bucketSql(plan.query.interval, 'e.created_at', bag.named('tz', plan.timezone, 'String'));
-  const from = fromClause(database, profile);
+  // session_start and session_end are answered from the sessions, not from stored events.
+  const from = fromClause(database, profile, isSessionEventName(def.name) ? sessionEventsSource(database, def.name) : undefined);
   const groupBy = ['bucket', ...keys].join(', ');
   const selectKeys = breakdowns.map((sql, i) => `, ${sql} AS b${i}`).join('');
 

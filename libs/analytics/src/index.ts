@@ -15,3 +15,4 @@ export * from './event-list-sql';
 export { apiErrorFromEngine, regexCandidates, type RegexCandidate } from './engine-errors';
 export * from './sessions-sql';
 export * from './insights';
+export * from './session-events';

@@ -18,12 +18,12 @@ export function checkDatabase(database: string): string {
 }
 
 /**
- * Events, joined to the latest version of each profile of the same project when a predicate,
+ * Events (or `source`, a subquery shaped like them: see sessionEventsSource), joined to the latest version of each profile of the same project when a predicate,
  * breakdown or property reads `p.`. FINAL collapses ReplacingMergeTree versions at read time;
  * the join's own project constraint keeps it from ever meeting another project's profiles.
  */
-export function fromClause(database: string, withProfile: boolean): string {
-  const events = `${checkDatabase(database)}.events AS e`;
+export function fromClause(database: string, withProfile: boolean, source?: string): string {
+  const events = `${source ?? `${checkDatabase(database)}.events`} AS e`;
   if (!withProfile) return `FROM ${events}`;
   return (
     `FROM ${events} LEFT JOIN (SELECT id, first_name, last_name, email, avatar, properties, is_external ` +

@@ -63,7 +63,12 @@ export class ChartEventDto {
   @MaxLength(128)
   id?: string;
 
-  @ApiProperty({ description: 'An event name, or `*` for every event', example: 'screen_view', maxLength: MAX_EVENT_NAME })
+  @ApiProperty({
+    description:
+      'An event name, or `*` for every stored event; `session_start` and `session_end` (one per session, at its first and last event) are answered from the sessions',
+    example: 'screen_view',
+    maxLength: MAX_EVENT_NAME,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_EVENT_NAME)
