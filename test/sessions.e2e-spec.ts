@@ -210,6 +210,38 @@ describe('sessions built from events sent through /track', () => {
     );
   });
 
+  it('a server event of a profile on the site joins its live session without changing it; others open none', async () => {
+    const fromServer = (profileId: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(p.writeClient), 'user-agent': 'node-fetch/1.0', 'x-client-ip': '10.1.2.3' },
+        payload: { type: 'track', payload: { name: 'purchase', profileId, properties: { __timestamp: at(now - 2 * MIN) } } },
+      });
+    const browser = (
+      await send(
+        '89.160.20.140',
+        'screen_view',
+        { __timestamp: at(now - 5 * MIN), __path: 'https://shop.example.com/x' },
+        { profileId: 'user-77' },
+      )
+    ).json();
+    expect((await fromServer('user-77')).json()).toEqual(browser);
+    const lone = (await fromServer('user-78')).json();
+    expect(lone.sessionId).toBe('');
+    await build();
+    const rows = await sessions(browser.deviceId);
+    expect(rows).toHaveLength(1);
+    // Attributed to the visit, not part of it: the session keeps its one view and its end.
+    expect(rows[0]).toMatchObject({ id: browser.sessionId, screen_view_count: 1, event_count: 0, ended_at: chTime(now - 5 * MIN) });
+    expect(await sessions(lone.deviceId)).toEqual([]);
+    const purchases = await storedEvents(t, p.id, "name = 'purchase'");
+    expect(purchases.map((e) => [e.profile_id, e.device_id, e.session_id])).toEqual([
+      ['user-77', browser.deviceId, browser.sessionId],
+      ['user-78', lone.deviceId, ''],
+    ]);
+  });
+
   it('building again finds nothing to do and changes nothing; the checkpoint is stored', async () => {
     const before = await sessions(visitor.deviceId);
     expect(await build()).toEqual({ markers: 0, batches: 0, rows: 0 });

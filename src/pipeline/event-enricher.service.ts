@@ -11,8 +11,11 @@ import {
   findLiveSession,
   GeoLookup,
   type IncomingEvent,
+  MemoryProfileSessionIndex,
   MemorySessionStore,
   parseUserAgent,
+  profileLiveSession,
+  profileSessionKey,
   type ProfileTraits,
   profileTraits,
   readSpecialProperties,
@@ -49,6 +52,8 @@ export interface EnrichInput {
 export class EventEnricher implements OnModuleInit {
   private readonly geo: GeoLookup;
   private readonly sessions = new MemorySessionStore();
+  /** The device each profile was last seen on in a session, for its server-side events. */
+  private readonly profileDevices = new MemoryProfileSessionIndex();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -96,12 +101,17 @@ export class EventEnricher implements OnModuleInit {
     }
     let deviceId = deviceIds.deviceId;
     let sessionId = '';
+    const profileId = event.profileId ? (profileIds.get(event.profileId) ?? event.profileId) : undefined;
     if (!fromPast && !ua.isServer) {
       const session = assignSession(this.sessions, { projectId, deviceIds, at: createdAt.getTime() });
       deviceId = session.deviceId;
       sessionId = session.sessionId;
+      if (profileId) this.profileDevices.set(profileSessionKey(projectId, profileId), deviceId);
+    } else if (!fromPast && profileId && !explicit) {
+      // A server-side event of a profile that is on the site right now joins that visit.
+      const live = profileLiveSession(this.sessions, this.profileDevices, projectId, profileId, createdAt.getTime());
+      if (live) ({ deviceId, sessionId } = live);
     }
-    const profileId = event.profileId ? (profileIds.get(event.profileId) ?? event.profileId) : undefined;
     const id = eventIdFromClient(projectId, event.id ?? special.id);
     const row = toEventRow(event, {
       deviceId,

@@ -118,6 +118,14 @@ const FIRST_EVENT_FIELDS: readonly [SessionColumn, string][] = [
   ['model', 'toString(model)'],
 ];
 
+/**
+ * Events sent by a server (a user agent with no browser or app behind it, stored with device
+ * `server`) never open or extend a session, as in OpenPanel: a backend's events would otherwise
+ * be one endless "device". One that ingestion attached to its profile's live session keeps
+ * that session's id and device id, so it is attributed to the session without changing it.
+ */
+const SERVER_EVENTS_EXCLUDED = "device != 'server'";
+
 /** Event order within a device: time, then the id as text (as the event list orders ties). */
 const EVENT_KEY = '(ms, eid)';
 /** A screen view counts as a page of the session only when it names one. */
@@ -188,7 +196,7 @@ export function buildSessionsFromEventsSql(target: SessionSqlTarget, w: SessionW
   const events =
     `SELECT device_id, toString(id) AS eid, toUnixTimestamp64Milli(created_at) AS ms, created_at, session_id, toString(name) AS name, ` +
     `path, origin, profile_id, revenue, ${firstExprs} ` +
-    `FROM ${database}.events WHERE ${[...where, "device_id != ''"].join(' AND ')}`;
+    `FROM ${database}.events WHERE ${[...where, "device_id != ''", SERVER_EVENTS_EXCLUDED].join(' AND ')}`;
   const marked = `SELECT *, toUInt8(ms - lagInFrame(ms, 1, ms - ${gap}) OVER (${deviceOrder}) >= ${gap}) AS opens FROM (${events})`;
   const numbered = `SELECT *, sum(opens) OVER (${deviceOrder}) AS run FROM (${marked})`;
   const runs =

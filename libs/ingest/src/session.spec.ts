@@ -1,5 +1,15 @@
 import type { DeviceIds } from './device-id';
-import { assignSession, findLiveSession, MemorySessionStore, nextSession, SESSION_TIMEOUT_MS, sessionKey } from './session';
+import {
+  assignSession,
+  findLiveSession,
+  MemoryProfileSessionIndex,
+  MemorySessionStore,
+  nextSession,
+  profileLiveSession,
+  profileSessionKey,
+  SESSION_TIMEOUT_MS,
+  sessionKey,
+} from './session';
 
 const T0 = Date.UTC(2024, 5, 1, 12);
 const MIN = 60_000;
@@ -157,5 +167,22 @@ describe('findLiveSession', () => {
       sessionId: 'fresh',
       isNew: true,
     });
+  });
+});
+
+describe('profileLiveSession', () => {
+  it("finds the live session of the profile's device, reads it without extending it, and none once it is over", () => {
+    const store = new MemorySessionStore();
+    const index = new MemoryProfileSessionIndex();
+    store.set(sessionKey('p', 'dev1'), { lastSeen: 1_000_000, sessionId: 's1' });
+    index.set(profileSessionKey('p', 'user'), 'dev1');
+    expect(profileLiveSession(store, index, 'p', 'user', 1_000_000 + SESSION_TIMEOUT_MS - 1)).toEqual({
+      deviceId: 'dev1',
+      sessionId: 's1',
+    });
+    expect(store.get(sessionKey('p', 'dev1'))).toEqual({ lastSeen: 1_000_000, sessionId: 's1' });
+    expect(profileLiveSession(store, index, 'p', 'user', 1_000_000 + SESSION_TIMEOUT_MS)).toBeUndefined();
+    expect(profileLiveSession(store, index, 'p', 'other', 1_000_000)).toBeUndefined();
+    expect(profileLiveSession(store, index, 'q', 'user', 1_000_000)).toBeUndefined();
   });
 });

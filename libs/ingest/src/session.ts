@@ -145,3 +145,53 @@ export class MemorySessionStore implements SessionStore {
     return this.entries.size;
   }
 }
+
+/**
+ * Which device's session a profile's latest browser or app event joined, so that the
+ * profile's server-side events can be attributed to that session while it is live.
+ */
+export interface ProfileSessionIndex {
+  get(key: string): string | undefined;
+  set(key: string, deviceId: string): void;
+}
+
+export function profileSessionKey(projectId: string, profileId: string): string {
+  return `${projectId}\u0000${profileId}`;
+}
+
+/**
+ * The live session a server-side event of `profileId` at `at` belongs to: the session of the
+ * device the profile was last seen on, while that session is live (within SESSION_TIMEOUT_MS
+ * of its latest event). The store is only read: a server event never opens or extends a
+ * session, as in OpenPanel.
+ */
+export function profileLiveSession(
+  store: SessionStore,
+  index: ProfileSessionIndex,
+  projectId: string,
+  profileId: string,
+  at: number,
+): { deviceId: string; sessionId: string } | undefined {
+  const deviceId = index.get(profileSessionKey(projectId, profileId));
+  if (deviceId === undefined) return undefined;
+  const state = store.get(sessionKey(projectId, deviceId));
+  if (!state || Math.abs(at - state.lastSeen) >= SESSION_TIMEOUT_MS) return undefined;
+  return { deviceId, sessionId: state.sessionId };
+}
+
+/** Process-local ProfileSessionIndex, bounded like MemorySessionStore. */
+export class MemoryProfileSessionIndex implements ProfileSessionIndex {
+  private readonly entries: LRUCache<string, string>;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    this.entries = new LRUCache<string, string>({ max: options.maxEntries ?? 100_000, ttl: options.ttlMs ?? 2 * SESSION_TIMEOUT_MS });
+  }
+
+  get(key: string): string | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, deviceId: string): void {
+    this.entries.set(key, deviceId);
+  }
+}
