@@ -23,6 +23,7 @@ import { ClickhouseService } from '@app/clickhouse';
 import { AppModule } from '../src/app.module';
 import { configureApp, createFastifyAdapter } from '../src/app.setup';
 import { loadConfig } from '../src/config';
+import { timePair } from './timing';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -35,46 +36,6 @@ interface Scenario {
   url: string;
   /** The statements the API runs for it, built with the same library and inputs. */
   sql: () => SqlStatement[];
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/**
- * Times `a` and `b` alternately, run by run, so both see the same load (the machine may be
- * shared): p50/p95 of each, in milliseconds.
- */
-async function timePair(
-  runs: number,
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-): Promise<[{ p50: number; p95: number }, { p50: number; p95: number }]> {
-  for (let i = 0; i < WARMUP; i++) {
-    await a();
-    await b();
-  }
-  const samples: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of (i % 2 === 0
-      ? [
-          [0, a],
-          [1, b],
-        ]
-      : [
-          [1, b],
-          [0, a],
-        ]) as [0 | 1, () => Promise<unknown>][]) {
-      const t0 = performance.now();
-      await fn();
-      samples[k].push(performance.now() - t0);
-    }
-  }
-  const stats = (xs: number[]) => {
-    xs.sort((x, y) => x - y);
-    return { p50: percentile(xs, 50), p95: percentile(xs, 95) };
-  };
-  return [stats(samples[0]), stats(samples[1])];
 }
 
 async function main(): Promise<void> {
