@@ -1,6 +1,7 @@
 import { buildCurrentSessionsSql } from '@app/analytics';
 import { ClickhouseService } from '@app/clickhouse';
-import { SessionBuilder } from '../src/sessions';
+import { DataSource } from 'typeorm';
+import { BUILDER_LOCK_KEY, SessionBuilder } from '../src/sessions';
 import { createProject, type CreatedProject } from './setup/fixtures';
 import { type Row, storedEvents, USER_AGENTS } from './setup/stores';
 import { authHeaders, drainEvents, useTestApp } from './setup/test-app';
@@ -236,7 +237,7 @@ describe('sessions built from events sent through /track', () => {
     expect(rows[0]).toMatchObject({ id: browser.sessionId, screen_view_count: 1, event_count: 0, ended_at: chTime(now - 5 * MIN) });
     expect(await sessions(lone.deviceId)).toEqual([]);
     const purchases = await storedEvents(t, p.id, "name = 'purchase'");
-    expect(purchases.map((e) => [e.profile_id, e.device_id, e.session_id])).toEqual([
+    expect(purchases.map((e) => [e.profile_id, e.device_id, e.session_id]).sort()).toEqual([
       ['user-77', browser.deviceId, browser.sessionId],
       ['user-78', lone.deviceId, ''],
     ]);
@@ -261,6 +262,27 @@ describe('sessions built from events sent through /track', () => {
     expect(again.markers).toBeGreaterThan(0);
     expect(again.rows).toBe(0);
     expect(await sessions(visitor.deviceId)).toEqual(before);
+  });
+
+  // PGlite serves every connection from one backend session, where an advisory lock is
+  // re-entrant: the embedded default is one node, so the lock is tested on the server pass.
+  const onServer = process.env.DATABASE_URL ? it : it.skip;
+  onServer('of several nodes, one builds at a time: while another holds the lock a run skips, and the next one builds', async () => {
+    const other = t.app.get(DataSource).createQueryRunner();
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [BUILDER_LOCK_KEY]);
+      const ip = '81.2.69.150';
+      const sent = (await send(ip, 'screen_view', { __timestamp: at(now - 3 * MIN), __path: 'https://shop.example.com/locked' })).json();
+      await drainEvents(t);
+      expect(await builder.runOnce({ lagMs: 0 })).toEqual({ skipped: true, markers: 0, batches: 0, rows: 0 });
+      expect(await sessions(sent.deviceId)).toEqual([]);
+      await other.query('SELECT pg_advisory_unlock($1)', [BUILDER_LOCK_KEY]);
+      expect((await build()).markers).toBeGreaterThan(0);
+      expect((await sessions(sent.deviceId)).map((r) => r.entry_path)).toEqual(['/locked']);
+    } finally {
+      await other.release();
+    }
   });
 
   it('events without markers (stored before migration 0005) get their sessions from the history build, once', async () => {

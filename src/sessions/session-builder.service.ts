@@ -11,6 +11,7 @@ import {
   type SqlStatement,
   type StoredSessionRow,
 } from '@app/analytics';
+import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
 import { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -49,13 +50,31 @@ const START = '1970-01-01 00:00:00.000';
  */
 const WRITE_SETTINGS = { distributed_foreground_insert: 1, insert_deduplicate: 0 } as const;
 
+/**
+ * The PostgreSQL advisory lock one builder holds while it runs: every API node shares the
+ * database, so of several nodes one builds at a time and the others skip their turn. The lock
+ * belongs to the connection, so a node that dies releases it. (Any constant works; it only has
+ * to be the same on every node, and differ from the migrations' lock.)
+ */
+export const BUILDER_LOCK_KEY = 7_202_612;
+
 /** Stops widening a window that keeps meeting new sessions (only an inconsistent table does). */
 const MAX_WIDENINGS = 5;
 
 export interface SessionRunSummary {
+  /** True when another node held the builder's lock: this run did nothing. */
+  skipped?: boolean;
   markers: number;
   batches: number;
   /** Rows written to `sessions` (cancel rows and new states). */
+  rows: number;
+}
+
+export interface HistorySummary {
+  skipped?: boolean;
+  projects: number;
+  slices: number;
+  /** Rows written by the plan (slices that had sessions); slices built by INSERT SELECT are not counted. */
   rows: number;
 }
 
@@ -68,9 +87,9 @@ export interface SessionRunSummary {
  * in the session their time puts them in, and one that bridges two sessions merges them.
  *
  * The checkpoint lives in ClickHouse (`session_checkpoint`), so a restart resumes where the
- * last run finished; a run cut short is simply done again, which writes nothing twice. One
- * builder per database is assumed: two nodes running it at once could both write the same
- * change.
+ * last run finished; a run cut short is simply done again, which writes nothing twice. Of
+ * several nodes sharing the stores, one builds at a time (BUILDER_LOCK_KEY): two running at
+ * once could both write the same change.
  */
 @Injectable()
 export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -84,6 +103,7 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly clickhouse: ClickhouseService,
+    private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.intervalMs = config.sessions.buildIntervalMs;
@@ -95,7 +115,7 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
    */
   onApplicationBootstrap(): void {
     if (this.intervalMs <= 0) return;
-    const history = this.running.then(() => this.ensureHistory());
+    const history = this.running.then(() => this.exclusive(() => this.ensureHistory(), undefined));
     this.running = history.catch((e: unknown) =>
       this.logger.error(`building the sessions of stored history failed: ${(e as Error).message}`),
     );
@@ -119,7 +139,8 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
    * at a time: a call made while the timer's run is under way starts after it.
    */
   runOnce(options: { lagMs?: number } = {}): Promise<SessionRunSummary> {
-    const run = this.running.then(() => this.build(options.lagMs ?? SETTLE_LAG_MS));
+    const skipped: SessionRunSummary = { skipped: true, markers: 0, batches: 0, rows: 0 };
+    const run = this.running.then(() => this.exclusive(() => this.build(options.lagMs ?? SETTLE_LAG_MS), skipped));
     this.running = run.catch(() => undefined);
     return run;
   }
@@ -151,10 +172,31 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
    * plan as new events, which writes only what differs, so running it again never stores a
    * session twice. Markers that arrive meanwhile are processed after it, against its result.
    */
-  buildHistory(): Promise<{ projects: number; slices: number; rows: number }> {
-    const run = this.running.then(() => this.history());
+  buildHistory(): Promise<HistorySummary> {
+    const skipped: HistorySummary = { skipped: true, projects: 0, slices: 0, rows: 0 };
+    const run = this.running.then(() => this.exclusive(() => this.history(), skipped));
     this.running = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Runs `work` holding the builder's lock, or answers `skipped` at once when another node
+   * holds it (it is building; this node's markers are the same table's, so it builds them).
+   */
+  private async exclusive<T>(work: () => Promise<T>, skipped: T): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [row] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [BUILDER_LOCK_KEY])) as { locked: boolean }[];
+      if (!row?.locked) return skipped;
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [BUILDER_LOCK_KEY]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   private async ensureHistory(): Promise<void> {
@@ -164,14 +206,14 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
     this.historyDone = true;
   }
 
-  private async history(): Promise<{ projects: number; slices: number; rows: number }> {
+  private async history(): Promise<HistorySummary> {
     const target = this.clickhouse.target;
     const started = performance.now();
     const projects = await this.rows<{ project_id: string; events: string | number }>({
       sql: `SELECT project_id, count() AS events FROM ${this.clickhouse.table('events')} WHERE device_id != '' GROUP BY project_id ORDER BY project_id`,
       params: {},
     });
-    const done = { projects: projects.length, slices: 0, rows: 0 };
+    const done: HistorySummary = { projects: projects.length, slices: 0, rows: 0 };
     // Ingestion dates events at most a minute ahead of its clock; two days leave room for any skew.
     const to = new Date(Date.now() + 2 * 86_400_000);
     for (const p of projects) {
