@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       {
         name: 'overview, 30 days',
         url: `/insights/${projectId}/overview?range=30d`,
-        raw: engine(() => [buildOverviewSql(ch.database, scope('30d'), 'day')]),
+        raw: engine(() => buildOverviewSql(ch.database, scope('30d'), 'day')),
       },
       {
         name: 'pages/top, 30 days',

@@ -18,6 +18,7 @@ import {
   listBuckets,
   type ListPage,
   type OverviewRow,
+  type OverviewVisitorsRow,
   type PagePerformanceQuery,
   type PagePerformanceRow,
   type RangeName,
@@ -66,7 +67,7 @@ export const MAX_OVERVIEW_BUCKETS = 10_000;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function metricsOf(r: OverviewRow | undefined): WebMetrics {
+function metricsOf(r: OverviewRow | undefined, visitors = 0): WebMetrics {
   if (!r || r.sessions === 0)
     return {
       bounce_rate: 0,
@@ -79,7 +80,7 @@ function metricsOf(r: OverviewRow | undefined): WebMetrics {
     };
   return {
     bounce_rate: round2((r.bounces * 100) / r.sessions),
-    unique_visitors: r.visitors,
+    unique_visitors: visitors,
     total_sessions: r.sessions,
     avg_session_duration: r.timed_sessions > 0 ? round2(r.timed_duration_ms / r.timed_sessions / 1000) : 0,
     total_screen_views: r.screen_views,
@@ -114,11 +115,18 @@ export class WebInsightsService {
     const buckets = listBuckets(scope.range, interval, scope.timezone, MAX_OVERVIEW_BUCKETS + 1);
     if (buckets.length > MAX_OVERVIEW_BUCKETS)
       throw invalid(['interval'], `At most ${MAX_OVERVIEW_BUCKETS} buckets: choose a longer interval or a shorter window`);
-    const rows = await this.run<OverviewRow>(buildOverviewSql(this.engine.database, scope, interval), scope.filters);
+    const [figures, visitors] = buildOverviewSql(this.engine.database, scope, interval);
+    const [rows, counted] = await Promise.all([
+      this.run<OverviewRow>(figures, scope.filters),
+      this.run<OverviewVisitorsRow>(visitors, scope.filters),
+    ]);
     const byBucket = new Map(rows.filter((r) => r.bucket !== null).map((r) => [Number(r.bucket), r]));
+    const visitorsOf = new Map(counted.map((r) => [r.bucket === null ? null : Number(r.bucket), r.visitors]));
+    const at = (bucket: number | null) =>
+      metricsOf(bucket === null ? rows.find((r) => r.bucket === null) : byBucket.get(bucket), visitorsOf.get(bucket));
     return {
-      summary: metricsOf(rows.find((r) => r.bucket === null)),
-      series: buckets.map((b) => ({ date: formatZonedIso(b, scope.timezone), ...metricsOf(byBucket.get(b.getTime() / 1000)) })),
+      summary: at(null),
+      series: buckets.map((b) => ({ date: formatZonedIso(b, scope.timezone), ...at(b.getTime() / 1000) })),
       interval,
       startDate: formatZonedIso(scope.range.start, scope.timezone),
       endDate: formatZonedIso(new Date(scope.range.end.getTime() - 1), scope.timezone),

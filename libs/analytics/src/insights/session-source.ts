@@ -24,15 +24,13 @@ export function scopeParams(bag: ParamBag, scope: InsightScope): { project: stri
 }
 
 /**
- * The sessions of the scope as they stand now, one row per session with `columns`, aliased
- * `s`. The table keeps every version of a session with a cancel row (sign -1) that repeats the
- * old version exactly; grouping by id with `sum(sign) > 0` and taking the latest version
- * collapses them without FINAL. Column filters are applied before grouping: a cancel row
- * carries the values of the row it cancels, so both are kept or both dropped, and a superseded
- * version never shows through. Page filters (`path`, `origin`) keep the sessions during which
- * some event of a matching page happened (see pageSessionsSql).
+ * The predicates on raw rows of `sessions` (aliased `s`) that select the scope: the project,
+ * sessions starting in the window, and the filters. Column filters may be applied to raw rows:
+ * a cancel row carries the values of the row it cancels, so both are kept or both dropped.
+ * Page filters (`path`, `origin`) keep the sessions during which some event of a matching page
+ * happened (see pageSessionsSql).
  */
-export function currentSessionsSql(database: string, bag: ParamBag, scope: InsightScope, columns: readonly SessionColumn[]): string {
+export function sessionRowsWhere(database: string, bag: ParamBag, scope: InsightScope): string[] {
   const db = checkDatabase(database);
   const { project, start, end } = scopeParams(bag, scope);
   const where = [`s.project_id = ${project}`, `s.created_at >= ${start}`, `s.created_at < ${end}`];
@@ -48,15 +46,44 @@ export function currentSessionsSql(database: string, bag: ParamBag, scope: Insig
     if (c) where.push(`(${c.sql})`);
   });
   if (pages.length > 0) where.push(`s.id IN (${pageSessionsSql(db, bag, scope, pages.map((p) => `(${p.sql})`).join(' AND '))})`);
-  return collapsed(db, where, columns);
+  return where;
 }
 
-function collapsed(db: string, where: string[], columns: readonly SessionColumn[]): string {
+/**
+ * The sessions of the scope as they stand now, one row per session with `columns`, aliased
+ * `s`. The table keeps every version of a session with a cancel row (sign -1) that repeats the
+ * old version exactly, until a merge removes both. A row of a session that has no cancel row in
+ * the scope is its current state (the builder cancels a version whenever it writes the next,
+ * and the cancel row shares its sort key, so the two are in or out of a window together); only
+ * the few sessions with cancel rows are collapsed, by grouping on id with `sum(sign) > 0` and
+ * taking the latest version. This reads far less than collapsing every session (bench/README).
+ */
+export function currentSessionsSql(database: string, bag: ParamBag, scope: InsightScope, columns: readonly SessionColumn[]): string {
+  return currentOf(checkDatabase(database), sessionRowsWhere(database, bag, scope), columns);
+}
+
+/**
+ * Additive figures of the scope's sessions without collapsing them: a cancel row repeats the
+ * row it cancels, so `sum(sign * x)` over raw rows (`netSum('screen_view_count')`) is the sum
+ * over current sessions, and `sum(sign)` their number, whatever the table's merge state.
+ */
+export function netSum(column: SessionColumn | '1'): string {
+  return column === '1' ? 'sum(s.sign)' : `sum(s.sign * s.${column})`;
+}
+
+/** The current state of the sessions whose raw rows match `where` (see currentSessionsSql). */
+export function currentOf(db: string, where: string[], columns: readonly SessionColumn[]): string {
   const rest = columns.filter((c) => c !== 'id');
+  const cancelled = `SELECT s.id FROM ${db}.sessions AS s WHERE ${[...where, 's.sign = -1'].join(' AND ')}`;
+  const plain =
+    `SELECT ${['s.id AS id', ...rest.map((c) => `s.${c} AS ${c}`)].join(', ')} FROM ${db}.sessions AS s ` +
+    `WHERE ${[...where, 's.sign = 1', `s.id NOT IN (${cancelled})`].join(' AND ')}`;
   const picked = rest.length > 0 ? `, argMax(tuple(${rest.map((c) => `s.${c}`).join(', ')}), s.version) AS st` : '';
-  const inner = `SELECT s.id AS id${picked} FROM ${db}.sessions AS s WHERE ${where.join(' AND ')} GROUP BY s.id HAVING sum(s.sign) > 0`;
+  const grouped =
+    `SELECT s.id AS id${picked} FROM ${db}.sessions AS s WHERE ${[...where, `s.id IN (${cancelled})`].join(' AND ')} ` +
+    `GROUP BY s.id HAVING sum(s.sign) > 0`;
   const outer = rest.map((c, i) => `tupleElement(st, ${i + 1}) AS ${c}`);
-  return `(SELECT ${['id', ...outer].join(', ')} FROM (${inner}))`;
+  return `(${plain} UNION ALL SELECT ${['id', ...outer].join(', ')} FROM (${grouped}))`;
 }
 
 /**
@@ -67,7 +94,7 @@ function collapsed(db: string, where: string[], columns: readonly SessionColumn[
  */
 export function pageSessionsSql(db: string, bag: ParamBag, scope: InsightScope, predicate: string): string {
   const { project, start, end } = scopeParams(bag, scope);
-  const sessions = collapsed(
+  const sessions = currentOf(
     db,
     [`s.project_id = ${project}`, `s.created_at >= ${start}`, `s.created_at < ${end}`],
     ['id', 'device_id', 'created_at', 'ended_at'],

@@ -5,7 +5,7 @@ import { ParamBag } from '../params';
 import { settingsClause } from '../settings';
 import { ACTOR_SQL, checkDatabase, DATETIME_PARAM, dateTimeParam } from '../source';
 import type { Interval, SqlStatement } from '../types';
-import { currentSessionsSql, type InsightScope, scopeParams } from './session-source';
+import { currentOf, currentSessionsSql, type InsightScope, netSum, scopeParams, sessionRowsWhere } from './session-source';
 
 /** Read-only statements of the insights: bounded like the charts, numbers as JSON numbers. */
 export const INSIGHT_SETTINGS = {
@@ -16,42 +16,51 @@ export const INSIGHT_SETTINGS = {
   join_use_nulls: 0,
 } as const;
 
-/** One bucket of the overview (or, with `bucket` null, the whole window). */
+/** One bucket of the overview's summed figures (or, with `bucket` null, the whole window). */
 export interface OverviewRow {
   bucket: number | null;
   sessions: number;
   bounces: number;
-  visitors: number;
   timed_sessions: number;
   timed_duration_ms: number;
   screen_views: number;
   revenue: number;
 }
 
+/** Distinct visitors of a bucket (or, with `bucket` null, of the whole window). */
+export interface OverviewVisitorsRow {
+  bucket: number | null;
+  visitors: number;
+}
+
 /**
  * Session figures per bucket of `interval` (by session start, in the project's zone) and, in
- * the row whose bucket is null, for the whole window: a session counts once, in its current
- * version. Visitors are distinct profiles (a device for anonymous ones), counted exactly.
+ * the rows whose bucket is null, for the whole window: two statements, run side by side. The
+ * first sums over raw rows with their sign (see netSum), exact at any merge state and without
+ * collapsing; the second counts distinct visitors (profiles, a device for anonymous ones)
+ * exactly, over the current sessions (see currentSessionsSql). A session counts once.
  */
-export function buildOverviewSql(database: string, scope: InsightScope, interval: Interval): SqlStatement {
-  const bag = new ParamBag();
-  const sessions = currentSessionsSql(database, bag, scope, [
-    'created_at',
-    'profile_id',
-    'is_bounce',
-    'duration',
-    'screen_view_count',
-    'revenue',
-  ]);
-  const bucket = bucketSql(interval, 'created_at', bag.named('tz', scope.timezone, 'String'));
-  return {
-    sql:
-      `SELECT ${bucket} AS bucket, count() AS sessions, sum(is_bounce) AS bounces, uniqExact(profile_id) AS visitors, ` +
-      `countIf(duration > 0) AS timed_sessions, sumIf(duration, duration > 0) AS timed_duration_ms, ` +
-      `sum(screen_view_count) AS screen_views, sum(revenue) AS revenue FROM ${sessions} AS s ` +
-      `GROUP BY bucket WITH ROLLUP ORDER BY bucket ${settingsClause({ ...INSIGHT_SETTINGS, group_by_use_nulls: 1 })}`,
-    params: bag.params,
-  };
+export function buildOverviewSql(database: string, scope: InsightScope, interval: Interval): [SqlStatement, SqlStatement] {
+  const settings = settingsClause({ ...INSIGHT_SETTINGS, group_by_use_nulls: 1 });
+  const figures = new ParamBag();
+  const where = sessionRowsWhere(database, figures, scope);
+  const bucket = (bag: ParamBag, column: string) => bucketSql(interval, column, bag.named('tz', scope.timezone, 'String'));
+  const visitors = new ParamBag();
+  const current = currentSessionsSql(database, visitors, scope, ['created_at', 'profile_id']);
+  return [
+    {
+      sql:
+        `SELECT ${bucket(figures, 's.created_at')} AS bucket, ${netSum('1')} AS sessions, ${netSum('is_bounce')} AS bounces, ` +
+        `sum(s.sign * (s.duration > 0)) AS timed_sessions, ${netSum('duration')} AS timed_duration_ms, ` +
+        `${netSum('screen_view_count')} AS screen_views, ${netSum('revenue')} AS revenue ` +
+        `FROM ${checkDatabase(database)}.sessions AS s WHERE ${where.join(' AND ')} GROUP BY bucket WITH ROLLUP ORDER BY bucket ${settings}`,
+      params: figures.params,
+    },
+    {
+      sql: `SELECT ${bucket(visitors, 'created_at')} AS bucket, uniqExact(profile_id) AS visitors FROM ${current} AS s GROUP BY bucket WITH ROLLUP ORDER BY bucket ${settings}`,
+      params: visitors.params,
+    },
+  ];
 }
 
 /** How far back `live` looks for visitors. */
@@ -122,13 +131,14 @@ export function buildBreakdownSql(database: string, scope: InsightScope, column:
   if (!Object.hasOwn(BREAKDOWN_COLUMNS, column)) throw new Error(`unknown breakdown column ${column}`);
   const prefix: string | undefined = BREAKDOWN_COLUMNS[column];
   const bag = new ParamBag();
-  const sessions = currentSessionsSql(database, bag, scope, [column, ...(prefix ? [prefix] : []), 'screen_view_count', 'revenue'] as never);
-  const keys = prefix ? `${prefix} AS prefix, ${column} AS value` : `${column} AS value`;
+  const where = sessionRowsWhere(database, bag, scope);
+  const keys = prefix ? `s.${prefix} AS prefix, s.${column} AS value` : `s.${column} AS value`;
   const order = prefix ? 'sessions DESC, value ASC, prefix ASC' : 'sessions DESC, value ASC';
   return {
     sql:
-      `SELECT ${keys}, count() AS sessions, sum(screen_view_count) AS pageviews, sum(revenue) AS revenue FROM ${sessions} AS s ` +
-      `GROUP BY ${prefix ? 'prefix, value' : 'value'} ORDER BY ${order} ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
+      `SELECT ${keys}, ${netSum('1')} AS sessions, ${netSum('screen_view_count')} AS pageviews, ${netSum('revenue')} AS revenue ` +
+      `FROM ${checkDatabase(database)}.sessions AS s WHERE ${where.join(' AND ')} GROUP BY ${prefix ? 'prefix, value' : 'value'} ` +
+      `HAVING sessions > 0 ORDER BY ${order} ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
 }
@@ -141,12 +151,12 @@ export function buildEntryExitSql(database: string, scope: InsightScope, mode: '
   const bag = new ParamBag();
   const origin = mode === 'entry' ? 'entry_origin' : 'exit_origin';
   const path = mode === 'entry' ? 'entry_path' : 'exit_path';
-  const sessions = currentSessionsSql(database, bag, scope, [origin, path, 'screen_view_count', 'revenue']);
+  const where = sessionRowsWhere(database, bag, scope);
   return {
     sql:
-      `SELECT ${origin} AS origin, ${path} AS path, count() AS sessions, sum(screen_view_count) AS pageviews, sum(revenue) AS revenue ` +
-      `FROM ${sessions} AS s WHERE path != '' GROUP BY origin, path ORDER BY sessions DESC, origin ASC, path ASC ` +
-      `${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
+      `SELECT s.${origin} AS origin, s.${path} AS path, ${netSum('1')} AS sessions, ${netSum('screen_view_count')} AS pageviews, ` +
+      `${netSum('revenue')} AS revenue FROM ${checkDatabase(database)}.sessions AS s WHERE ${[...where, `s.${path} != ''`].join(' AND ')} ` +
+      `GROUP BY origin, path HAVING sessions > 0 ORDER BY sessions DESC, origin ASC, path ASC ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
 }
@@ -177,14 +187,15 @@ export function buildTopPagesSql(database: string, scope: InsightScope, page: Li
     `FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.name = 'screen_view' AND e.path != '' ` +
     `AND e.created_at >= ${start} AND e.created_at < ${end}${filter ? ` AND ${filter.sql}` : ''}`;
   // Sessions that may hold a view of the window: started before its end, ended after its start.
-  const built =
-    `SELECT id, tupleElement(st, 1) AS device_id, tupleElement(st, 2) AS created_at, tupleElement(st, 3) AS ended_at, tupleElement(st, 4) AS revenue ` +
-    `FROM (SELECT s.id AS id, argMax(tuple(s.device_id, s.created_at, s.ended_at, s.revenue), s.version) AS st FROM ${db}.sessions AS s ` +
-    `WHERE s.project_id = ${project} AND s.created_at < ${end} AND s.ended_at >= ${start} GROUP BY s.id HAVING sum(s.sign) > 0)`;
+  const built = currentOf(
+    db,
+    [`s.project_id = ${project}`, `s.created_at < ${end}`, `s.ended_at >= ${start}`],
+    ['id', 'device_id', 'created_at', 'ended_at', 'revenue'],
+  );
   const perSession =
     `SELECT v.origin AS origin, v.path AS path, if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, ` +
     `count() AS views, any(if(v.at <= m.ended_at AND m.id != '', m.revenue, 0)) AS rev ` +
-    `FROM (${views}) AS v ASOF LEFT JOIN (${built}) AS m ON v.device_id = m.device_id AND v.at >= m.created_at ` +
+    `FROM (${views}) AS v ASOF LEFT JOIN ${built} AS m ON v.device_id = m.device_id AND v.at >= m.created_at ` +
     `GROUP BY origin, path, sid`;
   return {
     sql:
@@ -232,14 +243,15 @@ export function buildPagePerformanceSql(database: string, scope: InsightScope, q
     `SELECT e.origin AS origin, e.path AS path, e.properties['__title'] AS title, e.device_id AS device_id, e.session_id AS session_id, ` +
     `e.created_at AS at FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.name = 'screen_view' AND e.path != '' ` +
     `AND e.created_at >= ${start} AND e.created_at < ${end}`;
-  const built =
-    `SELECT id, tupleElement(st, 1) AS device_id, tupleElement(st, 2) AS created_at, tupleElement(st, 3) AS ended_at, tupleElement(st, 4) AS is_bounce ` +
-    `FROM (SELECT s.id AS id, argMax(tuple(s.device_id, s.created_at, s.ended_at, s.is_bounce), s.version) AS st FROM ${db}.sessions AS s ` +
-    `WHERE s.project_id = ${project} AND s.created_at < ${end} AND s.ended_at >= ${start} GROUP BY s.id HAVING sum(s.sign) > 0)`;
+  const built = currentOf(
+    db,
+    [`s.project_id = ${project}`, `s.created_at < ${end}`, `s.ended_at >= ${start}`],
+    ['id', 'device_id', 'created_at', 'ended_at', 'is_bounce'],
+  );
   const joined =
     `SELECT v.origin AS origin, v.path AS path, v.title AS title, v.at AS at, ` +
     `if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, if(v.at <= m.ended_at AND m.id != '', m.is_bounce, 0) AS bounce ` +
-    `FROM (${views}) AS v ASOF LEFT JOIN (${built}) AS m ON v.device_id = m.device_id AND v.at >= m.created_at`;
+    `FROM (${views}) AS v ASOF LEFT JOIN ${built} AS m ON v.device_id = m.device_id AND v.at >= m.created_at`;
   const dwell =
     `SELECT origin, path, title, at, sid, bounce, if(sid = '', 0, toUnixTimestamp64Milli(leadInFrame(at, 1, at) OVER w) - toUnixTimestamp64Milli(at)) AS ms ` +
     `FROM (${joined}) WINDOW w AS (PARTITION BY sid ORDER BY at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`;
