@@ -212,6 +212,10 @@ describe('Insights: web analytics on sessions', () => {
       { origin: DOCS, path: '/docs/api', sessions: 1, pageviews: 1, revenue: 0 },
       { origin: SHOP, path: '/signup', sessions: 1, pageviews: 1, revenue: 1999 },
     ]);
+    // Today's view carries the id of its session (it is recent), the others were put in theirs by time.
+    expect(await ok(`/insights/${p.id}/pages/top?range=today`)).toEqual([
+      { origin: SHOP, path: '/', sessions: 1, pageviews: 1, revenue: 0 },
+    ]);
     // Legacy: 10 per page, and pages do not overlap.
     const page1 = await ok(`/insights/${p.id}/pages?${q({ ...window, limit: 2 })}`);
     const page2 = await ok(`/insights/${p.id}/pages?${q({ ...window, limit: 2, cursor: 2 })}`);
@@ -327,6 +331,7 @@ describe('Insights: web analytics on sessions', () => {
     const starts = await chart([{ name: 'session_start', segment: 'event' }]);
     expect(starts.series[0].data.map((d: Row) => d.count)).toEqual([1, 3, 1]);
     expect((await chart([{ name: 'session_start', segment: 'user' }])).series[0].metrics.sum).toBe(4); // per day: 1 + 2 + 1
+    expect((await chart([{ name: 'session_start', segment: 'session' }])).series[0].metrics.sum).toBe(5);
     const durations = await chart([{ name: 'session_end', segment: 'property_sum', property: 'duration' }]);
     expect(durations.series[0].metrics.sum).toBe(9 * MIN); // S1 6 min, S5 3 min
     const bounces = await chart([
@@ -357,6 +362,10 @@ describe('Insights: web analytics on sessions', () => {
     );
     expect(sessions).toHaveLength(1);
     expect(sessions[0]).toMatchObject({ screen_view_count: 3, is_bounce: 0, duration: 40 * MIN, entry_path: '/', exit_path: '/docs' });
+    const pages = await ok(`/insights/${p.id}/pages/top?${q(window)}`);
+    expect(pages.find((r: Row) => r.path === '/bridge')).toEqual({ origin: SHOP, path: '/bridge', sessions: 1, pageviews: 1, revenue: 0 });
+    // S3 and S4 are one session now: /docs was viewed in it and in S5.
+    expect(pages.find((r: Row) => r.origin === DOCS && r.path === '/docs')).toMatchObject({ sessions: 2, pageviews: 2 });
   });
 
   it('live counts the visitors of the last five minutes', async () => {

@@ -192,14 +192,24 @@ export function buildTopPagesSql(database: string, scope: InsightScope, page: Li
     [`s.project_id = ${project}`, `s.created_at < ${end}`, `s.ended_at >= ${start}`],
     ['id', 'device_id', 'created_at', 'ended_at', 'revenue'],
   );
-  const perSession =
-    `SELECT v.origin AS origin, v.path AS path, if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, ` +
-    `count() AS views, any(if(v.at <= m.ended_at AND m.id != '', m.revenue, 0)) AS rev ` +
-    `FROM (${views}) AS v ASOF LEFT JOIN ${built} AS m ON v.device_id = m.device_id AND v.at >= m.created_at ` +
-    `GROUP BY origin, path, sid`;
+  const ids = `SELECT id FROM ${built}`;
+  // Most views carry the id of the session they are in (ingestion's provisional id is the one
+  // the builder keeps): those are counted as they are. The others (backdated, imported, or in
+  // a session a late event merged into an earlier one) are put in their session by device and
+  // time, against the sessions of their devices only.
+  const known = `SELECT origin, path, session_id AS sid, count() AS views FROM (${views}) WHERE session_id IN (${ids}) GROUP BY origin, path, sid`;
+  const others = `SELECT * FROM (${views}) WHERE session_id NOT IN (${ids})`;
+  const candidates = `(SELECT * FROM ${built} WHERE device_id IN (SELECT device_id FROM (${others})))`;
+  const placed =
+    `SELECT v.origin AS origin, v.path AS path, if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, count() AS views ` +
+    `FROM (${others}) AS v ASOF LEFT JOIN ${candidates} AS m ON v.device_id = m.device_id AND v.at >= m.created_at GROUP BY origin, path, sid`;
+  const perSession = `SELECT origin, path, sid, sum(views) AS views FROM (${known} UNION ALL ${placed}) GROUP BY origin, path, sid`;
+  // Revenue of the sessions that viewed each page: only sessions with revenue need joining.
+  const revenues = `(SELECT id, revenue FROM ${built} WHERE revenue > 0)`;
   return {
     sql:
-      `SELECT origin, path, countIf(sid != '') AS sessions, sum(views) AS pageviews, sum(rev) AS revenue FROM (${perSession}) ` +
+      `SELECT origin, path, countIf(sid != '') AS sessions, sum(views) AS pageviews, sum(r.revenue) AS revenue ` +
+      `FROM (${perSession}) AS p LEFT JOIN ${revenues} AS r ON r.id = p.sid ` +
       `GROUP BY origin, path ORDER BY sessions DESC, pageviews DESC, origin ASC, path ASC ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
