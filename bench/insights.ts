@@ -24,6 +24,7 @@ import { DataSource } from 'typeorm';
 import {
   buildBreakdownSql,
   buildOverviewSql,
+  buildPagePerformanceSql,
   buildProfilesLastSeenSql,
   buildSessionListSql,
   buildTopPagesSql,
@@ -40,6 +41,8 @@ import { timePair } from './timing';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+/** Only the scenarios whose name holds this text (all by default). */
+const ONLY = process.env.BENCH_ONLY ?? '';
 const INSERT_BATCH = 2_000_000;
 const PER_SESSION = 8;
 const DEVICES = 200_000;
@@ -159,6 +162,11 @@ async function main(): Promise<void> {
         raw: engine(() => [buildTopPagesSql(ch.database, scope('30d'), page(1000))]),
       },
       {
+        name: 'pages/performance, 30 days',
+        url: `/insights/${projectId}/pages/performance?range=30d`,
+        raw: engine(() => [buildPagePerformanceSql(ch.database, scope('30d'), { sortBy: 'sessions', sortOrder: 'desc', limit: 50 })]),
+      },
+      {
         name: 'referrer_name, 30 days',
         url: `/insights/${projectId}/referrer_name?range=30d`,
         raw: engine(() => [buildBreakdownSql(ch.database, scope('30d'), 'referrer_name', page(10))]),
@@ -193,7 +201,7 @@ async function main(): Promise<void> {
     ];
 
     const results: Record<string, string | number>[] = [];
-    for (const s of scenarios) {
+    for (const s of scenarios.filter((x) => x.name.includes(ONLY))) {
       const [api, raw] = await timePair(
         RUNS,
         async () => {
