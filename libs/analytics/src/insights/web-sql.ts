@@ -192,36 +192,17 @@ export function buildTopPagesSql(database: string, scope: InsightScope, page: Li
     [`s.project_id = ${project}`, `s.created_at < ${end}`, `s.ended_at >= ${start}`],
     ['id', 'device_id', 'created_at', 'ended_at', 'revenue'],
   );
-  const perSession = `SELECT origin, path, sid, count() AS views FROM (${placeInSessions(views, built, ['origin', 'path'])}) GROUP BY origin, path, sid`;
-  // Revenue of the sessions that viewed each page: only sessions with revenue need joining.
-  const revenues = `(SELECT id, revenue FROM ${built} WHERE revenue > 0)`;
+  const perSession =
+    `SELECT v.origin AS origin, v.path AS path, if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, ` +
+    `count() AS views, any(if(v.at <= m.ended_at AND m.id != '', m.revenue, 0)) AS rev ` +
+    `FROM (${views}) AS v ASOF LEFT JOIN ${built} AS m ON v.device_id = m.device_id AND v.at >= m.created_at ` +
+    `GROUP BY origin, path, sid`;
   return {
     sql:
-      `SELECT origin, path, countIf(sid != '') AS sessions, sum(views) AS pageviews, sum(r.revenue) AS revenue ` +
-      `FROM (${perSession}) AS p LEFT JOIN ${revenues} AS r ON r.id = p.sid ` +
+      `SELECT origin, path, countIf(sid != '') AS sessions, sum(views) AS pageviews, sum(rev) AS revenue FROM (${perSession}) ` +
       `GROUP BY origin, path ORDER BY sessions DESC, pageviews DESC, origin ASC, path ASC ${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
-}
-
-/**
- * `views` (rows with `device_id`, `session_id` and `at`) with `sid`, the current session each is
- * in, and the `keep` columns. Most views carry the id of their session (ingestion's provisional
- * id is the one the builder keeps): those are taken as they are. The others (backdated,
- * imported, or in a session a late event merged into an earlier one) are put in their session by
- * device and time, the latest session of the device starting at or before the view if the view
- * falls before its end, against the sessions of their devices only; a view in no built session
- * yet keeps its own id. `built` holds the current sessions that may contain the views.
- */
-function placeInSessions(views: string, built: string, keep: string[]): string {
-  const ids = `SELECT id FROM ${built}`;
-  const known = `SELECT ${keep.join(', ')}, session_id AS sid FROM (${views}) WHERE session_id IN (${ids})`;
-  const others = `SELECT * FROM (${views}) WHERE session_id NOT IN (${ids})`;
-  const candidates = `(SELECT * FROM ${built} WHERE device_id IN (SELECT device_id FROM (${others})))`;
-  const placed =
-    `SELECT ${keep.map((k) => `v.${k} AS ${k}`).join(', ')}, if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid ` +
-    `FROM (${others}) AS v ASOF LEFT JOIN ${candidates} AS m ON v.device_id = m.device_id AND v.at >= m.created_at`;
-  return `${known} UNION ALL ${placed}`;
 }
 
 export const PAGE_SORTS = ['sessions', 'pageviews', 'bounce_rate', 'avg_duration'] as const;
@@ -268,8 +249,9 @@ export function buildPagePerformanceSql(database: string, scope: InsightScope, q
     ['id', 'device_id', 'created_at', 'ended_at', 'is_bounce'],
   );
   const joined =
-    `SELECT origin, path, title, at, sid, sid IN (SELECT id FROM ${built} WHERE is_bounce = 1) AS bounce ` +
-    `FROM (${placeInSessions(views, built, ['origin', 'path', 'title', 'at'])})`;
+    `SELECT v.origin AS origin, v.path AS path, v.title AS title, v.at AS at, ` +
+    `if(v.at <= m.ended_at AND m.id != '', m.id, v.session_id) AS sid, if(v.at <= m.ended_at AND m.id != '', m.is_bounce, 0) AS bounce ` +
+    `FROM (${views}) AS v ASOF LEFT JOIN ${built} AS m ON v.device_id = m.device_id AND v.at >= m.created_at`;
   const dwell =
     `SELECT origin, path, title, at, sid, bounce, if(sid = '', 0, toUnixTimestamp64Milli(leadInFrame(at, 1, at) OVER w) - toUnixTimestamp64Milli(at)) AS ms ` +
     `FROM (${joined}) WINDOW w AS (PARTITION BY sid ORDER BY at ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`;
