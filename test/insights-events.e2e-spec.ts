@@ -1,5 +1,5 @@
-import { zonedInstant } from '@app/analytics';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
+import { zonedDay, zonedTime } from './setup/calendar';
 import { type Row, storedEvents, USER_AGENTS } from './setup/stores';
 import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 
@@ -10,18 +10,9 @@ const DOCS = 'https://docs.example.com';
 const HOSTILE = "x' OR 1=1 --";
 const HIDDEN = ['__duration_from', '__properties_from'];
 
-/** `YYYY-MM-DD` of the project's calendar day `offset` days from today. */
-function day(offset: number, now = new Date()): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(now);
-  const [y, m, d] = today.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
-}
-
-/** The instant of `hh:mm` on the project's day `offset`. */
-function on(offset: number, hour: number, minute = 0): number {
-  const [y, m, d] = day(offset).split('-').map(Number);
-  return zonedInstant(TZ, y, m, d, hour, minute).getTime();
-}
+/** `YYYY-MM-DD` of the project's day `offset` days from today, and the instant of `hh:mm` on it. */
+const day = (offset: number) => zonedDay(TZ, offset);
+const on = (offset: number, hour: number, minute = 0) => zonedTime(TZ, offset, hour, minute);
 
 interface Sent {
   visitor: 'A' | 'B' | 'C';

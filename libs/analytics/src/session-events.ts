@@ -1,5 +1,5 @@
 import { currentOf } from './insights/session-source';
-import type { SessionColumn } from './sessions-sql';
+import { SESSION_COLUMNS } from './sessions-sql';
 import { checkDatabase, DATETIME_PARAM } from './source';
 
 /** The reserved names OpenPanel gives the events it writes at a session's first and last event. */
@@ -23,43 +23,12 @@ export function sessionEventsSource(database: string, name: SessionEventName): s
   const db = checkDatabase(database);
   const end = name === 'session_end';
   const at = end ? 'ended_at' : 'created_at';
-  const columns = [
-    'device_id',
-    'profile_id',
-    'created_at',
-    'ended_at',
-    'duration',
-    'is_bounce',
-    'entry_origin',
-    'entry_path',
-    'exit_origin',
-    'exit_path',
-    'referrer',
-    'referrer_name',
-    'referrer_type',
-    'utm_source',
-    'utm_medium',
-    'utm_campaign',
-    'utm_content',
-    'utm_term',
-    'country',
-    'country_code',
-    'region',
-    'city',
-    'longitude',
-    'latitude',
-    'os',
-    'os_version',
-    'browser',
-    'browser_version',
-    'device',
-    'brand',
-    'model',
-  ];
+  // Every session column but those an event row has no place for.
+  const columns = SESSION_COLUMNS.filter((c) => !['project_id', 'event_count', 'screen_view_count', 'revenue'].includes(c));
   const current = currentOf(
     db,
     ['s.project_id = {projectId:String}', `s.${at} >= {start:${DATETIME_PARAM}}`, `s.${at} < {end:${DATETIME_PARAM}}`],
-    ['id', ...columns] as SessionColumn[],
+    columns,
   );
   const utm = ['source', 'medium', 'campaign', 'content', 'term'].map((k) => `'__query.utm_${k}', utm_${k}`).join(', ');
   const properties = end

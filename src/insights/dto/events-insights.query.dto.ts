@@ -1,11 +1,10 @@
-import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHART_LIMITS, type InsightEventEqualityColumn } from '@app/analytics';
 import { MAX_EVENT_NAME } from '../../export/dto/chart-definition.dto';
 import { integer, stringList } from '../../export/dto/query-transforms';
-import { InsightFilteredQueryDto, PageCursor } from './insight-query.dto';
+import { EqualityParam, InsightFilteredQueryDto, PageCursor } from './insight-query.dto';
 
 /** The equality parameters of `/events`, by query name, and the event column each reads. */
 export const EVENT_EQUALITY_PARAMS = {
@@ -66,13 +65,7 @@ function IsPropertyObject() {
   });
 }
 
-const equality = (what: string) =>
-  applyDecorators(
-    ApiPropertyOptional({ description: `Events whose ${what} is exactly this`, maxLength: 1024 }),
-    IsOptional(),
-    IsString(),
-    MaxLength(1024),
-  );
+const equality = (what: string) => EqualityParam(`Events whose ${what} is exactly this`);
 
 export class InsightEventsQueryDto extends InsightFilteredQueryDto {
   @ApiPropertyOptional({

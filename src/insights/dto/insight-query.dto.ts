@@ -158,13 +158,11 @@ export const SESSION_EQUALITY_PARAMS = {
   profileId: 'profile_id',
 } as const;
 
-const equality = (what: string) =>
-  applyDecorators(
-    ApiPropertyOptional({ description: `Sessions whose ${what} is exactly this`, maxLength: 1024 }),
-    IsOptional(),
-    IsString(),
-    MaxLength(1024),
-  );
+/** An optional equality parameter (`country=Germany`): `description` says what must equal it. */
+export const EqualityParam = (description: string) =>
+  applyDecorators(ApiPropertyOptional({ description, maxLength: 1024 }), IsOptional(), IsString(), MaxLength(1024));
+
+const equality = (what: string) => EqualityParam(`Sessions whose ${what} is exactly this`);
 
 export class SessionsQueryDto extends InsightFilteredQueryDto {
   @equality('country (name, or ISO code of two letters)') country?: string;
