@@ -1,18 +1,6 @@
-import { connect } from 'node:net';
 import { createClient } from './setup/fixtures';
 import { authHeaders, createTestApp, type Credentials, disposeEnv, freshEnv, startApp, type TestApp, useTestApp } from './setup/test-app';
-
-const REDIS_URL = 'redis://127.0.0.1:6379';
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
+import { REDIS_URL, redisAvailable } from './setup/redis';
 
 describe('Rate limits (per client, after auth)', () => {
   describe('in-process storage', () => {
@@ -53,8 +41,7 @@ describe('Rate limits (per client, after auth)', () => {
   describe('Redis storage (REDIS_URL)', () => {
     let redisUp = false;
     beforeAll(async () => {
-      redisUp = await reachable(6379);
-      if (!redisUp && process.env.CI) throw new Error('Redis is not reachable on 127.0.0.1:6379; .ci/run starts it');
+      redisUp = await redisAvailable();
     });
 
     it('two API nodes share one budget per client', async () => {

@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiError } from '@app/common';
+import { ApiError, withTimeout } from '@app/common';
 import type { RateLimit } from '../config';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
@@ -45,15 +45,7 @@ export class RateLimitStore implements OnApplicationShutdown {
     try {
       const pending = this.storage.increment(key, windowMs, limit, windowMs, name);
       if (!this.redis) return await pending;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('rate-limit store timed out')), REDIS_TIMEOUT_MS);
-      });
-      try {
-        return await Promise.race([pending, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return await withTimeout(pending, REDIS_TIMEOUT_MS, 'rate-limit store timed out');
     } catch (e) {
       this.warn(e as Error);
       return undefined;

@@ -1,32 +1,32 @@
 import { isIP } from 'node:net';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   applyUserAgentOverrides,
-  assignSession,
   detectBot,
   type DeviceIds,
   type DeviceSalts,
   type EventRow,
   eventIdFromClient,
-  findLiveSession,
   GeoLookup,
   type IncomingEvent,
-  MemoryProfileSessionIndex,
-  MemorySessionStore,
+  MemorySessionAssigner,
   parseUserAgent,
-  profileLiveSession,
-  profileSessionKey,
   type ProfileTraits,
   profileTraits,
   readSpecialProperties,
   resolveDeviceId,
   resolveTimestamp,
+  type SessionAnswer,
+  type SessionAssigner,
+  type SessionRequest,
   type SpecialProperties,
   toEventRow,
 } from '@app/ingest';
 import { APP_CONFIG, type AppConfig } from '../config';
 import type { PreparedEvent } from './duplicate-filter';
 import type { IngestSource } from './ingest.types';
+import { RedisSessionAssigner } from './redis-session-assigner';
 import { SaltsService } from './salts.service';
 import { stored } from './store-outage';
 
@@ -40,34 +40,52 @@ export interface EnrichInput {
   /** What each profile id of the call stands for (aliases resolved). */
   profileIds: Map<string, string>;
   revenueAllowed: boolean;
+  /** Rows of the call waiting for their session, in the call's order (see assignSessions). */
+  sessions: SessionSlot[];
+}
+
+/** A row whose device and session ids assignSessions fills in. */
+export interface SessionSlot {
+  request: SessionRequest;
+  row: EventRow;
 }
 
 /**
  * The enrich stage: an incoming event becomes its row (device id from the daily salt,
  * session, geolocation, user agent, timestamps, the event id), synchronously once the day's
- * salts are loaded. It owns the geolocation database and the session store, so the answers
- * of OpenPanel's legacy routes (device id, session, profile traits) come from the same place.
+ * salts are loaded, except the session: the sessions of a call's events are decided together
+ * afterwards (assignSessions), in this process's memory or, with REDIS_URL, in Redis so every
+ * API node gives a device's events the same session. It owns the geolocation database and the
+ * session assigner, so the answers of OpenPanel's legacy routes (device id, session, profile
+ * traits) come from the same place.
  */
 @Injectable()
-export class EventEnricher implements OnModuleInit {
+export class EventEnricher implements OnModuleInit, OnApplicationShutdown {
   private readonly geo: GeoLookup;
-  private readonly sessions = new MemorySessionStore();
-  /** The device each profile was last seen on in a session, for its server-side events. */
-  private readonly profileDevices = new MemoryProfileSessionIndex();
+  private readonly sessions: SessionAssigner;
+  private readonly redisSessions?: RedisSessionAssigner;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly salts: SaltsService,
   ) {
     this.geo = new GeoLookup({ dbPath: config.geoDbPath });
+    const memory = new MemorySessionAssigner();
+    if (config.redisUrl) this.redisSessions = new RedisSessionAssigner(config.redisUrl, memory, randomUUID);
+    this.sessions = this.redisSessions ?? memory;
   }
 
   async onModuleInit(): Promise<void> {
+    await this.redisSessions?.ready();
     await this.geo.open().catch((e: unknown) => {
       const path = this.config.geoDbPath;
       if (!path) throw e;
       throw new Error(`GEO_DB_PATH=${JSON.stringify(path)} is not a MaxMind-format city database: ${(e as Error).message}`);
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redisSessions?.close();
   }
 
   /** The day's salts for an event received at `at`, when they are loaded (nearly always). */
@@ -80,7 +98,10 @@ export class EventEnricher implements OnModuleInit {
     return stored(() => this.salts.forDate(at));
   }
 
-  /** The row of one event. */
+  /**
+   * The row of one event, its device and session ids provisional until assignSessions has
+   * run over `shared.sessions`.
+   */
   enrich(source: IngestSource, event: IncomingEvent, index: number, shared: EnrichInput): PreparedEvent<EventRow> {
     const { special, userAgent, salts, devices, profileIds, revenueAllowed } = shared;
     const projectId = source.projectId;
@@ -99,23 +120,16 @@ export class EventEnricher implements OnModuleInit {
       deviceIds = devices.get(key) ?? resolveDeviceId({ projectId, ip, userAgent, salts });
       devices.set(key, deviceIds);
     }
-    let deviceId = deviceIds.deviceId;
-    let sessionId = '';
     const profileId = event.profileId ? (profileIds.get(event.profileId) ?? event.profileId) : undefined;
-    if (!fromPast && !ua.isServer) {
-      const session = assignSession(this.sessions, { projectId, deviceIds, at: createdAt.getTime() });
-      deviceId = session.deviceId;
-      sessionId = session.sessionId;
-      if (profileId) this.profileDevices.set(profileSessionKey(projectId, profileId), deviceId);
-    } else if (!fromPast && profileId && !explicit) {
-      // A server-side event of a profile that is on the site right now joins that visit.
-      const live = profileLiveSession(this.sessions, this.profileDevices, projectId, profileId, createdAt.getTime());
-      if (live) ({ deviceId, sessionId } = live);
-    }
+    // A backdated event opens no session here (the sessions table gives it one); a server-side
+    // event of a profile that is on the site right now joins that visit.
+    let request: SessionRequest | undefined;
+    if (!fromPast && !ua.isServer) request = { kind: 'visit', projectId, deviceIds, at: createdAt.getTime(), profileId };
+    else if (!fromPast && profileId && !explicit) request = { kind: 'server', projectId, deviceIds, at: createdAt.getTime(), profileId };
     const id = eventIdFromClient(projectId, event.id ?? special.id);
     const row = toEventRow(event, {
-      deviceId,
-      sessionId,
+      deviceId: deviceIds.deviceId,
+      sessionId: '',
       createdAt,
       geo: this.geo.lookup(ip),
       userAgent: ua,
@@ -125,7 +139,23 @@ export class EventEnricher implements OnModuleInit {
       revenue: revenueAllowed ? undefined : 0,
       id,
     });
+    if (request) shared.sessions.push({ request, row });
     return { index, row, key: id ? `${projectId}:${id}` : undefined };
+  }
+
+  /**
+   * Decides the sessions of a call's rows in their order and fills in their device and
+   * session ids: synchronously in memory (nothing to await: undefined), or with one promise
+   * for the call when sessions live in Redis.
+   */
+  assignSessions(slots: readonly SessionSlot[]): Promise<void> | undefined {
+    if (slots.length === 0) return undefined;
+    const answers = this.sessions.assign(slots.map((s) => s.request));
+    if (!(answers instanceof Promise)) {
+      fillSessions(slots, answers);
+      return undefined;
+    }
+    return answers.then((a) => fillSessions(slots, a));
   }
 
   /**
@@ -157,7 +187,7 @@ export class EventEnricher implements OnModuleInit {
     const salts = await stored(() => this.salts.forDate(now));
     const ids = resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts });
     return (
-      findLiveSession(this.sessions, source.projectId, ids, now.getTime()) ?? { deviceId: ids.deviceId, sessionId: '', previous: false }
+      (await this.sessions.findLive(source.projectId, ids, now.getTime())) ?? { deviceId: ids.deviceId, sessionId: '', previous: false }
     );
   }
 
@@ -170,5 +200,12 @@ export class EventEnricher implements OnModuleInit {
   async deviceIdFor(source: IngestSource, ip: string, userAgent: string, explicit?: string): Promise<string> {
     const salts = await stored(() => this.salts.forDate(new Date()));
     return resolveDeviceId({ projectId: source.projectId, ip, userAgent, salts, explicit }).deviceId;
+  }
+}
+
+function fillSessions(slots: readonly SessionSlot[], answers: SessionAnswer[]): void {
+  for (let i = 0; i < slots.length; i++) {
+    slots[i].row.device_id = answers[i].deviceId;
+    slots[i].row.session_id = answers[i].sessionId;
   }
 }

@@ -4,7 +4,7 @@ import { ProjectStore } from '@app/database';
 import { detectBot, type DeviceIds, type EventRow, type IncomingEvent, readSpecialProperties } from '@app/ingest';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { DuplicateFilter, IdempotencyCache, type PreparedEvent } from './duplicate-filter';
-import { EventEnricher } from './event-enricher.service';
+import { EventEnricher, type SessionSlot } from './event-enricher.service';
 import { IngestCounts } from './ingest-counts';
 import { IngestWriters } from './ingest-writers.service';
 import type { EventOutcome, IngestSource } from './ingest.types';
@@ -51,8 +51,10 @@ export class IngestService {
     const revenueAllowed = source.trusted || (await stored(() => this.projectFlags(source.projectId))).allowUnsafeRevenue;
     // Events of one call share their sender: one device hash per user agent and IP of the call.
     const devices = new Map<string, DeviceIds>();
-    // Events of one call are prepared in order, so a batch's sessions follow its timeline.
-    // Nothing in the loop awaits once the day's salts are loaded.
+    const sessions: SessionSlot[] = [];
+    // Events of one call are prepared in order, and their sessions decided in that order
+    // afterwards, so a batch's sessions follow its timeline. Nothing awaits once the day's
+    // salts are loaded, except the one call to Redis when sessions live there.
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
       const special = readSpecialProperties(event.properties);
@@ -65,10 +67,13 @@ export class IngestService {
         }
       }
       const salts = this.enricher.peekSalts(event.receivedAt) ?? (await this.enricher.loadSalts(event.receivedAt));
-      const p = this.enricher.enrich(source, event, i, { special, userAgent, salts, devices, profileIds, revenueAllowed });
+      const p = this.enricher.enrich(source, event, i, { special, userAgent, salts, devices, profileIds, revenueAllowed, sessions });
       prepared.push(p);
-      outcomes[i] = { status: 'stored', eventId: p.row.id, deviceId: p.row.device_id, sessionId: p.row.session_id };
     }
+    const assigning = this.enricher.assignSessions(sessions);
+    if (assigning) await assigning;
+    for (const p of prepared)
+      outcomes[p.index] = { status: 'stored', eventId: p.row.id, deviceId: p.row.device_id, sessionId: p.row.session_id };
     await this.duplicates.write(prepared, (index) => {
       const o = outcomes[index];
       if (o.status === 'stored') outcomes[index] = { ...o, status: 'duplicate' };

@@ -9,3 +9,4 @@ export * from './clickhouse-datetime';
 export * from './pg-text';
 export * from './property-depth';
 export * from './json-text';
+export * from './timeout';

@@ -3,6 +3,7 @@ import {
   assignSession,
   findLiveSession,
   MemoryProfileSessionIndex,
+  MemorySessionAssigner,
   MemorySessionStore,
   nextSession,
   profileLiveSession,
@@ -184,5 +185,34 @@ describe('profileLiveSession', () => {
     expect(profileLiveSession(store, index, 'p', 'user', 1_000_000 + SESSION_TIMEOUT_MS)).toBeUndefined();
     expect(profileLiveSession(store, index, 'p', 'other', 1_000_000)).toBeUndefined();
     expect(profileLiveSession(store, index, 'q', 'user', 1_000_000)).toBeUndefined();
+  });
+});
+
+describe('MemorySessionAssigner', () => {
+  const phone: DeviceIds = { deviceId: 'phone', previousDeviceId: null, explicit: false };
+  const server: DeviceIds = { deviceId: 'server-hash', previousDeviceId: null, explicit: false };
+
+  it("decides a call's requests in order: a visit opens, a server event of its profile joins, a later visit carries on", () => {
+    const sessions = new MemorySessionAssigner({}, ids('s1', 's2'));
+    expect(
+      sessions.assign([
+        { kind: 'server', projectId: 'p', deviceIds: server, at: T0, profileId: 'u' },
+        { kind: 'visit', projectId: 'p', deviceIds: phone, at: T0, profileId: 'u' },
+        { kind: 'server', projectId: 'p', deviceIds: server, at: T0 + MIN, profileId: 'u' },
+        { kind: 'server', projectId: 'p', deviceIds: server, at: T0 + MIN },
+        { kind: 'visit', projectId: 'p', deviceIds: phone, at: T0 + 2 * MIN },
+        { kind: 'server', projectId: 'p', deviceIds: server, at: T0 + 40 * MIN, profileId: 'u' },
+      ]),
+    ).toEqual([
+      { deviceId: 'server-hash', sessionId: '' },
+      { deviceId: 'phone', sessionId: 's1' },
+      { deviceId: 'phone', sessionId: 's1' },
+      { deviceId: 'server-hash', sessionId: '' },
+      { deviceId: 'phone', sessionId: 's1' },
+      { deviceId: 'server-hash', sessionId: '' },
+    ]);
+    // A server event reads the session without extending it: the visit at T0 + 2 min is its end.
+    expect(sessions.findLive('p', phone, T0 + 31 * MIN)).toEqual({ deviceId: 'phone', sessionId: 's1', previous: false });
+    expect(sessions.findLive('p', phone, T0 + 32 * MIN)).toBeUndefined();
   });
 });

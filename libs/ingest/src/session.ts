@@ -12,8 +12,8 @@ export interface SessionState {
 }
 
 /**
- * Where session state lives between events: the process's memory (Redis, when configured,
- * holds only rate-limit counters). Synchronous on purpose: it is read and written for every
+ * Session state of a process, between events (MemorySessionAssigner's; the Redis assigner
+ * keeps the same state in Redis). Synchronous on purpose: it is read and written for every
  * event, and an await per event is a measurable share of ingestion.
  */
 export interface SessionStore {
@@ -193,5 +193,73 @@ export class MemoryProfileSessionIndex implements ProfileSessionIndex {
 
   set(key: string, deviceId: string): void {
     this.entries.set(key, deviceId);
+  }
+}
+
+/**
+ * What an event asks of the session state: a browser or app event (`visit`) opens or extends
+ * its device's session; a server-side event of a profile (`server`) joins the session that
+ * profile is live in, if any, and changes nothing.
+ */
+export interface SessionRequest {
+  kind: 'visit' | 'server';
+  projectId: string;
+  deviceIds: DeviceIds;
+  /** Event time, epoch ms. */
+  at: number;
+  /** The profile the event names (aliases resolved), if any. */
+  profileId?: string;
+}
+
+/** The device id to record and the session (an empty id: none) of one SessionRequest. */
+export interface SessionAnswer {
+  deviceId: string;
+  sessionId: string;
+}
+
+/**
+ * Where the sessions of live devices are decided: this process's memory by default, or a
+ * store every API node shares (Redis). The requests of one call are decided in their order,
+ * as one step: an implementation answers synchronously when it can, so the default path
+ * awaits nothing per call, or with one promise for the whole call.
+ */
+export interface SessionAssigner {
+  assign(requests: readonly SessionRequest[]): SessionAnswer[] | Promise<SessionAnswer[]>;
+  /** The session the next visit of `deviceIds` at `at` would join, read only (findLiveSession's rules). */
+  findLive(projectId: string, deviceIds: DeviceIds, at: number): LiveSession | undefined | Promise<LiveSession | undefined>;
+}
+
+/** The process-local SessionAssigner: assignSession and profileLiveSession over bounded LRU maps. */
+export class MemorySessionAssigner implements SessionAssigner {
+  readonly sessions: MemorySessionStore;
+  /** The device each profile was last seen on in a session, for its server-side events. */
+  readonly profileDevices: MemoryProfileSessionIndex;
+
+  constructor(
+    options: MemorySessionStoreOptions = {},
+    private readonly newId: () => string = randomUUID,
+  ) {
+    this.sessions = new MemorySessionStore(options);
+    this.profileDevices = new MemoryProfileSessionIndex(options);
+  }
+
+  assign(requests: readonly SessionRequest[]): SessionAnswer[] {
+    const answers = new Array<SessionAnswer>(requests.length);
+    for (let i = 0; i < requests.length; i++) answers[i] = this.assignOne(requests[i]);
+    return answers;
+  }
+
+  private assignOne(r: SessionRequest): SessionAnswer {
+    if (r.kind === 'visit') {
+      const session = assignSession(this.sessions, { projectId: r.projectId, deviceIds: r.deviceIds, at: r.at, newId: this.newId });
+      if (r.profileId) this.profileDevices.set(profileSessionKey(r.projectId, r.profileId), session.deviceId);
+      return { deviceId: session.deviceId, sessionId: session.sessionId };
+    }
+    const live = r.profileId ? profileLiveSession(this.sessions, this.profileDevices, r.projectId, r.profileId, r.at) : undefined;
+    return live ?? { deviceId: r.deviceIds.deviceId, sessionId: '' };
+  }
+
+  findLive(projectId: string, deviceIds: DeviceIds, at: number): LiveSession | undefined {
+    return findLiveSession(this.sessions, projectId, deviceIds, at);
   }
 }
