@@ -12,9 +12,12 @@
  * build) and timed. Each route is then timed through HTTP (auth, rate limit, validation, SQL
  * building, engine, shaping, JSON) and as the same statements run directly on the engine's
  * client, alternating run by run; p50/p95 of both and the ratio are printed.
+ *
+ * BENCH_DATA_DIR=dir keeps the data set in `dir` (made on the first run, reused by the next), so
+ * a run after a change skips the generation and the history build.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,6 +46,8 @@ const ROWS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Only the scenarios whose name holds this text (all by default). */
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** A kept data set (see the header). */
+const KEPT = process.env.BENCH_DATA_DIR;
 const INSERT_BATCH = 2_000_000;
 const PER_SESSION = 8;
 const DEVICES = 200_000;
@@ -55,9 +60,18 @@ interface Scenario {
   raw: () => Promise<unknown>;
 }
 
+/** What a kept data set remembers. */
+interface KeptState {
+  root: { id: string; secret: string };
+  projectId: string;
+}
+
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-insights-'));
-  const root = { id: randomUUID(), secret: `sec_${randomBytes(12).toString('hex')}` };
+  if (KEPT) mkdirSync(KEPT, { recursive: true });
+  const dataDir = KEPT ?? mkdtempSync(join(tmpdir(), 'op-bench-insights-'));
+  const statePath = join(dataDir, 'bench-state.json');
+  const kept = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as KeptState) : undefined;
+  const root = kept?.root ?? { id: randomUUID(), secret: `sec_${randomBytes(12).toString('hex')}` };
   const config = loadConfig({
     DATA_DIR: dataDir,
     ROOT_CLIENT_ID: root.id,
@@ -77,68 +91,21 @@ async function main(): Promise<void> {
   const base = await app.getUrl();
   const headers = { 'openpanel-client-id': root.id, 'openpanel-client-secret': root.secret };
   try {
-    const created = await fetch(`${base}/manage/projects`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', timezone: 'UTC' }),
-    });
-    const projectId = ((await created.json()) as { data: { id: string } }).data.id;
     const ch = app.get(ClickhouseService);
-
-    const now = new Date();
-    const t0 = performance.now();
-    // n: the event; s = n / 8: its session; k = n % 8: its place in the session.
-    const device = `cityHash64(intDiv(n, ${PER_SESSION}), 1) % ${DEVICES}`;
-    for (let offset = 0; offset < ROWS; offset += INSERT_BATCH) {
-      await ch.client.command({
-        query:
-          `INSERT INTO ${ch.table('events')} (id, name, device_id, profile_id, project_id, session_id, path, origin, referrer, referrer_name, ` +
-          `properties, created_at, country, country_code, city, os, browser, device, duration) ` +
-          `SELECT generateUUIDv4(n), ` +
-          `if(n % ${PER_SESSION} = 0 OR (cityHash64(intDiv(n, ${PER_SESSION}), 5) % 3 != 0 AND n % 3 = 0), 'screen_view', concat('event_', toString(n % 49))), ` +
-          `concat('dev', toString(${device})), ` +
-          `if(${device} % 10 < 7, concat('user', toString(${device} % ${PROFILES})), ''), ` +
-          `{project:String}, toString(reinterpretAsUUID(sipHash128('s', intDiv(n, ${PER_SESSION})))), ` +
-          `concat('/page/', toString(cityHash64(n) % 200)), 'https://shop.example.com', ` +
-          `if(n % ${PER_SESSION} = 0 AND intDiv(n, ${PER_SESSION}) % 5 = 0, 'https://www.google.com/', ''), ` +
-          `if(n % ${PER_SESSION} = 0 AND intDiv(n, ${PER_SESSION}) % 5 = 0, 'Google', ''), ` +
-          `map('plan', if(n % 3 = 0, 'pro', 'free'), '__query.utm_source', arrayElement(['google', 'newsletter', 'ads', ''], intDiv(n, ${PER_SESSION}) % 4 + 1), '__title', concat('Page ', toString(cityHash64(n) % 200))), ` +
-          `{end:DateTime64(3, 'UTC')} - toIntervalMillisecond(cityHash64(intDiv(n, ${PER_SESSION}), 4) % 2592000000) ` +
-          `+ toIntervalMillisecond((n % ${PER_SESSION}) * (cityHash64(intDiv(n, ${PER_SESSION}), 6) % 120000 + 1000)), ` +
-          `arrayElement(['Germany', 'France', 'United States', 'United Kingdom', 'Sweden', 'Spain', 'Italy', 'Japan', 'Brazil', ''], ${device} % 10 + 1), ` +
-          `arrayElement(['DE', 'FR', 'US', 'GB', 'SE', 'ES', 'IT', 'JP', 'BR', ''], ${device} % 10 + 1), concat('City ', toString(${device} % 300)), ` +
-          `arrayElement(['Windows', 'Mac OS', 'iOS', 'Android', 'Linux'], ${device} % 5 + 1), arrayElement(['Chrome', 'Safari', 'Firefox', 'Edge'], ${device} % 4 + 1), ` +
-          `if(${device} % 3 = 0, 'mobile', 'desktop'), 0 ` +
-          `FROM (SELECT number + {offset:UInt64} AS n FROM numbers({count:UInt64}))`,
-        query_params: {
-          project: projectId,
-          end: now.toISOString().replace('T', ' ').slice(0, 23),
-          offset,
-          count: Math.min(INSERT_BATCH, ROWS - offset),
-        },
-      });
-    }
-    const insertSeconds = (performance.now() - t0) / 1000;
     const pg = app.get(DataSource);
-    await pg.query(
-      `INSERT INTO profiles (project_id, id, first_name, last_name, email, properties, created_at, updated_at) ` +
-        `SELECT $1, 'user' || g, 'First' || g, 'Last' || g, 'user' || g || '@example.com', jsonb_build_object('plan', CASE WHEN g % 3 = 0 THEN 'pro' ELSE 'free' END), ` +
-        `now() - (g || ' minutes')::interval, now() FROM generate_series(0, ${PROFILES - 1}) AS g`,
-      [projectId],
-    );
-    const t1 = performance.now();
-    const history = await app.get(SessionBuilder).buildHistory();
-    const buildSeconds = (performance.now() - t1) / 1000;
+    let projectId = kept?.projectId ?? '';
+    if (kept) console.log(`reusing the data set in ${dataDir}`);
+    else {
+      projectId = await generate(app, base, headers);
+      if (KEPT) writeFileSync(statePath, JSON.stringify({ root, projectId } satisfies KeptState));
+    }
     const count = async (sql: string) =>
       Number(
         (await (await ch.client.query({ query: sql, query_params: { p: projectId }, format: 'JSONEachRow' })).json<{ c: string }>())[0].c,
       );
     const events = await count(`SELECT count() AS c FROM ${ch.table('events')} WHERE project_id = {p:String}`);
     const sessions = await count(`SELECT count() AS c FROM ${ch.table('sessions')} WHERE project_id = {p:String}`);
-    console.log(
-      `generated ${events.toLocaleString('en')} events in ${insertSeconds.toFixed(1)} s; ` +
-        `${sessions.toLocaleString('en')} sessions built in ${buildSeconds.toFixed(1)} s (${history.slices} slices)`,
-    );
+    console.log(`${events.toLocaleString('en')} events, ${sessions.toLocaleString('en')} session rows`);
 
     const scope = (fallback: '30d'): InsightScope => ({
       projectId,
@@ -227,8 +194,68 @@ async function main(): Promise<void> {
     console.table(results);
   } finally {
     await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!KEPT) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Makes the bench project, its events, its profiles (in PostgreSQL) and its sessions; answers the project id. */
+async function generate(app: NestFastifyApplication, base: string, headers: Record<string, string>): Promise<string> {
+  const created = await fetch(`${base}/manage/projects`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench', timezone: 'UTC' }),
+  });
+  const projectId = ((await created.json()) as { data: { id: string } }).data.id;
+  const ch = app.get(ClickhouseService);
+
+  const now = new Date();
+  const t0 = performance.now();
+  // n: the event; s = n / 8: its session; k = n % 8: its place in the session.
+  const device = `cityHash64(intDiv(n, ${PER_SESSION}), 1) % ${DEVICES}`;
+  for (let offset = 0; offset < ROWS; offset += INSERT_BATCH) {
+    await ch.client.command({
+      query:
+        `INSERT INTO ${ch.table('events')} (id, name, device_id, profile_id, project_id, session_id, path, origin, referrer, referrer_name, ` +
+        `properties, created_at, country, country_code, city, os, browser, device, duration) ` +
+        `SELECT generateUUIDv4(n), ` +
+        `if(n % ${PER_SESSION} = 0 OR (cityHash64(intDiv(n, ${PER_SESSION}), 5) % 3 != 0 AND n % 3 = 0), 'screen_view', concat('event_', toString(n % 49))), ` +
+        `concat('dev', toString(${device})), ` +
+        `if(${device} % 10 < 7, concat('user', toString(${device} % ${PROFILES})), ''), ` +
+        `{project:String}, toString(reinterpretAsUUID(sipHash128('s', intDiv(n, ${PER_SESSION})))), ` +
+        `concat('/page/', toString(cityHash64(n) % 200)), 'https://shop.example.com', ` +
+        `if(n % ${PER_SESSION} = 0 AND intDiv(n, ${PER_SESSION}) % 5 = 0, 'https://www.google.com/', ''), ` +
+        `if(n % ${PER_SESSION} = 0 AND intDiv(n, ${PER_SESSION}) % 5 = 0, 'Google', ''), ` +
+        `map('plan', if(n % 3 = 0, 'pro', 'free'), '__query.utm_source', arrayElement(['google', 'newsletter', 'ads', ''], intDiv(n, ${PER_SESSION}) % 4 + 1), '__title', concat('Page ', toString(cityHash64(n) % 200))), ` +
+        `{end:DateTime64(3, 'UTC')} - toIntervalMillisecond(cityHash64(intDiv(n, ${PER_SESSION}), 4) % 2592000000) ` +
+        `+ toIntervalMillisecond((n % ${PER_SESSION}) * (cityHash64(intDiv(n, ${PER_SESSION}), 6) % 120000 + 1000)), ` +
+        `arrayElement(['Germany', 'France', 'United States', 'United Kingdom', 'Sweden', 'Spain', 'Italy', 'Japan', 'Brazil', ''], ${device} % 10 + 1), ` +
+        `arrayElement(['DE', 'FR', 'US', 'GB', 'SE', 'ES', 'IT', 'JP', 'BR', ''], ${device} % 10 + 1), concat('City ', toString(${device} % 300)), ` +
+        `arrayElement(['Windows', 'Mac OS', 'iOS', 'Android', 'Linux'], ${device} % 5 + 1), arrayElement(['Chrome', 'Safari', 'Firefox', 'Edge'], ${device} % 4 + 1), ` +
+        `if(${device} % 3 = 0, 'mobile', 'desktop'), 0 ` +
+        `FROM (SELECT number + {offset:UInt64} AS n FROM numbers({count:UInt64}))`,
+      query_params: {
+        project: projectId,
+        end: now.toISOString().replace('T', ' ').slice(0, 23),
+        offset,
+        count: Math.min(INSERT_BATCH, ROWS - offset),
+      },
+    });
+  }
+  const insertSeconds = (performance.now() - t0) / 1000;
+  const pg = app.get(DataSource);
+  await pg.query(
+    `INSERT INTO profiles (project_id, id, first_name, last_name, email, properties, created_at, updated_at) ` +
+      `SELECT $1, 'user' || g, 'First' || g, 'Last' || g, 'user' || g || '@example.com', jsonb_build_object('plan', CASE WHEN g % 3 = 0 THEN 'pro' ELSE 'free' END), ` +
+      `now() - (g || ' minutes')::interval, now() FROM generate_series(0, ${PROFILES - 1}) AS g`,
+    [projectId],
+  );
+  const t1 = performance.now();
+  const history = await app.get(SessionBuilder).buildHistory();
+  const buildSeconds = (performance.now() - t1) / 1000;
+  console.log(
+    `generated ${ROWS.toLocaleString('en')} events in ${insertSeconds.toFixed(1)} s; sessions built in ${buildSeconds.toFixed(1)} s (${history.slices} slices)`,
+  );
+  return projectId;
 }
 
 main().catch((e: unknown) => {
