@@ -1,4 +1,9 @@
+import { ClickhouseService } from '@app/clickhouse';
+import { toClickhouseDateTime } from '@app/common';
 import { HOSTILE } from '../libs/analytics/test/hostile';
+import { SessionBuilder } from '../src/sessions';
+import { zonedDay, zonedTime } from './setup/calendar';
+import { type Row, USER_AGENTS } from './setup/stores';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
 
@@ -318,6 +323,178 @@ describe('Export API: validation, access, safety', () => {
       // Typed as the JSON page for generated clients; the streams are named in the description.
       expect(Object.keys(events.responses['200'].content)).toEqual(['application/json']);
       expect(events.responses['200'].description).toMatch(/application\/x-ndjson.*text\/csv/);
+    });
+  });
+
+  describe('session_start and session_end, answered from the sessions', () => {
+    const MIN = 60_000;
+    const at = (offset: number, hour: number, minute = 0) => zonedTime('UTC', offset, hour, minute);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    let c: CreatedProject;
+    /**
+     * S1 (chrome, day -2): /a from a newsletter, /b, /c: 5 minutes. S2 (safari, day -2): /x at
+     * 10:05, a bounce ending with S1, so the two tie on created_at. S3 (safari, day -1): /y, /z, 10 minutes.
+     */
+    const visits = [
+      {
+        ip: '8.8.8.8',
+        ua: USER_AGENTS.chrome,
+        views: [
+          [at(-2, 10), '/a?utm_source=news'],
+          [at(-2, 10, 2), '/b'],
+          [at(-2, 10, 5), '/c'],
+        ],
+      },
+      {
+        ip: '81.2.69.142',
+        ua: USER_AGENTS.safari,
+        views: [
+          [at(-2, 10, 5), '/x'],
+          [at(-1, 9), '/y'],
+          [at(-1, 9, 10), '/z'],
+        ],
+      },
+    ] as const;
+    const list = async (params: Record<string, unknown>) => {
+      const res = await get(`/export/events?${q({ projectId: c.id, limit: '100', ...params })}`);
+      if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${res.body}`);
+      return res.json() as { meta: Row; data: Row[] };
+    };
+    const brief = (e: Row) => [e.name, e.createdAt, e.path, e.duration, e.properties.__bounce];
+
+    beforeAll(async () => {
+      c = await createProject(t, { name: 'Sessions', timezone: 'UTC' });
+      const devices: string[] = [];
+      for (const v of visits) {
+        for (const [ms, path] of v.views) {
+          const res = await t.app.inject({
+            method: 'POST',
+            url: '/track',
+            headers: { ...authHeaders(c.writeClient), 'user-agent': v.ua, 'x-client-ip': v.ip },
+            payload: {
+              type: 'track',
+              payload: { name: 'screen_view', properties: { __timestamp: iso(ms), __path: `https://shop.example.com${path}` } },
+            },
+          });
+          expect(res.statusCode).toBe(200);
+          devices.push(res.json().deviceId);
+        }
+      }
+      // /track refuses the reserved names; a stored one (as an import could hold) is written directly, inside S1.
+      const ch = t.app.get(ClickhouseService);
+      await ch.client.insert({
+        table: ch.table('events'),
+        format: 'JSONEachRow',
+        values: [
+          {
+            id: '00000000-0000-4000-8000-000000000001',
+            name: 'session_start',
+            project_id: c.id,
+            device_id: devices[0],
+            path: '/stored',
+            created_at: toClickhouseDateTime(new Date(at(-2, 10, 1))),
+          },
+        ],
+      });
+      await drainEvents(t);
+      await t.app.get(SessionBuilder).runOnce({ lagMs: 0 });
+    });
+
+    it('one session_start per session at its first event, one session_end at its last, with duration and __bounce', async () => {
+      const starts = await list({ event: 'session_start' });
+      expect(starts.meta.totalCount).toBe(3);
+      expect(starts.data.map(brief)).toEqual([
+        ['session_start', iso(at(-1, 9)), '/y', 0, undefined],
+        ['session_start', iso(at(-2, 10, 5)), '/x', 0, undefined],
+        ['session_start', iso(at(-2, 10)), '/a', 0, undefined],
+      ]);
+      expect(starts.data[2].properties).toEqual({ '__query.utm_source': 'news' });
+      expect(starts.data[2]).toMatchObject({ origin: 'https://shop.example.com', browser: 'Chrome', projectId: c.id, importedAt: null });
+      const ends = await list({ event: 'session_end' });
+      expect(ends.meta.totalCount).toBe(3);
+      const tied = ends.data.slice(1).sort((x, y) => x.path.localeCompare(y.path));
+      expect([brief(ends.data[0]), ...tied.map(brief)]).toEqual([
+        ['session_end', iso(at(-1, 9, 10)), '/z', 10 * MIN, 'false'],
+        ['session_end', iso(at(-2, 10, 5)), '/c', 5 * MIN, 'false'],
+        ['session_end', iso(at(-2, 10, 5)), '/x', 0, 'true'],
+      ]);
+      // The tie on created_at is broken by id, descending, as for stored events.
+      expect(ends.data[1].id > ends.data[2].id).toBe(true);
+      // Each session's start and end carry its id, and are two events with ids of their own.
+      const bySession = (rows: Row[]) => Object.fromEntries(rows.map((e) => [e.sessionId, e.id]));
+      expect(Object.keys(bySession(ends.data)).sort()).toEqual(Object.keys(bySession(starts.data)).sort());
+      expect(new Set([...starts.data, ...ends.data].map((e) => e.id)).size).toBe(6);
+    });
+
+    it('pages and cursors walk them in order, mixed with stored events, and the other filters apply', async () => {
+      const both = await list({ event: ['session_start', 'session_end'] });
+      expect(both.meta.totalCount).toBe(6);
+      const walked: Row[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list({ event: ['session_start', 'session_end'], limit: '2', ...(cursor ? { cursor } : {}) });
+        expect(page.meta.totalCount).toBe(6);
+        walked.push(...page.data);
+        cursor = page.meta.cursor ?? undefined;
+      } while (cursor);
+      expect(walked.map((e) => e.id)).toEqual(both.data.map((e) => e.id));
+      const second = await list({ event: 'session_start,session_end', limit: '2', page: '2' });
+      expect(second.data.map((e) => e.id)).toEqual(both.data.slice(2, 4).map((e) => e.id));
+
+      const mixed = await list({ event: ['screen_view', 'session_start'] });
+      expect(mixed.meta.totalCount).toBe(9);
+      expect(mixed.data.filter((e) => e.name === 'session_start').map((e) => e.path)).toEqual(['/y', '/x', '/a']);
+      const times = mixed.data.map((e) => e.createdAt);
+      expect(times).toEqual([...times].sort().reverse());
+
+      const bounces = await list({ event: 'session_end', filters: [{ name: 'properties.__bounce', operator: 'is', value: ['true'] }] });
+      expect(bounces.data.map((e) => e.path)).toEqual(['/x']);
+      const lastDay = await list({ event: ['session_end', 'screen_view'], start: zonedDay('UTC', -1), end: zonedDay('UTC', -1) });
+      // S3's session_end and its last view share their instant: the id decides, as between stored events.
+      const [tieA, tieB] = lastDay.data;
+      expect([tieA.createdAt === tieB.createdAt, tieA.id > tieB.id]).toEqual([true, true]);
+      const named = lastDay.data.map((e) => [e.name, e.path]);
+      expect([named.slice(0, 2).sort(), named.slice(2)]).toEqual([
+        [
+          ['screen_view', '/z'],
+          ['session_end', '/z'],
+        ],
+        [['screen_view', '/y']],
+      ]);
+      const withMeta = await list({ event: 'session_start', includes: 'profile,meta' });
+      expect(withMeta.data.map((e) => [e.profile, e.meta])).toEqual([
+        [null, null],
+        [null, null],
+        [null, null],
+      ]);
+      const stream = await get(`/export/events?${q({ projectId: c.id, event: ['session_start', 'session_end'], format: 'ndjson' })}`);
+      expect(stream.statusCode).toBe(200);
+      expect(
+        stream.body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).id),
+      ).toEqual(both.data.map((e) => e.id));
+    });
+
+    it('a stored event under a reserved name is listed only by a listing that names none', async () => {
+      const all = await list({});
+      expect(all.meta.totalCount).toBe(7);
+      expect(all.data.filter((e) => e.name === 'session_start').map((e) => e.path)).toEqual(['/stored']);
+      expect((await list({ event: 'session_start' })).data.map((e) => e.path)).not.toContain('/stored');
+      const chart = await get(`/export/charts?${q({ projectId: c.id, range: '30d', events: [{ name: 'session_start' }] })}`);
+      expect(chart.json().metrics.sum).toBe(3);
+    });
+
+    it('hostile names and values beside a reserved name match nothing more, never 500', async () => {
+      for (const h of HOSTILE) {
+        const res = await get(`/export/events?${q({ projectId: c.id, event: [h, 'session_end'] })}`);
+        expect([h, res.statusCode === 400 || res.json().meta.totalCount === 3]).toEqual([h, true]);
+        const filtered = await get(
+          `/export/events?${q({ projectId: c.id, event: 'session_end', filters: [{ name: `properties.${h}`, operator: 'is', value: [h] }] })}`,
+        );
+        expect([h, filtered.statusCode === 400 || filtered.json().meta.totalCount === 0]).toEqual([h, true]);
+      }
     });
   });
 });

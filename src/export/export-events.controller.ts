@@ -35,7 +35,8 @@ export class ExportEventsController {
       '`text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). ' +
       'In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading ' +
       "single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV " +
-      'injection); NDJSON and JSON carry every value exactly as stored.',
+      'injection); NDJSON and JSON carry every value exactly as stored. `session_start` and `session_end` are listed when ' +
+      '`event` names them, answered from the sessions (built from the events shortly after they arrive), as OpenPanel lists them.',
   })
   @ApiJsonArrayQuery({
     name: 'filters',

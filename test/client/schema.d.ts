@@ -271,7 +271,7 @@ export interface paths {
          * List or stream the events of a project
          * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
          *
-         *     Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored.
+         *     Newest first, ties broken by id; `totalCount` counts exactly what the pages hold. JSON answers one page (`page`/`limit`, or `cursor` for keyset paging); `format=ndjson|csv` or `Accept: application/x-ndjson` / `text/csv` streams every matching event without a page limit (`page`, `limit` and `cursor` do not apply). In CSV, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading single quote (`'=1+1`), so that spreadsheets show it as text instead of running it as a formula (OWASP CSV injection); NDJSON and JSON carry every value exactly as stored. `session_start` and `session_end` are listed when `event` names them, answered from the sessions (built from the events shortly after they arrive), as OpenPanel lists them.
          */
         get: operations["exportEvents"];
         put?: never;
@@ -4771,7 +4771,7 @@ export interface operations {
                 project_id?: string;
                 /** @description Events of this profile, including those sent under any of the profile's aliases, e.g. `user_789` */
                 profileId?: string;
-                /** @description Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`) */
+                /** @description Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`). `session_start` and `session_end` (one per session, at its first and last event; `session_end` with `duration` in ms and `properties.__bounce` 'true'/'false') are listed when named here, answered from the sessions, alone or among stored events; without `event`, only stored events are listed */
                 event?: string[];
                 /** @description Range start, e.g. `2024-04-15`. Inclusive: `YYYY-MM-DD` (the whole day, project time zone) or an ISO 8601 date-time */
                 start?: string;

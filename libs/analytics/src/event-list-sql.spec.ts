@@ -102,6 +102,31 @@ describe('buildEventListSql', () => {
     expect(invalidPath(() => buildEventListSql({ ...base, ...overrides }, 'db'))).toEqual(path);
   });
 
+  it('reads session_start and session_end from the sessions only when named, with open bounds bound wide', () => {
+    expect(buildEventListSql({ ...base, events: ['screen_view'] }, 'db').page.sql).not.toContain('db.sessions');
+    const alone = buildEventListSql({ ...base, events: ['session_start'] }, 'db');
+    expect(alone.page.sql).toContain('db.sessions');
+    expect(alone.page.sql).not.toContain('FROM db.events');
+    expect(alone.page.sql).not.toContain("'session_end'");
+    expect(alone.count.params).toMatchObject({ start: '1900-01-01 00:00:00.000', end: '2299-12-31 23:59:59.999', p0: 'session_start' });
+    const mixed = buildEventListSql({ ...base, events: ['a', 'session_end', 'session_start'], start: '2024-04-15' }, 'db');
+    // The stored events, but none under a reserved name, and each derived name once.
+    expect(mixed.count.sql).toContain(
+      "FROM db.events WHERE project_id = {projectId:String} AND name NOT IN ('session_start', 'session_end')",
+    );
+    expect(mixed.count.sql.match(/UNION ALL SELECT \* FROM/g)).toHaveLength(2);
+    expect(mixed.count.params).toMatchObject({ start: '2024-04-14 22:00:00.000', end: '2299-12-31 23:59:59.999' });
+    expect(whereOf(buildEventStreamSql({ ...base, events: ['session_end'] }, 'db').sql)).toContain('e.name IN ({p0:String})');
+    for (const h of HOSTILE) {
+      const q: EventListQuery = {
+        ...base,
+        events: [h, 'session_start'],
+        filters: [{ name: `properties.${h}`, operator: 'is', value: [h] }],
+      };
+      for (const s of [buildEventListSql(q, 'db').page, buildEventStreamSql(q, 'db')]) expect(sqlIsClean(s.sql)).toBe(true);
+    }
+  });
+
   it('reads a named range when no bounds are given', () => {
     const { count } = buildEventListSql({ ...base, range: 'today', now: new Date('2024-04-03T10:00:00Z') }, 'db');
     expect(count.params).toMatchObject({ start: '2024-04-02 22:00:00.000', end: '2024-04-03 22:00:00.000' });

@@ -3,8 +3,9 @@ import { invalid } from './errors';
 import { compileFilters } from './filters';
 import { ParamBag } from './params';
 import { parseDateBound, resolveRange } from './range';
+import { eventsWithSessionEvents, isSessionEventName } from './session-events';
 import { EVENT_LIST_SETTINGS, EVENT_STREAM_SETTINGS, settingsClause } from './settings';
-import { checkDatabase, DATETIME_PARAM, dateTimeParam, EVENT_ORDER_SQL, fromClause } from './source';
+import { checkDatabase, DATETIME_PARAM, dateTimeParam, EVENT_ORDER_SQL, fromClause, OPEN_END, OPEN_START } from './source';
 import { canonicalTimezone } from './timezone';
 import type { Filter, RangeName, SqlStatement } from './types';
 
@@ -126,12 +127,22 @@ function predicate(q: EventListQuery, database: string): Predicate {
 
   const events = stringList(q.events, 'event');
   if (events.length > 0) where.push(`e.name IN (${events.map((v) => bag.value(v)).join(', ')})`);
+  // session_start and session_end are answered from the sessions, as charts answer them; only
+  // when named, so that a plain listing reads the events table alone.
+  const derived = events.filter(isSessionEventName);
+  let source: string | undefined;
+  if (derived.length > 0) {
+    // The sessions are read within the window, which a listing may leave open on either side.
+    bag.named('start', dateTimeParam(start ?? OPEN_START), DATETIME_PARAM);
+    bag.named('end', dateTimeParam(end ?? OPEN_END), DATETIME_PARAM);
+    source = eventsWithSessionEvents(database, derived, derived.length < events.length);
+  }
   const profiles = stringList(q.profileIds, 'profileId', MAX_PROFILE_IDS);
   if (profiles.length > 0) where.push(`e.profile_id IN (${profiles.map((v) => bag.value(v)).join(', ')})`);
 
   const filters = compileFilters(q.filters, bag, ['filters']);
   if (filters) where.push(filters.sql);
-  return { bag, from: fromClause(database, filters?.profile ?? false), where };
+  return { bag, from: fromClause(database, filters?.profile ?? false, source), where };
 }
 
 function checkPaging(q: EventListQuery): void {

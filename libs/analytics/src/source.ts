@@ -35,6 +35,10 @@ export function fromClause(database: string, withProfile: boolean, source?: stri
 const ENGINE_MIN_MS = Date.UTC(1900, 0, 1);
 const ENGINE_MAX_MS = Date.UTC(2300, 0, 1) - 1;
 
+/** The bounds of a window left open: every instant DateTime64 holds (but its very last millisecond). */
+export const OPEN_START = new Date(ENGINE_MIN_MS);
+export const OPEN_END = new Date(ENGINE_MAX_MS);
+
 /**
  * An instant as a DateTime64(3, 'UTC') parameter. Written dates are kept to the years
  * 1900-2299 (range.ts), but a project's zone can move a bound of 1900-01-01 a few hours before

@@ -53,7 +53,10 @@ export class ExportEventsQueryDto extends ProjectQueryDto {
 
   @ApiPropertyOptional({
     description:
-      'Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`)',
+      'Event name(s), e.g. `screen_view`: repeated (`event=a&event=b`), comma-separated (`event=a,b`) or a JSON array (`event=["a","b"]`). ' +
+      '`session_start` and `session_end` (one per session, at its first and last event; `session_end` with `duration` in ms and ' +
+      "`properties.__bounce` 'true'/'false') are listed when named here, answered from the sessions, alone or among stored events; " +
+      'without `event`, only stored events are listed',
     type: [String],
     maxItems: 100,
   })
