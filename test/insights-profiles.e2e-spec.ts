@@ -290,6 +290,11 @@ describe('Insights: profiles', () => {
     );
     expect(await byFilters({ name: 'createdAt', operator: 'lt', value: [graceSeen] })).toEqual(['user-ada']);
     expect(await byFilters({ name: 'created_at', operator: 'is', value: [createdAt.get('123')!] })).toEqual(['123']);
+    const day = graceSeen.slice(0, 10);
+    expect(await byFilters({ name: 'createdAt', operator: 'startsWith', value: [day] })).toEqual(
+      where((x) => createdAt.get(x.profileId)!.startsWith(day)),
+    );
+    expect(await byFilters({ name: 'createdAt', operator: 'contains', value: [graceSeen.slice(10)] })).toEqual(['user-grace']);
     // All must hold, with the other parameters too; a value operator without values filters nothing.
     expect(
       await byFilters(
