@@ -310,6 +310,15 @@ describe('Insights: profiles', () => {
       expect([hostile, await byFilters({ name: `properties.${hostile}`, operator: 'isNotNull', value: [] })]).toEqual([hostile, []]);
       expect([hostile, await byFilters({ name: 'email', operator: 'contains', value: [hostile] })]).toEqual([hostile, []]);
     }
+    // Text PostgreSQL cannot hold is a 400, never a 500.
+    for (const [filter, path] of [
+      [{ name: 'properties.coun\u0000try', operator: 'is', value: ['DE'] }, ['filters', 0, 'name']],
+      [{ name: 'properties.country', operator: 'is', value: ['D\u0000E'] }, ['filters', 0, 'value', 0]],
+      [{ name: 'email', operator: 'contains', value: ['\ud800'] }, ['filters', 0, 'value', 0]],
+    ] as const) {
+      const res = await get(`/insights/${p.id}/profiles?${q({ filters: JSON.stringify([filter]) })}`);
+      expect([filter, res.statusCode, res.json().details?.[0]?.path]).toEqual([filter, 400, path]);
+    }
     expect(await ids({})).toHaveLength(PROFILES.length);
   });
 

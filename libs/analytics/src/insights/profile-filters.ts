@@ -1,3 +1,4 @@
+import { toPgText } from '@app/common';
 import { invalid, type Path } from '../errors';
 import { parseWrittenDate, writtenInstant } from '../range';
 import { CHART_LIMITS, type Filter, FILTER_OPERATORS, type FilterOperator } from '../types';
@@ -75,10 +76,13 @@ class Params {
   readonly params: Record<string, string> = {};
   private n = 0;
   constructor(private readonly prefix: string) {}
-  /** A text parameter: `CAST(:name AS text)`, so PostgreSQL never has to guess its type. */
+  /**
+   * A text parameter: `CAST(:name AS text)`, so PostgreSQL never has to guess its type. Text
+   * PostgreSQL cannot hold (U+0000, lone surrogates) is cleaned as stored profiles were.
+   */
   text(value: string): string {
     const name = `${this.prefix}${this.n++}`;
-    this.params[name] = value;
+    this.params[name] = toPgText(value);
     return `CAST(:${name} AS text)`;
   }
   typed(value: string, type: 'numeric' | 'timestamptz'): string {
