@@ -335,6 +335,35 @@ describe('Insights: events', () => {
     }
   });
 
+  it('bookkeeping keys: neither listed by properties nor given values by property_values', async () => {
+    const other = await createProject(t, { name: 'Bookkeeping keys' });
+    const values = { plan: 'team', __duration_from: 'evt-1', __properties_from: 'evt-2' };
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers: authHeaders(other.writeClient),
+      payload: { type: 'track', payload: { name: 'signup', properties: values } },
+    });
+    expect(res.statusCode).toBe(200);
+    await drainEvents(t);
+    // The keys are stored as sent: the routes, not ingestion, leave them out.
+    const [row] = await storedEvents(t, other.id);
+    expect(row.properties).toMatchObject(values);
+    const keys = (await ok(`/insights/${other.id}/events/properties?eventName=signup`, t.root)).properties.map(
+      (r: { property_key: string }) => r.property_key,
+    );
+    expect(keys).toContain('plan');
+    for (const key of HIDDEN) {
+      expect(keys).not.toContain(key);
+      expect(await ok(`/insights/${other.id}/events/property_values?${q({ eventName: 'signup', propertyKey: key })}`, t.root)).toEqual({
+        event: 'signup',
+        property: key,
+        values: [],
+      });
+    }
+    expect((await ok(`/insights/${other.id}/events/property_values?eventName=signup&propertyKey=plan`, t.root)).values).toEqual(['team']);
+  });
+
   it('access: another project 403, an unknown one 404, write clients 401', async () => {
     const other = await createProject(t, { name: 'Other events' });
     for (const route of ['events', 'events/names', 'events/properties', 'events/property_values?eventName=a&propertyKey=b']) {

@@ -1,3 +1,4 @@
+import { ProfilesInsightsService } from '../src/insights/profiles-insights.service';
 import { SessionBuilder } from '../src/sessions';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { USER_AGENTS } from './setup/stores';
@@ -102,8 +103,8 @@ describe('Insights: profiles', () => {
   /** Requests rotate over several read clients: the test makes more than one client's 100 per 10 s. */
   const get = (url: string, as?: Credentials) =>
     t.app.inject({ method: 'GET', url, headers: authHeaders(as ?? readers[turn++ % readers.length]) });
-  const ok = async (url: string) => {
-    const res = await get(url);
+  const ok = async (url: string, as?: Credentials) => {
+    const res = await get(url, as);
     if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
     return res.json();
   };
@@ -257,6 +258,132 @@ describe('Insights: profiles', () => {
     }
   });
 
+  it("filters: the chart grammar on the profile's own fields, every value and key bound", async () => {
+    const byFilters = (...filters: object[]) => ids({ filters: JSON.stringify(filters), sortOrder: 'asc' });
+    const where = (keep: (x: Identity) => boolean) => PROFILES.filter(keep).map((x) => x.profileId);
+    const prop = (x: Identity, key: string) => x.properties?.[key] ?? '';
+    expect(await byFilters({ name: 'properties.country', operator: 'is', value: ['US'] })).toEqual(
+      where((x) => prop(x, 'country') === 'US'),
+    );
+    expect(await byFilters({ name: 'profile.properties.country', operator: 'isNot', value: ['US', 'DE'] })).toEqual(
+      where((x) => !['US', 'DE'].includes(prop(x, 'country'))),
+    );
+    expect(await byFilters({ name: 'properties.city', operator: 'isNull', value: [] })).toEqual(where((x) => prop(x, 'city') === ''));
+    expect(await byFilters({ name: 'lastName', operator: 'isNotNull', value: [] })).toEqual(where((x) => !!x.lastName));
+    expect(await byFilters({ name: 'email', operator: 'endsWith', value: ['@navy.mil'] })).toEqual(
+      where((x) => !!x.email?.endsWith('@navy.mil')),
+    );
+    expect(await byFilters({ name: 'first_name', operator: 'startsWith', value: ['Gra', 'Nu'] })).toEqual(
+      where((x) => ['Gra', 'Nu'].some((v) => !!x.firstName?.startsWith(v))),
+    );
+    // Case-sensitive, and `%` is a plain character.
+    expect(await byFilters({ name: 'firstName', operator: 'contains', value: ['ada'] })).toEqual([]);
+    expect(await byFilters({ name: 'email', operator: 'contains', value: ['%5'] })).toEqual(['123']);
+    expect(await byFilters({ name: 'id', operator: 'doesNotContain', value: ['grace', 'ada'] })).toEqual(
+      where((x) => !['grace', 'ada'].some((v) => x.profileId.includes(v))),
+    );
+    expect(await byFilters({ name: 'isExternal', operator: 'is', value: ['true'] })).toHaveLength(PROFILES.length);
+    // createdAt: instants, to the millisecond the API shows.
+    const graceSeen = createdAt.get('user-grace')!;
+    expect(await byFilters({ name: 'createdAt', operator: 'gte', value: [graceSeen] })).toEqual(
+      where((x) => createdAt.get(x.profileId)! >= graceSeen),
+    );
+    expect(await byFilters({ name: 'createdAt', operator: 'lt', value: [graceSeen] })).toEqual(['user-ada']);
+    expect(await byFilters({ name: 'created_at', operator: 'is', value: [createdAt.get('123')!] })).toEqual(['123']);
+    const day = graceSeen.slice(0, 10);
+    expect(await byFilters({ name: 'createdAt', operator: 'startsWith', value: [day] })).toEqual(
+      where((x) => createdAt.get(x.profileId)!.startsWith(day)),
+    );
+    expect(await byFilters({ name: 'createdAt', operator: 'contains', value: [graceSeen.slice(10)] })).toEqual(['user-grace']);
+    // All must hold, with the other parameters too; a value operator without values filters nothing.
+    expect(
+      await byFilters(
+        { name: 'properties.country', operator: 'is', value: ['US'] },
+        { name: 'firstName', operator: 'is', value: ['Gracie'] },
+      ),
+    ).toEqual(['user-gracexh']);
+    expect(await ids({ filters: JSON.stringify([{ name: 'email', operator: 'contains', value: ['navy'] }]), name: 'gracie' })).toEqual([
+      'user-gracexh',
+    ]);
+    expect(await byFilters({ name: 'email', operator: 'is', value: [] })).toHaveLength(PROFILES.length);
+    for (const hostile of ["x' OR 1=1 --", "' OR ''='", '\\', "'; DROP TABLE profiles; --", ':pf0']) {
+      expect([hostile, await byFilters({ name: `properties.${hostile}`, operator: 'isNotNull', value: [] })]).toEqual([hostile, []]);
+      expect([hostile, await byFilters({ name: 'email', operator: 'contains', value: [hostile] })]).toEqual([hostile, []]);
+    }
+    // Text PostgreSQL cannot hold is a 400, never a 500.
+    for (const [filter, path] of [
+      [{ name: 'properties.coun\u0000try', operator: 'is', value: ['DE'] }, ['filters', 0, 'name']],
+      [{ name: 'properties.country', operator: 'is', value: ['D\u0000E'] }, ['filters', 0, 'value', 0]],
+      [{ name: 'email', operator: 'contains', value: ['\ud800'] }, ['filters', 0, 'value', 0]],
+    ] as const) {
+      const res = await get(`/insights/${p.id}/profiles?${q({ filters: JSON.stringify([filter]) })}`);
+      expect([filter, res.statusCode, res.json().details?.[0]?.path]).toEqual([filter, 400, path]);
+    }
+    expect(await ids({})).toHaveLength(PROFILES.length);
+  });
+
+  it('filters: an unknown field, an operator not available here or a bad value is a 400 naming it', async () => {
+    const cases: [unknown, (string | number)[]][] = [
+      [[{ name: 'lastSeenAt', operator: 'is', value: ['x'] }], ['filters', 0, 'name']],
+      [
+        [
+          { name: 'email', operator: 'is', value: ['x'] },
+          { name: 'path', operator: 'is', value: ['/'] },
+        ],
+        ['filters', 1, 'name'],
+      ],
+      [[{ name: 'properties.', operator: 'is', value: ['x'] }], ['filters', 0, 'name']],
+      [[{ name: 'email', operator: 'regex', value: ['.*'] }], ['filters', 0, 'operator']],
+      [[{ name: 'properties.age', operator: 'gt', value: ['ten'] }], ['filters', 0, 'value', 0]],
+      [[{ name: 'createdAt', operator: 'lt', value: ['2024-02-30'] }], ['filters', 0, 'value', 0]],
+    ];
+    for (const [filters, path] of cases) {
+      const res = await get(`/insights/${p.id}/profiles?${q({ filters: JSON.stringify(filters) })}`);
+      expect([filters, res.statusCode]).toEqual([filters, 400]);
+      expect(res.json()).toEqual({
+        status: 400,
+        error: expect.any(String),
+        message: 'Invalid query parameters',
+        details: [{ path, message: expect.any(String) }],
+      });
+    }
+    for (const bad of ['not json', '{"name":"email"}', '[{"name":"email","operator":"like","value":["x"]}]', '[1]']) {
+      const res = await get(`/insights/${p.id}/profiles?${q({ filters: bad })}`);
+      expect([bad, res.statusCode]).toEqual([bad, 400]);
+    }
+  });
+
+  it('the id sets of activity conditions are capped: a condition that selects more is a 400, never a cut answer', async () => {
+    const service = t.app.get(ProfilesInsightsService);
+    const cap = service.maxActivityIds;
+    try {
+      service.maxActivityIds = 2;
+      // Exactly at the cap: answered. Active in the last day: Ada and "123".
+      expect(await ids({ inactiveDays: 1, sortOrder: 'asc' })).toEqual(['user-grace', 'user-gracexh', 'user-idle']);
+      expect(await ids({ performedEvent: 'signup' })).toEqual(['user-grace']);
+      expect(await ids({ minSessions: 3 })).toEqual(['user-ada']);
+      // Over it: Ada, Grace and "123" each did a screen view, had a session, were active in the last 5 days.
+      for (const [param, value] of [
+        ['performedEvent', 'screen_view'],
+        ['minSessions', 1],
+        ['inactiveDays', 5],
+      ] as const) {
+        const res = await get(`/insights/${p.id}/profiles?${q({ [param]: value })}`);
+        expect([param, res.statusCode]).toEqual([param, 400]);
+        expect(res.json()).toEqual({
+          status: 400,
+          error: expect.any(String),
+          message: 'Invalid query parameters',
+          details: [{ path: [param], message: expect.stringMatching(/^More than 2 profiles /) }],
+        });
+      }
+      service.maxActivityIds = 3;
+      expect(await ids({ performedEvent: 'screen_view', sortOrder: 'asc' })).toEqual(['user-ada', 'user-grace', '123']);
+    } finally {
+      service.maxActivityIds = cap;
+    }
+  });
+
   it('a profile with its newest events; unknown 404; a numeric-looking id is a string', async () => {
     const body = await ok(`/insights/${p.id}/profiles/user-ada?eventLimit=3`);
     expect(body.profile).toMatchObject({ id: 'user-ada', email: 'ada@example.com', last_seen_at: new Date(S2).toISOString() });
@@ -364,6 +491,68 @@ describe('Insights: profiles', () => {
       revenue: 0,
     });
     expect((await ok(`/insights/${p.id}/profiles/123/metrics`)).sessions).toBe(1);
+  });
+
+  it("events and sessions sent under an alias before it was made count as the profile's, as in /export/events", async () => {
+    const a = await createProject(t, { name: 'Profile aliases', timezone: TZ });
+    const sendTo = (body: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(a.writeClient), 'user-agent': USER_AGENTS.chrome, 'x-client-ip': '9.9.9.9' },
+        payload: body,
+      });
+    const event = async (profileId: string, at: number, name = 'screen_view') =>
+      expect(
+        (
+          await sendTo({
+            type: 'track',
+            payload: { name, profileId, properties: { __timestamp: new Date(at).toISOString(), __path: `${SHOP}/` } },
+          })
+        ).statusCode,
+      ).toBe(200);
+    expect((await sendTo({ type: 'identify', payload: { profileId: 'user-main', firstName: 'Main' } })).statusCode).toBe(200);
+    // A session under the alias before it is made, then one after (stored under the profile), and one of someone else.
+    const [A1, A2] = [T - 8 * DAY, T - 6 * DAY];
+    await event('anon-1', A1);
+    await event('anon-1', A1 + MIN, 'signup');
+    await drainEvents(t);
+    expect((await sendTo({ type: 'alias', payload: { profileId: 'user-main', alias: 'anon-1' } })).statusCode).toBe(200);
+    await event('anon-1', A2);
+    await event('user-main', A2 + 3 * MIN);
+    await event('someone-else', T - 7 * DAY);
+    await build();
+
+    const exported = await ok(`/export/events?projectId=${a.id}&profileId=user-main&limit=50`, t.root);
+    expect(exported.meta.totalCount).toBe(4);
+    expect(exported.data.map((e: { profileId: string }) => e.profileId).sort()).toEqual(['anon-1', 'anon-1', 'user-main', 'user-main']);
+
+    const metrics = await ok(`/insights/${a.id}/profiles/user-main/metrics`, t.root);
+    expect(metrics).toMatchObject({
+      sessions: 2,
+      totalEvents: exported.meta.totalCount,
+      screenViews: 3,
+      conversionEvents: 1,
+      uniqueDaysActive: new Set([A1, A2].map(dayOf)).size,
+      avgSessionDurationMin: 2,
+      avgEventsPerSession: 2,
+      avgTimeBetweenSessionsSec: (A2 - A1) / 1000,
+      lastSeen: new Date(A2 + 3 * MIN).toISOString(),
+    });
+    const sessions = await ok(`/insights/${a.id}/profiles/user-main/sessions`, t.root);
+    expect(sessions.map((r: { created_at: string; profile_id: string }) => [Date.parse(`${r.created_at}Z`), r.profile_id])).toEqual([
+      [A2, 'user-main'],
+      [A1, 'anon-1'],
+    ]);
+    const detail = await ok(`/insights/${a.id}/profiles/user-main`, t.root);
+    expect(detail.recentEvents.map((e: { created_at: string }) => Date.parse(`${e.created_at}Z`))).toEqual([
+      A2 + 3 * MIN,
+      A2,
+      A1 + MIN,
+      A1,
+    ]);
+    // The alias itself is no profile of its own: its events are the ones still stored under it.
+    expect(await ok(`/insights/${a.id}/profiles/anon-1/metrics`, t.root)).toMatchObject({ firstSeen: null, totalEvents: 2, sessions: 1 });
   });
 
   it('access: another project 403, an unknown one 404, write clients 401', async () => {

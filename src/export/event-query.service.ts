@@ -7,7 +7,7 @@ import type { ExportEventsQueryDto } from './dto/export-events.query.dto';
 export type EventQuery = Omit<EventListQuery, 'limit' | 'offset' | 'cursor'>;
 
 /** Aliases looked up per profile; the chart engine caps the id list at 1000 with the profile itself. */
-const MAX_ALIASES = 999;
+export const MAX_ALIASES = 999;
 
 /**
  * Turns the query string of /export/events into the event-list query of @app/analytics,
@@ -23,18 +23,13 @@ export class EventQueryService {
       projectId: project.id,
       timezone: project.timezone ?? 'UTC',
       events: q.event,
-      profileIds: q.profileId === undefined ? undefined : await this.profileAndAliases(project.id, q.profileId),
+      // A profile's events include those sent under any of its aliases.
+      profileIds: q.profileId === undefined ? undefined : await this.aliases.idsOf(project.id, q.profileId, MAX_ALIASES),
       start: q.start ?? q.startDate,
       end: q.end ?? q.endDate,
       range: q.range,
       filters,
     };
     return { query, regexes: regexCandidates(filters, ['filters']) };
-  }
-
-  /** A profile's events include those sent under any of its aliases. */
-  private async profileAndAliases(projectId: string, profileId: string): Promise<string[]> {
-    const aliases = await this.aliases.aliasesOf(projectId, profileId, MAX_ALIASES);
-    return [profileId, ...aliases.filter((a) => a !== profileId)];
   }
 }

@@ -112,7 +112,8 @@ export class EventsInsightsController {
     summary: 'Values of an event property',
     description:
       'Up to 200 distinct non-empty values of `propertyKey` on the events named `eventName`, over all history, the most ' +
-      'recently seen first (ties by value). Both parameters are required.',
+      'recently seen first (ties by value). Both parameters are required. A bookkeeping key (`__duration_from`, ' +
+      '`__properties_from`) has no values here, as `events/properties` does not list it.',
   })
   @ApiResponse({ status: 200, type: EventPropertyValuesResponseDto })
   @ApiErrors(400, [404, 'Project not found'])

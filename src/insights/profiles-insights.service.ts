@@ -7,20 +7,22 @@ import {
   buildProfileEventFiguresSql,
   buildProfileRecentEventsSql,
   buildProfileSessionFiguresSql,
+  buildProfileSessionListSql,
   buildProfilesLastSeenSql,
-  buildSessionListSql,
+  compileProfileFilters,
   invalid,
   type ListPage,
+  MAX_ACTIVITY_PROFILE_IDS,
   type ProfileEventFiguresRow,
   type ProfileIdRow,
-  profileSessionScope,
   type ProfileSessionFiguresRow,
   type SessionRow,
   type SqlStatement,
 } from '@app/analytics';
 import { ApiError, isPgText, toPgText } from '@app/common';
-import { ProfileEntity, type ProjectEntity } from '@app/database';
+import { ProfileAliasStore, ProfileEntity, type ProjectEntity } from '@app/database';
 import { EngineQueryService } from '../export/engine-query.service';
+import { MAX_ALIASES } from '../export/event-query.service';
 import { MAX_NAME_TOKENS, PROFILE_PROPERTY_PARAMS, type ProfilesQueryDto } from './dto/profiles-insights.query.dto';
 import type {
   InsightProfileDetailDto,
@@ -51,7 +53,14 @@ export class ProfilesInsightsService {
   constructor(
     private readonly engine: EngineQueryService,
     private readonly dataSource: DataSource,
+    private readonly aliases: ProfileAliasStore,
   ) {}
+
+  /**
+   * Most profile ids an activity condition may select (see MAX_ACTIVITY_PROFILE_IDS); more is a
+   * 400. A field rather than the constant so a test can lower it on the running app.
+   */
+  maxActivityIds = MAX_ACTIVITY_PROFILE_IDS;
 
   async list(project: ProjectEntity, q: ProfilesQueryDto, page: ListPage, now = new Date()): Promise<InsightProfileRowDto[]> {
     const qb = this.dataSource
@@ -77,15 +86,32 @@ export class ProfilesInsightsService {
       // The key is one of four fixed names, never request text.
       if (value !== undefined) qb.andWhere(`p.properties ->> '${key}' = :${key}`, { [key]: toPgText(value) });
     }
+    const filters = compileProfileFilters(q.filters, ['filters']);
+    if (filters) qb.andWhere(filters.sql, filters.params);
     const db = this.engine.database;
+    const max = this.maxActivityIds;
     const [active, performed, sessioned] = await Promise.all([
       q.inactiveDays === undefined
         ? undefined
-        : this.ids(buildActiveProfileIdsSql(db, project.id, new Date(now.getTime() - q.inactiveDays * DAY_MS))),
-      q.performedEvent === undefined ? undefined : this.ids(buildPerformedEventProfileIdsSql(db, project.id, q.performedEvent)),
+        : this.ids(
+            buildActiveProfileIdsSql(db, project.id, new Date(now.getTime() - q.inactiveDays * DAY_MS), max),
+            'inactiveDays',
+            `More than ${max} profiles had an event in the last ${q.inactiveDays} days, more than inactiveDays can rule out: ask for a longer inactivity`,
+          ),
+      q.performedEvent === undefined
+        ? undefined
+        : this.ids(
+            buildPerformedEventProfileIdsSql(db, project.id, q.performedEvent, max),
+            'performedEvent',
+            `More than ${max} profiles did this event, more than performedEvent can select`,
+          ),
       q.minSessions === undefined
         ? undefined
-        : this.ids(buildMinSessionsProfileIdsSql(db, project.id, project.timezone ?? 'UTC', q.minSessions)),
+        : this.ids(
+            buildMinSessionsProfileIdsSql(db, project.id, project.timezone ?? 'UTC', q.minSessions, max),
+            'minSessions',
+            `More than ${max} profiles have at least ${q.minSessions} sessions, more than minSessions can select: ask for more sessions`,
+          ),
     ]);
     if (active) qb.andWhere('NOT (p.id = ANY(CAST(:active AS varchar[])))', { active });
     if (performed) qb.andWhere('p.id = ANY(CAST(:performed AS varchar[]))', { performed });
@@ -98,25 +124,27 @@ export class ProfilesInsightsService {
   async detail(project: ProjectEntity, profileId: string, eventLimit: number): Promise<InsightProfileDetailDto> {
     const found = await this.find(project.id, profileId);
     if (!found) throw ApiError.notFound('Profile not found');
+    const ids = await this.idsOf(project.id, profileId);
     const [[profile], recentEvents] = await Promise.all([
       this.rows(project.id, [found]),
-      this.run<InsightProfileEventDto>(buildProfileRecentEventsSql(this.engine.database, project.id, profileId, eventLimit)),
+      this.run<InsightProfileEventDto>(buildProfileRecentEventsSql(this.engine.database, project.id, ids, eventLimit)),
     ]);
     return { profile, recentEvents };
   }
 
-  sessions(project: ProjectEntity, profileId: string, page: ListPage): Promise<SessionRow[]> {
-    const scope = profileSessionScope(project.id, project.timezone ?? 'UTC', profileId);
-    return this.run<SessionRow>(buildSessionListSql(this.engine.database, scope, page));
+  async sessions(project: ProjectEntity, profileId: string, page: ListPage): Promise<SessionRow[]> {
+    const ids = await this.idsOf(project.id, profileId);
+    return this.run<SessionRow>(buildProfileSessionListSql(this.engine.database, project.id, project.timezone ?? 'UTC', ids, page));
   }
 
   async metrics(project: ProjectEntity, profileId: string): Promise<InsightProfileMetricsDto> {
     const db = this.engine.database;
     const timezone = project.timezone ?? 'UTC';
+    const ids = await this.idsOf(project.id, profileId);
     const [profile, [events], [sessions]] = await Promise.all([
       this.find(project.id, profileId),
-      this.run<ProfileEventFiguresRow>(buildProfileEventFiguresSql(db, project.id, timezone, profileId)),
-      this.run<ProfileSessionFiguresRow>(buildProfileSessionFiguresSql(db, project.id, timezone, profileId)),
+      this.run<ProfileEventFiguresRow>(buildProfileEventFiguresSql(db, project.id, timezone, ids)),
+      this.run<ProfileSessionFiguresRow>(buildProfileSessionFiguresSql(db, project.id, timezone, ids)),
     ]);
     const count = Number(sessions?.sessions ?? 0);
     const span = count > 1 ? Number(sessions.last_start_ms) - Number(sessions.first_start_ms) : 0;
@@ -170,9 +198,23 @@ export class ProfilesInsightsService {
     }));
   }
 
-  /** Profile ids from the engine that PostgreSQL can hold (others cannot be stored profiles). */
-  private async ids(statement: SqlStatement): Promise<string[]> {
-    return (await this.run<ProfileIdRow>(statement)).map((r) => r.profile_id).filter(isPgText);
+  /**
+   * The ids a profile's events and sessions are stored under: its own and, as /export/events
+   * reads them, its aliases' (events sent under an alias before it was made keep that id).
+   */
+  private idsOf(projectId: string, profileId: string): Promise<string[]> {
+    if (!isPgText(profileId)) return Promise.resolve([profileId]);
+    return this.aliases.idsOf(projectId, profileId, MAX_ALIASES);
+  }
+
+  /**
+   * Profile ids from the engine that PostgreSQL can hold (others cannot be stored profiles). A
+   * set cut at the cap cannot be answered right, so it is a 400 naming `param`.
+   */
+  private async ids(statement: SqlStatement, param: keyof ProfilesQueryDto, tooMany: string): Promise<string[]> {
+    const rows = await this.run<ProfileIdRow>(statement);
+    if (rows.length > this.maxActivityIds) throw invalid([param], tooMany);
+    return rows.map((r) => r.profile_id).filter(isPgText);
   }
 
   private run<T>(statement: SqlStatement): Promise<T[]> {

@@ -578,7 +578,7 @@ export interface paths {
          * Values of an event property
          * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
          *
-         *     Up to 200 distinct non-empty values of `propertyKey` on the events named `eventName`, over all history, the most recently seen first (ties by value). Both parameters are required.
+         *     Up to 200 distinct non-empty values of `propertyKey` on the events named `eventName`, over all history, the most recently seen first (ties by value). Both parameters are required. A bookkeeping key (`__duration_from`, `__properties_from`) has no values here, as `events/properties` does not list it.
          */
         get: operations["insightsEventPropertyValues"];
         put?: never;
@@ -814,7 +814,7 @@ export interface paths {
          * Profiles, searched and filtered
          * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
          *
-         *     Profiles of the project read from PostgreSQL, where they are kept (OpenPanel reads its ClickHouse copy); event and session conditions are answered from events and sessions. All conditions given must hold. Unlike OpenPanel: `%` and `_` in `name` and `email` match themselves, `minSessions` counts each session once in its current version (OpenPanel counts stored rows, so superseded versions inflate it), and `cursor` pages through a stable order (first seen, then id). `last_seen_at` is the time of the newest event. 20 per page by default.
+         *     Profiles of the project read from PostgreSQL, where they are kept (OpenPanel reads its ClickHouse copy); event and session conditions are answered from events and sessions. All conditions given must hold. Unlike OpenPanel: `%` and `_` in `name` and `email` match themselves, `minSessions` counts each session once in its current version (OpenPanel counts stored rows, so superseded versions inflate it), and `cursor` pages through a stable order (first seen, then id). `last_seen_at` is the time of the newest event. 20 per page by default. `inactiveDays`, `minSessions` and `performedEvent` are answered from events as sets of profile ids, each of at most 100,000 profiles (for `inactiveDays`: of profiles active in the period); a condition that selects more is a 400 naming it, never a silently cut answer.
          */
         get: operations["insightsProfiles"];
         put?: never;
@@ -836,7 +836,7 @@ export interface paths {
          * A profile and its newest events
          * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
          *
-         *     The profile and its `eventLimit` newest events, newest first, ties by id. An unknown profile is a 404 in this API's error shape (OpenPanel answers `{ error: "Profile not found", profileId }`). A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
+         *     The profile and its `eventLimit` newest events, newest first, ties by id. An unknown profile is a 404 in this API's error shape (OpenPanel answers `{ error: "Profile not found", profileId }`). Events and sessions stored under the profile's aliases count as the profile's (as in /export/events?profileId=; at most 999 aliases): ingestion writes the profile's id for events sent under an alias once it is made, but those sent before keep the alias. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
          */
         get: operations["insightsProfile"];
         put?: never;
@@ -858,7 +858,7 @@ export interface paths {
          * A profile's engagement figures
          * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
          *
-         *     Figures from the profile's sessions (each once, current version) and its events. Unlike OpenPanel: `sessions` counts sessions, not session_start events; `bounceRate` is the percent of its sessions that bounced (OpenPanel's is always 0); durations are those of sessions that lasted; `avgTimeBetweenSessionsSec` is the mean gap between consecutive session starts (OpenPanel divides first-to-last-seen). An unknown profile gets zeros with null `firstSeen`/`lastSeen`, not a 404, as upstream. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
+         *     Figures from the profile's sessions (each once, current version) and its events. Unlike OpenPanel: `sessions` counts sessions, not session_start events; `bounceRate` is the percent of its sessions that bounced (OpenPanel's is always 0); durations are those of sessions that lasted; `avgTimeBetweenSessionsSec` is the mean gap between consecutive session starts (OpenPanel divides first-to-last-seen). An unknown profile gets zeros with null `firstSeen`/`lastSeen`, not a 404, as upstream. Events and sessions stored under the profile's aliases count as the profile's (as in /export/events?profileId=; at most 999 aliases): ingestion writes the profile's id for events sent under an alias once it is made, but those sent before keep the alias. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
          */
         get: operations["insightsProfileMetrics"];
         put?: never;
@@ -880,7 +880,7 @@ export interface paths {
          * A profile's sessions
          * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
          *
-         *     The sessions identified as the profile, newest first (ties by id), each once in its current version: a late event that bridges two sessions shows the merged one only (OpenPanel lists superseded versions too until storage merges them). 20 per page. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
+         *     The sessions identified as the profile, newest first (ties by id), each once in its current version: a late event that bridges two sessions shows the merged one only (OpenPanel lists superseded versions too until storage merges them). 20 per page. Events and sessions stored under the profile's aliases count as the profile's (as in /export/events?profileId=; at most 999 aliases): ingestion writes the profile's id for events sent under an alias once it is made, but those sent before keep the alias. A numeric-looking id (`/profiles/123`) is the string id "123" (OpenPanel answers 400).
          */
         get: operations["insightsProfileSessions"];
         put?: never;
@@ -7911,6 +7911,8 @@ export interface operations {
                 /** @description Page number, from 1 (0 reads as 1). OpenPanel has no paging here. */
                 cursor?: number;
                 limit?: number;
+                /** @description Filters on the profile's own fields, all of which must hold (the grammar of charts): `id`, `firstName`, `lastName`, `email`, `avatar`, `isExternal` (`true`/`false`), `createdAt` (first seen: `is`, `isNot` and the comparisons take instants, a date alone being UTC midnight; the substring operators its ISO text) and `properties.<key>` (the key as stored, dots included); snake_case and the `profile.` prefix of charts are accepted too. A missing value reads as empty (`isNull` holds); substrings are case-sensitive, `%` and `_` plain characters; `gt`/`lt`/`gte`/`lte` compare numbers and leave out values that are not. `regex` is not available here, and last seen is not a field (use `inactiveDays`). An unknown field or operator is a 400 (OpenPanel drops it). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
             };
             header?: never;
             path: {

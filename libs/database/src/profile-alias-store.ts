@@ -33,6 +33,15 @@ export class ProfileAliasStore {
     return new Map(rows.map((r) => [r.alias, r.profile_id]));
   }
 
+  /**
+   * A profile's id followed by its aliases (in order, at most `max`): every id its events and
+   * sessions may be stored under, since events sent under an alias before it was made keep it.
+   */
+  async idsOf(projectId: string, profileId: string, max: number): Promise<string[]> {
+    const aliases = await this.aliasesOf(projectId, profileId, max);
+    return [profileId, ...aliases.filter((a) => a !== profileId)];
+  }
+
   /** The aliases of a profile, in order, at most `max`. */
   async aliasesOf(projectId: string, profileId: string, max: number): Promise<string[]> {
     const rows = await this.dataSource

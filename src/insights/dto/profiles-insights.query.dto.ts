@@ -2,7 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { integer } from '../../export/dto/query-transforms';
+import { CHART_LIMITS } from '@app/analytics';
+import { ChartFilterDto } from '../../export/dto/chart-definition.dto';
+import { integer, JsonArrayQuery } from '../../export/dto/query-transforms';
 import { InsightProjectParamsDto } from './insight-params.dto';
 import { PageCursor } from './insight-query.dto';
 
@@ -85,6 +87,10 @@ export class ProfilesQueryDto {
   @MinLength(1)
   @MaxLength(255)
   performedEvent?: string;
+
+  /** The chart engine's filters on the profile's own fields (documented by the controller: ProfileFilters). */
+  @JsonArrayQuery(ChartFilterDto, CHART_LIMITS.maxFilters)
+  filters?: ChartFilterDto[];
 
   @ApiPropertyOptional({
     enum: ['asc', 'desc'],

@@ -40,6 +40,12 @@ describe('insights events SQL', () => {
     }
   });
 
+  it('property values leave out the bookkeeping keys, bound as values', () => {
+    const { sql, params } = buildPropertyValuesSql('db', 'p1', 'screen_view', '__duration_from');
+    expect(sql).toContain("AND value != '' AND {k0:String} NOT IN ({p1:String}, {p2:String})");
+    expect(params).toMatchObject({ k0: '__duration_from', p1: '__duration_from', p2: '__properties_from' });
+  });
+
   it('refuses a column outside the equality list (a programming error, not a request)', () => {
     expect(() => buildInsightEventsSql('db', { scope, equals: { 'name; DROP': 'x' } as never, page: { limit: 1, offset: 0 } })).toThrow(
       'not an equality column',

@@ -185,15 +185,19 @@ export function buildEventPropertiesSql(database: string, projectId: string, sin
 
 /**
  * Distinct non-empty values of one property of one event name over the project's whole
- * history, the most recently seen first (ties by value).
+ * history, the most recently seen first (ties by value); none for a bookkeeping key, which
+ * `events/properties` does not list either.
  */
 export function buildPropertyValuesSql(database: string, projectId: string, eventName: string, propertyKey: string): SqlStatement {
   const bag = new ParamBag();
-  const value = `e.properties[${bag.key(propertyKey)}]`;
+  const key = bag.key(propertyKey);
+  const value = `e.properties[${key}]`;
+  const hidden = HIDDEN_PROPERTY_KEYS.map((k) => bag.value(k)).join(', ');
   return {
     sql:
       `SELECT value FROM (SELECT ${value} AS value, max(e.created_at) AS seen FROM ${checkDatabase(database)}.events AS e ` +
       `WHERE e.project_id = ${bag.named('projectId', projectId, 'String')} AND e.name = ${bag.value(eventName)} AND value != '' ` +
+      `AND ${key} NOT IN (${hidden}) ` +
       `GROUP BY value ORDER BY seen DESC, value ASC LIMIT ${PROPERTY_VALUES_LIMIT}) ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };

@@ -5,3 +5,4 @@ export * from './web-sql';
 export * from './session-list-sql';
 export * from './profiles-sql';
 export * from './events-sql';
+export * from './profile-filters';

@@ -3,15 +3,56 @@ import { ParamBag } from '../params';
 import { settingsClause } from '../settings';
 import { checkDatabase, DATETIME_PARAM, dateTimeParam } from '../source';
 import type { SqlStatement } from '../types';
-import { currentSessionsSql, type InsightScope } from './session-source';
-import { INSIGHT_SETTINGS, pageClause } from './web-sql';
+import { SESSION_COLUMNS, type SessionColumn } from '../sessions-sql';
+import { currentOf, currentSessionsSql, sessionRowsWhere } from './session-source';
+import { INSIGHT_SETTINGS, type ListPage, pageClause } from './web-sql';
 
 /** Every session a profile ever had: the widest window the engine stores. */
 const ALL_TIME = { start: new Date(Date.UTC(1900, 0, 1)), end: new Date(Date.UTC(2300, 0, 1) - 1) };
 
-/** A scope of all the project's sessions whose (identified) profile is `profileId`. */
-export function profileSessionScope(projectId: string, timezone: string, profileId: string): InsightScope {
-  return { projectId, timezone, range: ALL_TIME, filters: [{ name: 'profile_id', operator: 'is', value: [profileId] }] };
+/** Most ids one profile's figures read: the profile and its aliases, as the event export caps them. */
+export const MAX_PROFILE_ID_LIST = 1000;
+
+/** `(… IN (…))` over a profile and its aliases: 1 to MAX_PROFILE_ID_LIST ids, each bound. */
+function idList(bag: ParamBag, profileIds: readonly string[]): string {
+  if (profileIds.length === 0) throw new Error('no profile ids');
+  if (profileIds.length > MAX_PROFILE_ID_LIST) throw invalid(['profileId'], `At most ${MAX_PROFILE_ID_LIST} ids with its aliases`);
+  return profileIds.map((id) => bag.value(id)).join(', ');
+}
+
+/**
+ * The current sessions (aliased `s` by the caller) identified as the profile or one of its
+ * aliases, over all time, with `columns`.
+ */
+function profileSessionsSql(
+  database: string,
+  bag: ParamBag,
+  projectId: string,
+  timezone: string,
+  profileIds: readonly string[],
+  columns: readonly SessionColumn[],
+): string {
+  const where = sessionRowsWhere(database, bag, { projectId, timezone, range: ALL_TIME });
+  where.push(`s.profile_id IN (${idList(bag, profileIds)})`);
+  return currentOf(checkDatabase(database), where, columns);
+}
+
+/** A page of the sessions of the profile and its aliases, newest first, ties by id. */
+export function buildProfileSessionListSql(
+  database: string,
+  projectId: string,
+  timezone: string,
+  profileIds: readonly string[],
+  page: ListPage,
+): SqlStatement {
+  const bag = new ParamBag();
+  const sessions = profileSessionsSql(database, bag, projectId, timezone, profileIds, SESSION_COLUMNS);
+  return {
+    sql:
+      `SELECT ${SESSION_COLUMNS.join(', ')} FROM ${sessions} AS s ORDER BY created_at DESC, id DESC ` +
+      `${pageClause(bag, page)} ${settingsClause(INSIGHT_SETTINGS)}`,
+    params: bag.params,
+  };
 }
 
 /** The profile conditions that only events and sessions can answer; each is optional. */
@@ -22,6 +63,18 @@ export interface ProfileActivityConditions {
   minSessions?: number;
   /** Keep profiles that ever did an event of this name. */
   performedEvent?: string;
+}
+
+/**
+ * Most profile ids an activity condition may hand from ClickHouse to PostgreSQL. Each statement
+ * asks for one more, so the caller can tell a set that was cut (and refuse to answer) from one
+ * that fits; 100,000 ids are a few MB of parameters, far below what either side copes with.
+ */
+export const MAX_ACTIVITY_PROFILE_IDS = 100_000;
+
+/** `LIMIT` of an id set: one more than `max`, so a cut set shows. */
+function idSetLimit(bag: ParamBag, max: number): string {
+  return `LIMIT ${bag.named('idLimit', positiveInt(max + 1, 'limit'), 'UInt64')}`;
 }
 
 /** The profile ids an activity condition selects (or, for inactiveSince, the ones it rules out). */
@@ -38,7 +91,7 @@ function positiveInt(value: number, path: string): string {
  * Ids of the project's profiles with an event at or after `since`: the profiles that are
  * NOT inactive. Events of anonymous visitors (no profile id) are left out.
  */
-export function buildActiveProfileIdsSql(database: string, projectId: string, since: Date): SqlStatement {
+export function buildActiveProfileIdsSql(database: string, projectId: string, since: Date, max = MAX_ACTIVITY_PROFILE_IDS): SqlStatement {
   const db = checkDatabase(database);
   const bag = new ParamBag();
   const project = bag.named('projectId', projectId, 'String');
@@ -46,20 +99,26 @@ export function buildActiveProfileIdsSql(database: string, projectId: string, si
   return {
     sql:
       `SELECT DISTINCT e.profile_id AS profile_id FROM ${db}.events AS e ` +
-      `WHERE e.project_id = ${project} AND e.created_at >= ${from} AND e.profile_id != '' ${settingsClause(INSIGHT_SETTINGS)}`,
+      `WHERE e.project_id = ${project} AND e.created_at >= ${from} AND e.profile_id != '' ${idSetLimit(bag, max)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
 }
 
 /** Ids of the project's profiles that ever did an event named `name`. */
-export function buildPerformedEventProfileIdsSql(database: string, projectId: string, name: string): SqlStatement {
+export function buildPerformedEventProfileIdsSql(
+  database: string,
+  projectId: string,
+  name: string,
+  max = MAX_ACTIVITY_PROFILE_IDS,
+): SqlStatement {
   const db = checkDatabase(database);
   const bag = new ParamBag();
   const project = bag.named('projectId', projectId, 'String');
   return {
     sql:
       `SELECT DISTINCT e.profile_id AS profile_id FROM ${db}.events AS e ` +
-      `WHERE e.project_id = ${project} AND e.name = ${bag.value(name)} AND e.profile_id != '' ${settingsClause(INSIGHT_SETTINGS)}`,
+      `WHERE e.project_id = ${project} AND e.name = ${bag.value(name)} AND e.profile_id != '' ` +
+      `${idSetLimit(bag, max)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
 }
@@ -68,12 +127,20 @@ export function buildPerformedEventProfileIdsSql(database: string, projectId: st
  * Ids of the project's profiles with at least `min` sessions, each session counted once in
  * its current version (a session's profile is the one it was identified as, else its device).
  */
-export function buildMinSessionsProfileIdsSql(database: string, projectId: string, timezone: string, min: number): SqlStatement {
+export function buildMinSessionsProfileIdsSql(
+  database: string,
+  projectId: string,
+  timezone: string,
+  min: number,
+  max = MAX_ACTIVITY_PROFILE_IDS,
+): SqlStatement {
   const bag = new ParamBag();
   const sessions = currentSessionsSql(database, bag, { projectId, timezone, range: ALL_TIME }, ['profile_id']);
   const atLeast = bag.named('minSessions', positiveInt(min, 'minSessions'), 'UInt64');
   return {
-    sql: `SELECT profile_id FROM ${sessions} AS s GROUP BY profile_id HAVING count() >= ${atLeast} ${settingsClause(INSIGHT_SETTINGS)}`,
+    sql:
+      `SELECT profile_id FROM ${sessions} AS s GROUP BY profile_id HAVING count() >= ${atLeast} ` +
+      `${idSetLimit(bag, max)} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
 }
@@ -123,16 +190,21 @@ export const PROFILE_EVENT_COLUMNS = [
   'groups',
 ] as const;
 
-/** The profile's newest `limit` events, newest first, ties by id (its text, descending). */
-export function buildProfileRecentEventsSql(database: string, projectId: string, profileId: string, limit: number): SqlStatement {
+/** The newest `limit` events of the profile and its aliases, newest first, ties by id (its text, descending). */
+export function buildProfileRecentEventsSql(
+  database: string,
+  projectId: string,
+  profileIds: readonly string[],
+  limit: number,
+): SqlStatement {
   const db = checkDatabase(database);
   const bag = new ParamBag();
   const project = bag.named('projectId', projectId, 'String');
-  const profile = bag.named('profileId', profileId, 'String');
+  const profiles = idList(bag, profileIds);
   const columns = PROFILE_EVENT_COLUMNS.map((c) => (c === 'id' ? 'toString(e.id) AS id' : `e.${c} AS ${c}`)).join(', ');
   return {
     sql:
-      `SELECT ${columns} FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.profile_id = ${profile} ` +
+      `SELECT ${columns} FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.profile_id IN (${profiles}) ` +
       `ORDER BY e.created_at DESC, toString(e.id) DESC ${pageClause(bag, { limit, offset: 0 })} ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
@@ -149,14 +221,19 @@ export interface ProfileEventFiguresRow {
 }
 
 /**
- * One scan of the profile's events: counts, distinct calendar days of the project's zone
+ * One scan of the events of the profile (`profileIds`: its id and its aliases'): counts, distinct calendar days of the project's zone
  * with an event, the revenue of its revenue events and its newest event.
  */
-export function buildProfileEventFiguresSql(database: string, projectId: string, timezone: string, profileId: string): SqlStatement {
+export function buildProfileEventFiguresSql(
+  database: string,
+  projectId: string,
+  timezone: string,
+  profileIds: readonly string[],
+): SqlStatement {
   const db = checkDatabase(database);
   const bag = new ParamBag();
   const project = bag.named('projectId', projectId, 'String');
-  const profile = bag.named('profileId', profileId, 'String');
+  const profiles = idList(bag, profileIds);
   const tz = bag.named('tz', timezone, 'String');
   return {
     sql:
@@ -164,7 +241,7 @@ export function buildProfileEventFiguresSql(database: string, projectId: string,
       `countIf(e.name NOT IN ('screen_view', 'session_start', 'session_end')) AS conversion_events, ` +
       `uniqExact(toDate(e.created_at, ${tz})) AS unique_days, toFloat64(sumIf(e.revenue, e.name = 'revenue')) AS revenue, ` +
       `if(count() = 0, NULL, max(e.created_at)) AS last_event_at ` +
-      `FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.profile_id = ${profile} ${settingsClause(INSIGHT_SETTINGS)}`,
+      `FROM ${db}.events AS e WHERE e.project_id = ${project} AND e.profile_id IN (${profiles}) ${settingsClause(INSIGHT_SETTINGS)}`,
     params: bag.params,
   };
 }
@@ -182,13 +259,18 @@ export interface ProfileSessionFiguresRow {
 }
 
 /**
- * The profile's sessions, each once in its current version: how many, how many bounced, the
+ * The sessions of the profile (`profileIds`: its id and its aliases'), each once in its current version: how many, how many bounced, the
  * events they hold (screen views and others), the mean and 90th percentile (linear between
  * ranks, as numpy's default) of the durations of those that lasted, first and last start.
  */
-export function buildProfileSessionFiguresSql(database: string, projectId: string, timezone: string, profileId: string): SqlStatement {
+export function buildProfileSessionFiguresSql(
+  database: string,
+  projectId: string,
+  timezone: string,
+  profileIds: readonly string[],
+): SqlStatement {
   const bag = new ParamBag();
-  const sessions = currentSessionsSql(database, bag, profileSessionScope(projectId, timezone, profileId), [
+  const sessions = profileSessionsSql(database, bag, projectId, timezone, profileIds, [
     'created_at',
     'duration',
     'is_bounce',
