@@ -264,11 +264,20 @@ describe('Insights: funnel', () => {
       [{ steps: '["view", {"name": "cart"' }, ['steps']],
       [{ steps: ['view', '{"name":'] }, ['steps', 1]],
       [{ steps: ['view', { name: '' }] }, ['steps', 1, 'name']],
-      [{ steps: ['view', { name: 'cart', filters: [{ name: 'nope', operator: 'is', value: ['x'] }] }] }, ['steps', 1, 'filters', 0, 'name']],
-      [{ steps: ['view', { name: 'cart', filters: [{ name: 'path', operator: 'near', value: ['x'] }] }] }, ['steps', 1, 'filters', 0, 'operator']],
+      [
+        { steps: ['view', { name: 'cart', filters: [{ name: 'nope', operator: 'is', value: ['x'] }] }] },
+        ['steps', 1, 'filters', 0, 'name'],
+      ],
+      [
+        { steps: ['view', { name: 'cart', filters: [{ name: 'path', operator: 'near', value: ['x'] }] }] },
+        ['steps', 1, 'filters', 0, 'operator'],
+      ],
       [{ steps: STEPS, filters: [{ name: 'nope', operator: 'is', value: ['x'] }] }, ['filters', 0, 'name']],
       [{ steps: ['view', 'ca\u0000rt'] }, ['steps', 1, 'name']],
-      [{ steps: ['view', { name: 'cart', filters: [{ name: 'path', operator: 'regex', value: ['(unclosed'] }] }] }, ['steps', 1, 'filters', 0, 'value', 0]],
+      [
+        { steps: ['view', { name: 'cart', filters: [{ name: 'path', operator: 'regex', value: ['(unclosed'] }] }] },
+        ['steps', 1, 'filters', 0, 'value', 0],
+      ],
     ];
     for (const [params, path] of bad) {
       const res = await get(`/insights/${p.id}/funnel?${q({ ...window, ...params })}`);

@@ -27,7 +27,7 @@ export class FunnelInsightsController {
     description:
       `How many sessions (or profiles) went through ${FUNNEL_LIMITS.minSteps} to ${FUNNEL_LIMITS.maxSteps} \`steps\` in order, ` +
       'each step strictly after the previous one and within `windowHours` of the first; the furthest step reached counts for ' +
-      "every step before it. Beyond OpenPanel: a step may carry `filters` of its own, and `nonStrictOrdering` is a parameter " +
+      'every step before it. Beyond OpenPanel: a step may carry `filters` of its own, and `nonStrictOrdering` is a parameter ' +
       "(OpenPanel's is a server setting). `filters` apply to the events of every step. Default window: the last 30 days, " +
       "today included; dates are days of the project's calendar with both ends included. Where this differs from OpenPanel, " +
       'on purpose: sessions are found from the device and time of each event (OpenPanel groups by the stored session id, ' +
@@ -55,7 +55,10 @@ export class FunnelInsightsController {
       names: { summary: 'Event names', value: ['screen_view', 'sign_up'] },
       filtered: {
         summary: 'A step with filters',
-        value: ['screen_view', JSON.stringify({ name: 'checkout', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] })],
+        value: [
+          'screen_view',
+          JSON.stringify({ name: 'checkout', filters: [{ name: 'properties.plan', operator: 'is', value: ['pro'] }] }),
+        ],
       },
     },
   })

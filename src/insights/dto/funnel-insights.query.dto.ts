@@ -67,7 +67,9 @@ function stepsOf(part: unknown): unknown[] {
 function funnelSteps({ value }: { value: unknown }): unknown {
   if (value === undefined || value === null) return undefined;
   const items = (Array.isArray(value) ? value : [value]).flatMap(stepsOf);
-  return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? plainToInstance(FunnelStepDto, item) : item));
+  return items.map((item) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item) ? plainToInstance(FunnelStepDto, item) : item,
+  );
 }
 
 export class FunnelQueryDto extends InsightFilteredQueryDto {

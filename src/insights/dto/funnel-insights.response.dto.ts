@@ -21,7 +21,10 @@ export class FunnelStepResponseDto {
   })
   dropoffPercent: number | null;
 
-  @ApiProperty({ description: 'The first step that loses the most users (by count) to the next; none when no step loses any', example: true })
+  @ApiProperty({
+    description: 'The first step that loses the most users (by count) to the next; none when no step loses any',
+    example: true,
+  })
   isHighestDropoff: boolean;
 }
 

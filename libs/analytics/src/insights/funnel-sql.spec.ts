@@ -25,9 +25,13 @@ const details = (f: () => unknown) => {
 describe('funnel SQL', () => {
   it('one row per matched step, a strict key that orders later steps first within a millisecond, the window in key units', () => {
     const { sql, params } = buildFunnelSql('db', scope, query());
-    expect(sql).toContain("arrayFilter(k -> k > 0, [if(e.name = {p0:String}, 1, 0), if((e.name = {p3:String} AND (e.properties[{k1:String}] = {p2:String})), 2, 0)])");
+    expect(sql).toContain(
+      'arrayFilter(k -> k > 0, [if(e.name = {p0:String}, 1, 0), if((e.name = {p3:String} AND (e.properties[{k1:String}] = {p2:String})), 2, 0)])',
+    );
     expect(sql).toContain('e.name IN ({p4:String}, {p5:String})');
-    expect(sql).toContain(`windowFunnel(${24 * 3_600_000 * 16}, 'strict_increase')(toUInt64((toUnixTimestamp64Milli(r.at) - toUnixTimestamp64Milli({start:DateTime64(3, 'UTC')})) * 16 + (15 - k)), k = 1, k = 2)`);
+    expect(sql).toContain(
+      `windowFunnel(${24 * 3_600_000 * 16}, 'strict_increase')(toUInt64((toUnixTimestamp64Milli(r.at) - toUnixTimestamp64Milli({start:DateTime64(3, 'UTC')})) * 16 + (15 - k)), k = 1, k = 2)`,
+    );
     expect(sql).toContain('ASOF INNER JOIN');
     expect(sql).toMatch(/WHERE level > 0 GROUP BY level ORDER BY level SETTINGS readonly = 2/);
     expect(params).toMatchObject({ p0: 'view', p3: 'checkout', k1: 'plan', p2: 'pro', projectId: 'p1' });
@@ -69,7 +73,16 @@ describe('funnel SQL', () => {
 describe('funnel answer', () => {
   it('makes levels cumulative, percents of step 1 and of each step, the first largest drop by count', () => {
     // 10 sessions: 4 stop at step 1, 2 at step 2, 4 complete
-    expect(funnelAnswer(['a', 'b', 'c'], [{ level: 1, count: 4 }, { level: 2, count: 2 }, { level: 3, count: 4 }])).toEqual({
+    expect(
+      funnelAnswer(
+        ['a', 'b', 'c'],
+        [
+          { level: 1, count: 4 },
+          { level: 2, count: 2 },
+          { level: 3, count: 4 },
+        ],
+      ),
+    ).toEqual({
       steps: [
         { step: 1, eventName: 'a', users: 10, conversionRateFromStart: 100, dropoffPercent: 40, isHighestDropoff: true },
         { step: 2, eventName: 'b', users: 6, conversionRateFromStart: 60, dropoffPercent: 33.33, isHighestDropoff: false },
@@ -82,7 +95,14 @@ describe('funnel answer', () => {
   });
 
   it('ties go to the first step; no drop, no highest; nothing reached: zeros', () => {
-    const tie = funnelAnswer(['a', 'b', 'c'], [{ level: 1, count: 1 }, { level: 2, count: 1 }, { level: 3, count: 1 }]);
+    const tie = funnelAnswer(
+      ['a', 'b', 'c'],
+      [
+        { level: 1, count: 1 },
+        { level: 2, count: 1 },
+        { level: 3, count: 1 },
+      ],
+    );
     expect(tie.steps.map((s) => s.isHighestDropoff)).toEqual([true, false, false]);
     expect(funnelAnswer(['a', 'b'], [{ level: 2, count: 3 }]).steps.map((s) => s.isHighestDropoff)).toEqual([false, false]);
     expect(funnelAnswer(['a', 'b'], [])).toEqual({

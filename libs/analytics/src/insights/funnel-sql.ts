@@ -69,7 +69,8 @@ export function buildFunnelSql(database: string, scope: InsightScope, q: FunnelQ
     throw invalid(['steps'], `steps must have between ${minSteps} and ${maxSteps} items`);
   if (!Number.isInteger(q.windowHours) || q.windowHours < minWindowHours || q.windowHours > maxWindowHours)
     throw invalid(['windowHours'], `windowHours must be an integer from ${minWindowHours} to ${maxWindowHours}`);
-  if (!(FUNNEL_GROUPS as readonly string[]).includes(q.groupBy)) throw invalid(['groupBy'], `groupBy must be one of ${FUNNEL_GROUPS.join(', ')}`);
+  if (!(FUNNEL_GROUPS as readonly string[]).includes(q.groupBy))
+    throw invalid(['groupBy'], `groupBy must be one of ${FUNNEL_GROUPS.join(', ')}`);
 
   const bag = new ParamBag();
   const { project, start, end } = scopeParams(bag, scope);
