@@ -59,6 +59,7 @@ const EXPECTED: Record<string, string> = {
   'GET /insights/:projectId/profiles/:profileId': 'export: read,root',
   'GET /insights/:projectId/profiles/:profileId/sessions': 'export: read,root',
   'GET /insights/:projectId/profiles/:profileId/metrics': 'export: read,root',
+  'GET /insights/:projectId/funnel': 'export: read,root',
   'GET /manage/projects': 'manage: root',
   'GET /manage/projects/:id': 'manage: root',
   'POST /manage/projects': 'manage: root',

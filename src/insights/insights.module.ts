@@ -3,6 +3,8 @@ import { ExportModule } from '../export/export.module';
 import { BreakdownInsightsController } from './breakdown-insights.controller';
 import { EventsInsightsController } from './events-insights.controller';
 import { EventsInsightsService } from './events-insights.service';
+import { FunnelInsightsController } from './funnel-insights.controller';
+import { FunnelInsightsService } from './funnel-insights.service';
 import { ProfilesInsightsController } from './profiles-insights.controller';
 import { ProfilesInsightsService } from './profiles-insights.service';
 import { WebInsightsController } from './web-insights.controller';
@@ -11,7 +13,13 @@ import { WebInsightsService } from './web-insights.service';
 /** OpenPanel's `/insights/:projectId/*` routes, read from events and the sessions the builder keeps. */
 @Module({
   imports: [ExportModule],
-  controllers: [WebInsightsController, BreakdownInsightsController, EventsInsightsController, ProfilesInsightsController],
-  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService],
+  controllers: [
+    WebInsightsController,
+    BreakdownInsightsController,
+    EventsInsightsController,
+    ProfilesInsightsController,
+    FunnelInsightsController,
+  ],
+  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService, FunnelInsightsService],
 })
 export class InsightsModule {}

@@ -589,6 +589,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funnel
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     How many sessions (or profiles) went through 2 to 10 `steps` in order, each step strictly after the previous one and within `windowHours` of the first; the furthest step reached counts for every step before it. Beyond OpenPanel: a step may carry `filters` of its own, and `nonStrictOrdering` is a parameter (OpenPanel's is a server setting). `filters` apply to the events of every step. Default window: the last 30 days, today included; dates are days of the project's calendar with both ends included. Where this differs from OpenPanel, on purpose: sessions are found from the device and time of each event (OpenPanel groups by the stored session id, empty for backdated events, which then all fall into one "session"); `profile_id` counts identified profiles only (OpenPanel counts each anonymous device as a profile); a repeated step (`screen_view` then `screen_view`) is reached by a second event (OpenPanel's strict mode restarts the chain at it and never passes the step).
+         */
+        get: operations["insightsFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/live": {
         parameters: {
             query?: never;
@@ -2253,6 +2275,79 @@ export interface components {
              * @example sec_0123456789abcdef
              */
             secret: string;
+        };
+        /** @enum {string} */
+        FunnelGroup: "session_id" | "profile_id";
+        FunnelResponseDto: {
+            /**
+             * @description users of the last step
+             * @example 160
+             */
+            completedUsers: number;
+            /**
+             * @description completedUsers in percent of totalUsers (2 decimals; 0 when none)
+             * @example 13.33
+             */
+            overallConversionRate: number;
+            /** @description Every step asked for, in order (zeros when nobody entered) */
+            steps: components["schemas"]["FunnelStepResponseDto"][];
+            /**
+             * @description users of step 1
+             * @example 1200
+             */
+            totalUsers: number;
+        };
+        FunnelStepDto: {
+            /**
+             * @description Conditions on the events of this step, all of which must hold (same grammar as `filters`)
+             * @example [
+             *       {
+             *         "name": "properties.plan",
+             *         "operator": "is",
+             *         "value": [
+             *           "pro"
+             *         ]
+             *       }
+             *     ]
+             */
+            filters?: components["schemas"]["ChartFilterDto"][];
+            /**
+             * @description The event name
+             * @example checkout
+             */
+            name: string;
+        };
+        FunnelStepResponseDto: {
+            /**
+             * @description users of this step in percent of step 1 (0 to 100, 2 decimals; 0 when step 1 has none)
+             * @example 35
+             */
+            conversionRateFromStart: number;
+            /**
+             * @description Share of this step's users that did not reach the next one, in percent (2 decimals); null on the last step
+             * @example 61.9
+             */
+            dropoffPercent: number | null;
+            /**
+             * @description The step's event name
+             * @example checkout
+             */
+            eventName: string;
+            /**
+             * @description The first step that loses the most users (by count) to the next; none when no step loses any
+             * @example true
+             */
+            isHighestDropoff: boolean;
+            /**
+             * @description Position of the step, from 1
+             * @example 2
+             */
+            step: number;
+            /**
+             * @description Sessions or profiles (per `groupBy`) that reached this step in order, within the window
+             * @example 420
+             */
+            users: number;
         };
         HealthcheckResponseDto: {
             /** @description One entry per dependency: `postgres`, `clickhouse`, and `redis` when configured */
@@ -6517,6 +6612,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPropertyValuesResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsFunnel: {
+        parameters: {
+            query: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Hours from the first step within which every later step must happen (a step exactly this long after it counts) */
+                windowHours?: number;
+                /** @description `session_id`: each session goes through the funnel on its own (an event is in the session of its device that spans it); `profile_id`: each identified profile, over all its sessions and devices (anonymous events are left out) */
+                groupBy?: components["schemas"]["FunnelGroup"];
+                /** @description Count steps at the same millisecond in the order of the steps (batched, server-side or imported events), as OpenPanel's `FUNNEL_NON_STRICT_ORDERING` setting does for a whole server. By default each step must be strictly later than the one before. With it, an event that matches two consecutive steps (a step repeated) counts for both. */
+                nonStrictOrdering?: boolean;
+                /** @description Filters on the events of every step, all of which must hold (same grammar as charts). JSON: a whole array in one value (`filters=[{...},{...}]`, URL-encoded), or one object per repeated value (`filters={...}&filters={...}`, as this page sends each box). */
+                filters?: components["schemas"]["ChartFilterDto"][];
+                /** @description The steps, in order: event names repeated (`steps=view&steps=checkout`, as OpenPanel takes them), one JSON array of names and step objects (`steps=["view",{"name":"checkout","filters":[{"name":"properties.plan","operator":"is","value":["pro"]}]}]`), or a JSON step object per repeated value. A value starting with `{` or `[` must be valid JSON. */
+                steps: (string | components["schemas"]["FunnelStepDto"])[];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunnelResponseDto"];
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

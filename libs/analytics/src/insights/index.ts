@@ -6,3 +6,4 @@ export * from './session-list-sql';
 export * from './profiles-sql';
 export * from './events-sql';
 export * from './profile-filters';
+export * from './funnel-sql';
