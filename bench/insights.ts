@@ -26,6 +26,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import {
   buildBreakdownSql,
+  buildFunnelSql,
   buildOverviewSql,
   buildPagePerformanceSql,
   buildProfilesLastSeenSql,
@@ -52,6 +53,8 @@ const INSERT_BATCH = 2_000_000;
 const PER_SESSION = 8;
 const DEVICES = 200_000;
 const PROFILES = 50_000;
+/** Five names that follow one another in the generated visits (names cycle through event_0..event_48). */
+const FUNNEL = ['event_10', 'event_11', 'event_12', 'event_13', 'event_14'];
 
 interface Scenario {
   name: string;
@@ -132,6 +135,18 @@ async function main(): Promise<void> {
         name: 'pages/performance, 30 days',
         url: `/insights/${projectId}/pages/performance?range=30d`,
         raw: engine(() => [buildPagePerformanceSql(ch.database, scope('30d'), { sortBy: 'sessions', sortOrder: 'desc', limit: 50 })]),
+      },
+      {
+        name: 'funnel, 5 steps, 30 days',
+        url: `/insights/${projectId}/funnel?range=30d&${FUNNEL.map((s) => `steps=${s}`).join('&')}`,
+        raw: engine(() => [
+          buildFunnelSql(ch.database, scope('30d'), {
+            steps: FUNNEL.map((name) => ({ name })),
+            windowHours: 24,
+            groupBy: 'session_id',
+            nonStrictOrdering: false,
+          }),
+        ]),
       },
       {
         name: 'referrer_name, 30 days',
