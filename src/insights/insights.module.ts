@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExportModule } from '../export/export.module';
+import { BehaviourInsightsController } from './behaviour-insights.controller';
+import { BehaviourInsightsService } from './behaviour-insights.service';
 import { BreakdownInsightsController } from './breakdown-insights.controller';
 import { EventsInsightsController } from './events-insights.controller';
 import { EventsInsightsService } from './events-insights.service';
@@ -11,7 +13,7 @@ import { WebInsightsService } from './web-insights.service';
 /** OpenPanel's `/insights/:projectId/*` routes, read from events and the sessions the builder keeps. */
 @Module({
   imports: [ExportModule],
-  controllers: [WebInsightsController, BreakdownInsightsController, EventsInsightsController, ProfilesInsightsController],
-  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService],
+  controllers: [WebInsightsController, BreakdownInsightsController, EventsInsightsController, ProfilesInsightsController, BehaviourInsightsController],
+  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService, BehaviourInsightsService],
 })
 export class InsightsModule {}

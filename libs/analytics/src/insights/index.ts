@@ -6,3 +6,5 @@ export * from './session-list-sql';
 export * from './profiles-sql';
 export * from './events-sql';
 export * from './profile-filters';
+export * from './retention-sql';
+export * from './retention-table';
