@@ -130,7 +130,11 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/track',
-        headers: { ...authHeaders(p.writeClient), 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0', 'x-client-ip': ips.get(h.user)! },
+        headers: {
+          ...authHeaders(p.writeClient),
+          'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0',
+          'x-client-ip': ips.get(h.user)!,
+        },
         payload: {
           type: 'track',
           payload: {
@@ -172,9 +176,9 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
       const retained = active.filter((u) => identified.some((h) => h.user === u && monthOf(h.offset) === months[i + 1]));
       return { active: active.length, retained: i < 12 ? retained.length : 0 };
     });
-    expect(body.map((r: { active_users: number; retained_users: number }) => ({ active: r.active_users, retained: r.retained_users }))).toEqual(
-      expected,
-    );
+    expect(
+      body.map((r: { active_users: number; retained_users: number }) => ({ active: r.active_users, retained: r.retained_users })),
+    ).toEqual(expected);
   });
 
   it('retention/cohort: weighted average first, then every week, "on or after", fractions 0-1', async () => {
@@ -187,7 +191,11 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
     );
     expect(body.slice(1).map(({ cohort_interval: _c, ...r }: { cohort_interval: string }) => r)).toEqual(expected.slice(1));
     // Week 0: u1 (seen again in week 3) and u2; u5's cohort is week 1 (its earlier event is before the window).
-    expect(body[1]).toMatchObject({ sum: 2, values: [2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0], percentages: [1, 0.5, 0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0] });
+    expect(body[1]).toMatchObject({
+      sum: 2,
+      values: [2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      percentages: [1, 0.5, 0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    });
     expect(body[2]).toMatchObject({ sum: 2, values: [2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] });
     expect(body[5].values.slice(0, 4)).toEqual([1, 1, 1, 0]);
   });
@@ -202,7 +210,9 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
   });
 
   it('retention/cohort by day: one row per day of the window', async () => {
-    const body = await ok(`/insights/${p.id}/retention/cohort?interval=day&startDate=${zonedDay(TZ, dayOffset(2, 1))}&endDate=${zonedDay(TZ, dayOffset(2, 2))}`);
+    const body = await ok(
+      `/insights/${p.id}/retention/cohort?interval=day&startDate=${zonedDay(TZ, dayOffset(2, 1))}&endDate=${zonedDay(TZ, dayOffset(2, 2))}`,
+    );
     // u7 on Tuesday and Wednesday of week 2: a cohort of one back the next day.
     expect(body.slice(1).map((r: { sum: number; values: number[] }) => [r.sum, r.values])).toEqual([
       [1, [1, 1]],
@@ -216,7 +226,8 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
       const d = from + i;
       return { date: zonedDay(TZ, d), users: new Set(HITS.filter((h) => h.offset > d - days && h.offset <= d).map((h) => h.user)).size };
     });
-  const seriesOf = (body: { series: { date: string; users: number }[] }) => body.series.map((s) => ({ date: s.date.slice(0, 10), users: s.users }));
+  const seriesOf = (body: { series: { date: string; users: number }[] }) =>
+    body.series.map((s) => ({ date: s.date.slice(0, 10), users: s.users }));
 
   it('active_users: the last 30 days, today last, anonymous devices counted, nothing after today', async () => {
     const body = await ok(`/insights/${p.id}/active_users`);

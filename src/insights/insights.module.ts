@@ -13,7 +13,13 @@ import { WebInsightsService } from './web-insights.service';
 /** OpenPanel's `/insights/:projectId/*` routes, read from events and the sessions the builder keeps. */
 @Module({
   imports: [ExportModule],
-  controllers: [WebInsightsController, BreakdownInsightsController, EventsInsightsController, ProfilesInsightsController, BehaviourInsightsController],
+  controllers: [
+    WebInsightsController,
+    BreakdownInsightsController,
+    EventsInsightsController,
+    ProfilesInsightsController,
+    BehaviourInsightsController,
+  ],
   providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService, BehaviourInsightsService],
 })
 export class InsightsModule {}

@@ -36,10 +36,16 @@ export class RetentionCohortRowDto {
 }
 
 export class ActiveUsersPointDto {
-  @ApiProperty({ description: "The day, as the instant it starts (ISO 8601 with the project's offset)", example: '2024-04-01T00:00:00.000+02:00' })
+  @ApiProperty({
+    description: "The day, as the instant it starts (ISO 8601 with the project's offset)",
+    example: '2024-04-01T00:00:00.000+02:00',
+  })
   date: string;
 
-  @ApiProperty({ description: 'Distinct users (profiles, a device for anonymous ones) with an event in the window_days days ending with it', example: 311 })
+  @ApiProperty({
+    description: 'Distinct users (profiles, a device for anonymous ones) with an event in the window_days days ending with it',
+    example: 311,
+  })
   users: number;
 }
 

@@ -33,7 +33,10 @@ export function defaultRetentionRange(interval: RetentionInterval, timeZone: str
       : civilDate(current.year, current.month, current.day - DEFAULT_RETENTION_PERIODS * (interval === 'week' ? 7 : 1));
   const today = engineDay(now, timeZone);
   const tomorrow = civilDate(today.year, today.month, today.day + 1);
-  return { start: dayStart(timeZone, back.year, back.month, back.day), end: dayStart(timeZone, tomorrow.year, tomorrow.month, tomorrow.day) };
+  return {
+    start: dayStart(timeZone, back.year, back.month, back.day),
+    end: dayStart(timeZone, tomorrow.year, tomorrow.month, tomorrow.day),
+  };
 }
 
 /** The intervals overlapping the scope's window, oldest first, or a 400 when there are too many. */

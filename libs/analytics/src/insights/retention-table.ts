@@ -122,8 +122,7 @@ export function activeUsersSeries(rows: ActiveUsersRow[], days: Date[], windowDa
 /** The summary's buckets: 0-7, 8-14, 15-30, 31-60 and more than 60 days since last seen. */
 export function engagementOf(rows: EngagementRow[]): EngagementAnswer {
   const distribution = rows.map((r) => ({ days: Number(r.days), users: Number(r.users) }));
-  const within = (lo: number, hi: number) =>
-    distribution.filter((r) => r.days >= lo && r.days <= hi).reduce((a, r) => a + r.users, 0);
+  const within = (lo: number, hi: number) => distribution.filter((r) => r.days >= lo && r.days <= hi).reduce((a, r) => a + r.users, 0);
   return {
     summary: {
       total_identified_users: within(0, Number.POSITIVE_INFINITY),
