@@ -181,6 +181,19 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
     ).toEqual(expected);
   });
 
+  it('retention by day over 13 weeks: more periods than one 64-bit word holds', async () => {
+    const from = dayOffset(0, 0);
+    const body = await ok(`/insights/${p.id}/retention?interval=day&startDate=${zonedDay(TZ, from)}&endDate=${zonedDay(TZ, 0)}`);
+    expect(body).toHaveLength(1 - from);
+    const daysOf = (u: string) => new Set(identified.filter((h) => h.user === u && h.offset >= from).map((h) => h.offset));
+    const expected = body.map((_: unknown, i: number) => {
+      const active = users.filter((u) => daysOf(u).has(from + i));
+      return [active.length, active.filter((u) => daysOf(u).has(from + i + 1)).length];
+    });
+    expect(body.map((r: { active_users: number; retained_users: number }) => [r.active_users, r.retained_users])).toEqual(expected);
+    expect(expected.filter(([, retained]: number[]) => retained > 0).length).toBeGreaterThan(0);
+  });
+
   it('retention/cohort: weighted average first, then every week, "on or after", fractions 0-1', async () => {
     const body = await ok(`/insights/${p.id}/retention/cohort`);
     expect(body).toHaveLength(14);
@@ -247,6 +260,12 @@ describe('Insights: retention, cohorts, active users, engagement', () => {
     expect(dau.label).toBe('DAU');
     expect(seriesOf(dau)).toEqual(rolling(start, start + 9, 1));
     expect((await ok(`/insights/${p.id}/active_users?days=12&range=7d`)).label).toBe('12d active');
+  });
+
+  it('active_users over 90 days of 60: several 64-bit words', async () => {
+    const from = dayOffset(0, 0);
+    const body = await ok(`/insights/${p.id}/active_users?days=60&startDate=${zonedDay(TZ, from)}&endDate=${zonedDay(TZ, 0)}`);
+    expect(seriesOf(body)).toEqual(rolling(from, 0, 60));
   });
 
   it('engagement: identified profiles by days since last seen', async () => {

@@ -29,7 +29,7 @@ describe('retention SQL', () => {
     expect(sql.match(/FROM db\.events/g)).toHaveLength(1);
     expect(sql).toContain("e.profile_id != ''");
     expect(sql).toContain('toStartOfWeek(first_at, 1, {tz:String})');
-    expect(sql).toContain("GROUP BY e.profile_id HAVING countIf(e.created_at < {end:DateTime64(3, 'UTC')}) > 0");
+    expect(sql).toContain("GROUP BY sipHash128(e.profile_id)) WHERE first_at >= {start:DateTime64(3, 'UTC')}");
     // 2 × 3 - 1 = 5 Mondays (the 1 April one an hour earlier in UTC), read up to the end of the fifth week.
     expect(params.starts).toBe(
       `[${['2024-03-17T23:00:00Z', '2024-03-24T23:00:00Z', '2024-03-31T22:00:00Z', '2024-04-07T22:00:00Z', '2024-04-14T22:00:00Z']
@@ -45,7 +45,13 @@ describe('retention SQL', () => {
     expect(series.params.readEnd).toBe('2024-04-14 22:00:00.000');
     expect(series.sql.match(/FROM db\.events/g)).toHaveLength(1);
     const active = buildActiveUsersSql('db', scope, 7);
-    expect(active.params).toMatchObject({ readStart: '2024-03-11 23:00:00.000', firstDay: '2024-03-18', days: '7', count: '21' });
+    expect(active.params).toMatchObject({ readStart: '2024-03-11 23:00:00.000', fromDay: '2024-03-12' });
+    // 21 days and the 6 before: one word; day 0 of the window counts bits 0-6, the last bits 20-26.
+    const masks = JSON.parse(active.params.masks) as number[][];
+    expect(masks).toHaveLength(21);
+    expect([masks[0], masks[20]]).toEqual([[0x7f], [0x7f * 2 ** 20]]);
+    // Days map to weeks (the last week, after the window, included): 7 days per week, 28 in all.
+    expect(JSON.parse(series.params.dayBuckets)).toEqual([0, 1, 2, 3].flatMap((w) => new Array(7).fill(w)));
     expect(active.sql.match(/FROM db\.events/g)).toHaveLength(1);
     expect(details(() => buildActiveUsersSql('db', scope, 91))).toEqual([
       { path: ['days'], message: 'days must be an integer from 1 to 90' },

@@ -31,7 +31,7 @@ describe('retention tables', () => {
   });
 
   it('week over week in percent, zero-filled', () => {
-    expect(retentionSeries([{ idx: 1, active_users: 3, retained_users: 1 }], weeks, TZ)).toEqual([
+    expect(retentionSeries([{ active_users: [0, 3, 0], retained_users: [0, 1, 0] }], weeks, TZ)).toEqual([
       { date: '2024-04-01T00:00:00.000Z', active_users: 0, retained_users: 0, retention: 0 },
       { date: '2024-04-08T00:00:00.000Z', active_users: 3, retained_users: 1, retention: 33.33 },
       { date: '2024-04-15T00:00:00.000Z', active_users: 0, retained_users: 0, retention: 0 },
@@ -40,7 +40,7 @@ describe('retention tables', () => {
 
   it('labels and zero-filled days of active users', () => {
     expect([1, 7, 30, 14].map(activeUsersLabel)).toEqual(['DAU', 'WAU', 'MAU', '14d active']);
-    expect(activeUsersSeries([{ idx: 2, users: 5 }], weeks, 7, TZ).series.map((s) => s.users)).toEqual([0, 0, 5]);
+    expect(activeUsersSeries([{ users: [0, 0, 5] }], weeks, 7, TZ).series.map((s) => s.users)).toEqual([0, 0, 5]);
   });
 
   it('engagement buckets at 7, 14, 30 and 60 days', () => {

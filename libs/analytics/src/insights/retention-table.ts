@@ -42,11 +42,10 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Every bucket of the window, zero-filled; retention is 100 × retained / active, 2 decimals. */
 export function retentionSeries(rows: RetentionSeriesRow[], buckets: Date[], timeZone: string): RetentionPoint[] {
-  const byIdx = new Map(rows.map((r) => [Number(r.idx), r]));
+  const [r] = rows;
   return buckets.map((b, i) => {
-    const r = byIdx.get(i);
-    const active = Number(r?.active_users ?? 0);
-    const retained = Number(r?.retained_users ?? 0);
+    const active = Number(r?.active_users[i] ?? 0);
+    const retained = Number(r?.retained_users[i] ?? 0);
     return {
       date: formatZonedIso(b, timeZone),
       active_users: active,
@@ -111,11 +110,11 @@ export function activeUsersLabel(days: number): string {
 
 /** Every day of the window, oldest first, zero-filled. */
 export function activeUsersSeries(rows: ActiveUsersRow[], days: Date[], windowDays: number, timeZone: string): ActiveUsersAnswer {
-  const byIdx = new Map(rows.map((r) => [Number(r.idx), Number(r.users)]));
+  const users = rows[0]?.users ?? [];
   return {
     window_days: windowDays,
     label: activeUsersLabel(windowDays),
-    series: days.map((d, i) => ({ date: formatZonedIso(d, timeZone), users: byIdx.get(i) ?? 0 })),
+    series: days.map((d, i) => ({ date: formatZonedIso(d, timeZone), users: Number(users[i] ?? 0) })),
   };
 }
 
