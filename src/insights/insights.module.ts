@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExportModule } from '../export/export.module';
+import { BehaviourInsightsController } from './behaviour-insights.controller';
+import { BehaviourInsightsService } from './behaviour-insights.service';
 import { BreakdownInsightsController } from './breakdown-insights.controller';
 import { EventsInsightsController } from './events-insights.controller';
 import { EventsInsightsService } from './events-insights.service';
@@ -19,7 +21,8 @@ import { WebInsightsService } from './web-insights.service';
     EventsInsightsController,
     ProfilesInsightsController,
     FunnelInsightsController,
+    BehaviourInsightsController,
   ],
-  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService, FunnelInsightsService],
+  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService, FunnelInsightsService, BehaviourInsightsService],
 })
 export class InsightsModule {}

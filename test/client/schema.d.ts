@@ -381,6 +381,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/active_users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rolling active users (DAU, WAU, MAU)
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     For every day of the window, oldest first, the distinct users with an event in the `days` days ending with it: profiles, and the device for anonymous visitors (as OpenPanel counts them), each counted once however many days they were active. Days are the project's calendar days. Default window: the last 30 days, today included; dates and `range` as on the other insights routes (both ends included), at most 400 days. OpenPanel reads its whole history, answers days after its last day (into the future) and in no order: here only the days asked, each counting the events of its own window (read before the window where it reaches back).
+         */
+        get: operations["insightsActiveUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/brand": {
         parameters: {
             query?: never;
@@ -493,6 +515,28 @@ export interface paths {
          * @description Sessions per `device` (the session's first event's), most first, ties by value; `name` is null for sessions without one; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
          */
         get: operations["insightsByDevice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Identified users by days since last seen
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Identified profiles (events with a profile id; anonymous devices left out) by the days between their last event's day and today, in the project's calendar, over the whole history: 0-7, 8-14, 15-30, 31-60 and more than 60 days, and every number of days that has profiles. An event dated after today counts as today.
+         */
+        get: operations["insightsEngagement"];
         put?: never;
         post?: never;
         delete?: never;
@@ -985,6 +1029,50 @@ export interface paths {
          * @description Sessions per `region` (the session's first event's), most first, ties by value; `name` is null for sessions without one, `prefix` is the country; `pageviews` are the screen views of those sessions. Default window: the last 7 days; `cursor` (a page number) and `limit` (default 10) are honoured, where OpenPanel ignores them and answers up to 1000 rows. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
          */
         get: operations["insightsByRegion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Period-over-period retention
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     For every period of the window, oldest first (zero-filled): the profiles active in it and how many of them were active in the next period too (read past the window to its end, so the last, current period reads a period still to come). `retention` is in percent. Users are identified profiles (events with a profile id); anonymous devices are left out. Periods are the project's calendar days, weeks starting on Monday (OpenPanel: Sunday, in UTC) and months. `interval` (day, week or month; default week) and a window, both of which OpenPanel lacks (it reads its whole history): without dates or `range` the current period and the 12 before it, up to the end of today; `startDate`/`endDate` are days of the project's calendar, both included (`endDate` alone: the 3 months ending with it). At most 120 periods.
+         */
+        get: operations["insightsRetention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/retention/cohort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention by cohort
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     A profile's cohort is the period of its first event inside the window; column k counts the cohort's profiles seen k or more periods later ("on or after"; column 0 is the cohort), read past the window up to the last cohort's last column. One row per period of the window, oldest first, zero-filled, behind a first row `Weighted Average`: for column k it pools only the cohorts whose k-th period has begun, `percentages` being their returns over their sizes, `sum` the mean cohort size and `values` percentage × mean size. `percentages` are fractions 0-1 (2 decimals). Users are identified profiles (events with a profile id); anonymous devices are left out. Periods are the project's calendar days, weeks starting on Monday (OpenPanel: Sunday, in UTC) and months. `interval` (day, week or month; default week) and a window, both of which OpenPanel lacks (it reads its whole history): without dates or `range` the current period and the 12 before it, up to the end of today; `startDate`/`endDate` are days of the project's calendar, both included (`endDate` alone: the 3 months ending with it). At most 120 periods.
+         */
+        get: operations["insightsRetentionCohort"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1710,6 +1798,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActiveUsersPointDto: {
+            /**
+             * @description The day, as the instant it starts (ISO 8601 with the project's offset)
+             * @example 2024-04-01T00:00:00.000+02:00
+             */
+            date: string;
+            /**
+             * @description Distinct users (profiles, a device for anonymous ones) with an event in the window_days days ending with it
+             * @example 311
+             */
+            users: number;
+        };
+        ActiveUsersResponseDto: {
+            /**
+             * @description `DAU` (1 day), `WAU` (7), `MAU` (30), else `<n>d active`
+             * @example WAU
+             */
+            label: string;
+            /** @description Every day of the window, oldest first */
+            series: components["schemas"]["ActiveUsersPointDto"][];
+            /**
+             * @description The `days` asked
+             * @example 7
+             */
+            window_days: number;
+        };
         BotInfoDto: {
             /** @example Googlebot */
             name: string;
@@ -2034,6 +2148,55 @@ export interface components {
              * @example 0b6f3c1e-8a2d-4f5e-9b7c-1a0d2e4f6a8b
              */
             sessionId: string;
+        };
+        EngagementPointDto: {
+            /**
+             * @description Days since last seen, in the project's calendar (0: today)
+             * @example 3
+             */
+            days: number;
+            /**
+             * @description Identified profiles last seen that many days ago
+             * @example 17
+             */
+            users: number;
+        };
+        EngagementResponseDto: {
+            /** @description One row per number of days that has profiles, fewest days first */
+            distribution: components["schemas"]["EngagementPointDto"][];
+            summary: components["schemas"]["EngagementSummaryDto"];
+        };
+        EngagementSummaryDto: {
+            /**
+             * @description Last seen 15 to 30 days ago
+             * @example 70
+             */
+            active_15_to_30_days: number;
+            /**
+             * @description Last seen 8 to 14 days ago
+             * @example 60
+             */
+            active_8_to_14_days: number;
+            /**
+             * @description Last seen 0 to 7 days ago
+             * @example 210
+             */
+            active_last_7_days: number;
+            /**
+             * @description Last seen more than 60 days ago
+             * @example 80
+             */
+            churned_60_plus_days: number;
+            /**
+             * @description Last seen 31 to 60 days ago
+             * @example 80
+             */
+            inactive_31_to_60_days: number;
+            /**
+             * @description Identified profiles with at least one event
+             * @example 500
+             */
+            total_identified_users: number;
         };
         ErrorDetailDto: {
             /**
@@ -2720,6 +2883,60 @@ export interface components {
             error: string;
             /** @description Position of the item in `items`. */
             index: number;
+        };
+        RetentionCohortRowDto: {
+            /**
+             * @description `Weighted Average` in the first row, else the start of the cohort's period (ISO 8601 with the project's offset)
+             * @example 2024-04-01T00:00:00.000+02:00
+             */
+            cohort_interval: string;
+            /**
+             * @description values / sum, fractions from 0 to 1 (2 decimals)
+             * @example [
+             *       1,
+             *       0.5,
+             *       0.28
+             *     ]
+             */
+            percentages: number[];
+            /**
+             * @description Profiles of the cohort (the first row: the mean size of the cohorts, 2 decimals)
+             * @example 80
+             */
+            sum: number;
+            /**
+             * @description Column k: profiles of the cohort seen k or more periods after it (the first row: percentage × mean size)
+             * @example [
+             *       80,
+             *       40,
+             *       22
+             *     ]
+             */
+            values: number[];
+        };
+        /** @enum {string} */
+        RetentionInterval: "day" | "week" | "month";
+        RetentionPointDto: {
+            /**
+             * @description Identified profiles with an event in the period (inside the window)
+             * @example 120
+             */
+            active_users: number;
+            /**
+             * @description Start of the period, ISO 8601 with the project's offset
+             * @example 2024-04-01T00:00:00.000+02:00
+             */
+            date: string;
+            /**
+             * @description Of those, the profiles with an event in the period after it
+             * @example 42
+             */
+            retained_users: number;
+            /**
+             * @description 100 × retained_users / active_users, in percent (2 decimals; 0 without active users)
+             * @example 35
+             */
+            retention: number;
         };
         SeoSignalsDto: {
             /** @description bounce_rate below 40 and avg_duration above 2 minutes */
@@ -5433,6 +5650,133 @@ export interface operations {
             };
         };
     };
+    insightsActiveUsers: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Days of the rolling window: 1 (DAU), 7 (WAU), 30 (MAU) or any other from 1 to 90 */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveUsersResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     insightsByBrand: {
         parameters: {
             query?: {
@@ -6143,6 +6487,100 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsEngagement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngagementResponseDto"];
                 };
             };
             /** @description Missing or invalid credentials, or a client mode other than read, root */
@@ -9050,6 +9488,260 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsRetention: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Length of a period, in the project's calendar: weeks start on Monday (OpenPanel's on Sunday). Without dates or `range`, the window is the current period and the 12 before it, up to the end of today */
+                interval?: components["schemas"]["RetentionInterval"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPointDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsRetentionCohort: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description Length of a period, in the project's calendar: weeks start on Monday (OpenPanel's on Sunday). Without dates or `range`, the window is the current period and the 12 before it, up to the end of today */
+                interval?: components["schemas"]["RetentionInterval"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionCohortRowDto"][];
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

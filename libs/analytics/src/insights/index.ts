@@ -7,3 +7,5 @@ export * from './profiles-sql';
 export * from './events-sql';
 export * from './profile-filters';
 export * from './funnel-sql';
+export * from './retention-sql';
+export * from './retention-table';
