@@ -26,7 +26,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import {
   buildBreakdownSql,
+  buildActiveUsersSql,
   buildFunnelSql,
+  buildRetentionCohortSql,
+  defaultRetentionRange,
   buildOverviewSql,
   buildPagePerformanceSql,
   buildProfilesLastSeenSql,
@@ -147,6 +150,23 @@ async function main(): Promise<void> {
             nonStrictOrdering: false,
           }),
         ]),
+      },
+      {
+        // The default window: the current week and the 12 before it (the set spans the last 30 days of it).
+        name: 'retention/cohort, 12 weeks',
+        url: `/insights/${projectId}/retention/cohort`,
+        raw: engine(() => [
+          buildRetentionCohortSql(
+            ch.database,
+            { projectId, timezone: 'UTC', range: defaultRetentionRange('week', 'UTC', new Date()) },
+            'week',
+          ),
+        ]),
+      },
+      {
+        name: 'active_users (days=30), 30 days',
+        url: `/insights/${projectId}/active_users?days=30&range=30d`,
+        raw: engine(() => [buildActiveUsersSql(ch.database, scope('30d'), 30)]),
       },
       {
         name: 'referrer_name, 30 days',
