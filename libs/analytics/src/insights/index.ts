@@ -6,3 +6,5 @@ export * from './session-list-sql';
 export * from './profiles-sql';
 export * from './events-sql';
 export * from './profile-filters';
+export * from './user-flow-sql';
+export * from './user-flow-sankey';
