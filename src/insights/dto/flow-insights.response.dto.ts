@@ -23,7 +23,8 @@ export class UserFlowLinkDto {
 }
 
 export class UserFlowResponseDto {
-  @ApiProperty({ enum: USER_FLOW_MODES, enumName: 'UserFlowMode' }) mode: UserFlowMode;
+  @ApiProperty({ enum: USER_FLOW_MODES, enumName: 'UserFlowMode', example: 'after', description: 'As asked (after by default)' })
+  mode: UserFlowMode;
   @ApiProperty({ example: 'screen_view' }) startEvent: string;
   @ApiProperty({ type: String, nullable: true, description: 'As given; null when none', example: null }) endEvent: string | null;
   @ApiProperty({ description: 'Length of nodes' }) node_count: number;
