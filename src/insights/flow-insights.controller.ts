@@ -1,6 +1,6 @@
 import { Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { invalid, USER_FLOW_LIMITS } from '@app/analytics';
+import { invalid, USER_FLOW_LIMITS, USER_FLOW_SETTINGS } from '@app/analytics';
 import { type AuthContext, CurrentClient, ProjectAccessService } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { UserFlowQueryDto } from './dto/flow-insights.query.dto';
@@ -36,7 +36,8 @@ export class FlowInsightsController {
       'send on more than reached it); `between` finds the first endEvent after startEvent within `steps` (OpenPanel looks in ' +
       'the first `steps` events of the session only); `between` without endEvent is a 400 (a 500 upstream); percentages have ' +
       `2 decimals. Default window: the last 30 days, today included; dates as on the other insights routes. At most ` +
-      `${USER_FLOW_LIMITS.maxNames} names in include and exclude each.`,
+      `${USER_FLOW_LIMITS.maxNames} names in include and exclude each; a window with more than ` +
+      `${USER_FLOW_SETTINGS.max_result_rows.toLocaleString('en-US')} distinct paths is a 400 (narrow it). Events of a device at the same millisecond are ordered by name.`,
   })
   @ApiResponse({ status: 200, type: UserFlowResponseDto })
   @ApiErrors(400, [404, 'Project not found'])

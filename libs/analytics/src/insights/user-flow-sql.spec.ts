@@ -30,11 +30,15 @@ describe('user flow SQL', () => {
     expect(params.steps).toBe('5');
   });
 
-  it('one pass: a single read of events, grouped by device, no join', () => {
+  it('one pass over the events, grouped by device, no join', () => {
     const { sql } = buildUserFlowSql('db', scope, { startEvent: 'a', mode: 'after', steps: 5 });
-    expect(sql.match(/FROM db\.events/g)).toHaveLength(1);
+    // The events once for the paths, and their names once for the list of names.
+    expect(sql.match(/FROM db\.events/g)).toHaveLength(2);
+    expect(
+      buildUserFlowSql('db', scope, { startEvent: 'a', mode: 'after', steps: 5, include: ['b'] }).sql.match(/FROM db\.events/g),
+    ).toHaveLength(1);
     expect(sql).not.toMatch(/JOIN/);
-    expect(sql).toContain('GROUP BY e.device_id');
+    expect(sql).toContain('GROUP BY cityHash64(e.device_id), e.device_id');
   });
 
   it('between without an end event is a programming error here (the route answers 400 before)', () => {
