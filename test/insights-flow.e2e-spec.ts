@@ -1,4 +1,5 @@
 import { SANKEY_COLORS } from '@app/analytics';
+import { SessionBuilder } from '../src/sessions';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { zonedDay, zonedTime } from './setup/calendar';
 import { type Row, USER_AGENTS } from './setup/stores';
@@ -37,6 +38,18 @@ const SESSIONS: { device: string; day: number; hour: number; names: string[] }[]
   { device: 'flow-d6', day: -5, hour: 10, names: [SV, ATC] },
 ];
 
+/**
+ * Two sessions across the edges of windows: d7 from 23:50 on day -2 to 00:05 on day -1, d8 from
+ * 23:50 on day -4 to 00:10 on day -3 (gaps under 30 minutes, so one session each).
+ */
+const EDGES: { device: string; name: string; day: number; hour: number; minute: number }[] = [
+  { device: 'flow-d7', name: 'late_a', day: -2, hour: 23, minute: 50 },
+  { device: 'flow-d7', name: 'late_b', day: -2, hour: 23, minute: 55 },
+  { device: 'flow-d7', name: 'late_c', day: -1, hour: 0, minute: 5 },
+  { device: 'flow-d8', name: 'early_a', day: -4, hour: 23, minute: 50 },
+  { device: 'flow-d8', name: 'early_b', day: -3, hour: 0, minute: 10 },
+];
+
 const C0 = SANKEY_COLORS[0];
 const C1 = SANKEY_COLORS[1];
 
@@ -66,28 +79,28 @@ describe('Insights: user flow', () => {
   beforeAll(async () => {
     p = await createProject(t, { name: 'Insights flow', timezone: TZ });
     reader = await createClient(t, { name: 'flow reader', mode: 'read', projectId: p.id });
-    for (const s of SESSIONS) {
-      for (const [i, name] of s.names.entries()) {
-        const res = await t.app.inject({
-          method: 'POST',
-          url: '/track',
-          headers: { ...authHeaders(p.writeClient), 'x-client-ip': '8.8.8.8', 'user-agent': USER_AGENTS.chrome },
+    const send = async (device: string, name: string, at: number, i: number) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(p.writeClient), 'x-client-ip': '8.8.8.8', 'user-agent': USER_AGENTS.chrome },
+        payload: {
+          type: 'track',
           payload: {
-            type: 'track',
-            payload: {
-              name,
-              properties: {
-                __deviceId: s.device,
-                __timestamp: new Date(zonedTime(TZ, s.day, s.hour, i)).toISOString(),
-                ...(name === SV ? { __path: `${SHOP}/page-${i}` } : {}),
-              },
+            name,
+            properties: {
+              __deviceId: device,
+              __timestamp: new Date(at).toISOString(),
+              ...(name === SV ? { __path: `${SHOP}/page-${i}` } : {}),
             },
           },
-        });
-        expect(res.statusCode).toBe(200);
-        expect(res.json().sessionId).toBe(''); // backdated: no session id stored
-      }
-    }
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().sessionId).toBe(''); // backdated: no session id stored
+    };
+    for (const s of SESSIONS) for (const [i, name] of s.names.entries()) await send(s.device, name, zonedTime(TZ, s.day, s.hour, i), i);
+    for (const e of EDGES) await send(e.device, e.name, zonedTime(TZ, e.day, e.hour, e.minute), 0);
     await drainEvents(t);
   });
 
@@ -275,5 +288,29 @@ describe('Insights: user flow', () => {
     expect((await get(`/insights/nope/user_flow?startEvent=${SV}`, t.root)).statusCode).toBe(404);
     const asRoot = await get(`/insights/${p.id}/user_flow?${q({ ...window, startEvent: SV })}`, t.root);
     expect(asRoot.json().nodes[0].value).toBe(5);
+  });
+  it('a session across an edge of the window is cut where the builder cuts it, its outside events and marker left out', async () => {
+    // d7 goes on past the end of day -2: no session_end in a window ending then, and late_c is outside.
+    expect(shape(await flow({ startEvent: 'late_a', startDate: day(-3), endDate: day(-2) })).links).toEqual([
+      'late_a::step1 > late_b::step2: 1',
+    ]);
+    expect(shape(await flow({ startEvent: 'late_a' })).links).toEqual([
+      'late_a::step1 > late_b::step2: 1',
+      'late_b::step2 > late_c::step3: 1',
+      'late_c::step3 > session_end::step4: 1',
+    ]);
+    // d8 began before day -3: in a window from day -3 there is no session_start and early_a is outside, so no path.
+    expect((await flow({ startEvent: 'early_b', mode: 'before' })).nodes).toEqual([]);
+    expect(shape(await flow({ startEvent: 'early_b', mode: 'before', startDate: day(-4) })).links).toEqual([
+      'session_start::step1 > early_a::step2: 1',
+      'early_a::step2 > early_b::step3: 1',
+    ]);
+  });
+  it('its sessions are those the session builder stores: as many start in the window as the overview counts', async () => {
+    await t.app.get(SessionBuilder).runOnce({ lagMs: 0 });
+    const overview = await get(`/insights/${p.id}/overview?${q(window)}`);
+    expect(overview.json().summary.total_sessions).toBe(7); // S1 to S6 and d7's; d8's began on day -4
+    const fromStart = await flow({ startEvent: 'session_start', steps: 2 });
+    expect(fromStart.nodes[0]).toMatchObject({ id: 'session_start::step1', value: 7 });
   });
 });
