@@ -7,6 +7,10 @@ import { EventsInsightsController } from './events-insights.controller';
 import { EventsInsightsService } from './events-insights.service';
 import { FunnelInsightsController } from './funnel-insights.controller';
 import { FunnelInsightsService } from './funnel-insights.service';
+import { FlowInsightsController } from './flow-insights.controller';
+import { FlowInsightsService } from './flow-insights.service';
+import { GroupsInsightsController } from './groups-insights.controller';
+import { GroupsInsightsService } from './groups-insights.service';
 import { ProfilesInsightsController } from './profiles-insights.controller';
 import { ProfilesInsightsService } from './profiles-insights.service';
 import { WebInsightsController } from './web-insights.controller';
@@ -22,7 +26,17 @@ import { WebInsightsService } from './web-insights.service';
     ProfilesInsightsController,
     FunnelInsightsController,
     BehaviourInsightsController,
+    FlowInsightsController,
+    GroupsInsightsController,
   ],
-  providers: [WebInsightsService, EventsInsightsService, ProfilesInsightsService, FunnelInsightsService, BehaviourInsightsService],
+  providers: [
+    WebInsightsService,
+    EventsInsightsService,
+    ProfilesInsightsService,
+    FunnelInsightsService,
+    BehaviourInsightsService,
+    FlowInsightsService,
+    GroupsInsightsService,
+  ],
 })
 export class InsightsModule {}

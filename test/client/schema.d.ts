@@ -655,6 +655,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/{projectId}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Groups
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     Groups of the project, newest first (ties by id), 20 per page; `type` and `search` must both hold when given. Unlike OpenPanel: `%` and `_` in `search` match themselves, `cursor` pages, and `updatedAt` is an ISO time (OpenPanel gives its version).
+         */
+        get: operations["insightsGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/groups/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Group types
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The distinct types of the groups `group` created in the project, in alphabetical order.
+         */
+        get: operations["insightsGroupTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A group and its members
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The group, how many profiles belong to it (`assign_group`) and its `memberLimit` newest members (by first seen, ties by id), camelCase as upstream. An unknown group is a 404 in this API's error shape (OpenPanel answers 500).
+         */
+        get: operations["insightsGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/live": {
         parameters: {
             query?: never;
@@ -1161,6 +1227,28 @@ export interface paths {
          *     Sessions per value of `breakdown` (of the session's first event), most first, ties by value; `name` is null for sessions without one, `prefix` the country of a region or city. Default window: 30 days, 1000 rows per page. Dates are days of the project's calendar with both ends included (OpenPanel leaves out the last day of a date-only window, today included), and `range` is honoured. Sessions count in the window where they start, each once, in its current state (a late event that bridges two sessions merges them).
          */
         get: operations["insightsTrafficReferrers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/{projectId}/user_flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User flow (Sankey chart)
+         * @description **Client:** a `read` client (its own project; `projectId` may then be omitted), or a `root` client (any project of its organisation).
+         *
+         *     The paths of event names sessions took after `startEvent`, before it, or between it and `endEvent`, as the nodes and links of a Sankey chart (OpenPanel's fields). Per session: its events in the window in time order, `session_start` and `session_end` at its ends, filtered by `include`/`exclude`, repeats in a row collapsed; `after` takes `steps` names from the first startEvent and stops before a name comes back, `before` the `steps` names up to the first startEvent, `between` the `after` path of the sessions in which it reaches endEvent, up to it. The chart keeps the 3 most frequent entry names, the 3 most frequent next names of each node, links of at least 0.25 % of the sessions shown, and merges end nodes of one name into `<name>::final`. Unlike OpenPanel: sessions are cut from the events as the session builder cuts them (device, 30-minute gap), so backdated and imported events, which carry no session id, are in their session (OpenPanel groups by the stored id, putting all of those into one path); a session counts on a link only when it reached the source through shown links (OpenPanel counts every session with that pair at that step, so a node can send on more than reached it); `between` finds the first endEvent after startEvent within `steps` (OpenPanel looks in the first `steps` events of the session only); `between` without endEvent is a 400 (a 500 upstream); percentages have 2 decimals. Default window: the last 30 days, today included; dates as on the other insights routes. At most 100 names in include and exclude each; a window with more than 200,000 distinct paths is a 400 (narrow it). Events of a device at the same millisecond are ordered by name.
+         */
+        get: operations["insightsUserFlow"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2512,6 +2600,16 @@ export interface components {
              */
             users: number;
         };
+        GroupTypesDto: {
+            /**
+             * @description Distinct types of the groups, in order
+             * @example [
+             *       "company",
+             *       "team"
+             *     ]
+             */
+            types: string[];
+        };
         HealthcheckResponseDto: {
             /** @description One entry per dependency: `postgres`, `clickhouse`, and `redis` when configured */
             checks: {
@@ -2576,6 +2674,74 @@ export interface components {
             sdk_version: string;
             /** @description '' when the event has no session */
             session_id: string;
+        };
+        InsightGroupDetailDto: {
+            group: components["schemas"]["InsightGroupDto"];
+            /**
+             * @description All profiles in the group
+             * @example 2
+             */
+            member_count: number;
+            /** @description Its newest members (by first seen, ties by id), up to memberLimit */
+            members: components["schemas"]["InsightGroupMemberDto"][];
+        };
+        InsightGroupDto: {
+            /**
+             * @description When it was first created
+             * @example 2024-04-01T09:12:00.000Z
+             */
+            createdAt: string;
+            /** @example acme */
+            id: string;
+            /** @example Acme Inc. */
+            name: string;
+            /** @example my-website */
+            projectId: string;
+            /**
+             * @description As `group` last set them
+             * @example {
+             *       "plan": "enterprise"
+             *     }
+             */
+            properties: {
+                [key: string]: unknown;
+            };
+            /** @example company */
+            type: string;
+            /**
+             * @description When `group` last changed it (OpenPanel: its version)
+             * @example 2024-04-02T10:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        InsightGroupMemberDto: {
+            avatar: string | null;
+            /**
+             * @description First seen
+             * @example 2024-04-01T09:12:00.000Z
+             */
+            createdAt: string;
+            /** @example ada@example.com */
+            email: string | null;
+            /** @example Ada */
+            firstName: string | null;
+            groups: string[];
+            /** @example user-42 */
+            id: string;
+            /** @description true when the id came from the customer, false for a device id */
+            isExternal: boolean;
+            /** @example Lovelace */
+            lastName: string | null;
+            /**
+             * @description Time of its newest event; the last change of the profile when it has none
+             * @example 2024-04-03T10:00:00.000Z
+             */
+            lastSeenAt: string;
+            /** @example my-website */
+            projectId: string;
+            properties: {
+                [key: string]: unknown;
+            };
         };
         InsightProfileDetailDto: {
             profile: components["schemas"]["InsightProfileRowDto"];
@@ -3203,6 +3369,73 @@ export interface components {
              * @example Product Launch
              */
             title?: string;
+        };
+        UserFlowLinkDto: {
+            /** @example screen_view::step1 */
+            source: string;
+            /** @example add_to_cart::step2 */
+            target: string;
+            /**
+             * @description Sessions that went from source to target
+             * @example 3
+             */
+            value: number;
+        };
+        /** @enum {string} */
+        UserFlowMode: "after" | "before" | "between";
+        UserFlowNodeDto: {
+            /**
+             * @description `<event>::step<n>`, or `<event>::final` for the end nodes of one name merged
+             * @example screen_view::step1
+             */
+            id: string;
+            /**
+             * @description The event name
+             * @example screen_view
+             */
+            label: string;
+            /**
+             * @description Colour (hex): entry nodes in turn, the others that of the node they were reached from
+             * @example #2563eb
+             */
+            nodeColor: string;
+            /**
+             * @description value in percent of the sessions shown (those of the entry nodes), 2 decimals
+             * @example 62.5
+             */
+            percentage: number;
+            /**
+             * @description Position in the path, from 1
+             * @example 1
+             */
+            step: number;
+            /**
+             * @description Sessions at this node
+             * @example 5
+             */
+            value: number;
+        };
+        UserFlowResponseDto: {
+            /**
+             * @description As given; null when none
+             * @example null
+             */
+            endEvent: string | null;
+            /** @description Length of links */
+            link_count: number;
+            /** @description By step, then source, then value (largest first) */
+            links: components["schemas"]["UserFlowLinkDto"][];
+            /**
+             * @description As asked (after by default)
+             * @example after
+             */
+            mode: components["schemas"]["UserFlowMode"];
+            /** @description Length of nodes */
+            node_count: number;
+            /** @description By step, then value (largest first) */
+            nodes: components["schemas"]["UserFlowNodeDto"][];
+            /** @example screen_view */
+            startEvent: string;
         };
         WebMetricsDto: {
             /**
@@ -7285,6 +7518,373 @@ export interface operations {
             };
         };
     };
+    insightsGroups: {
+        parameters: {
+            query?: {
+                /** @description Only groups of this type (exact) */
+                type?: string;
+                /** @description Groups whose name or id contains this, ignoring case; `%` and `_` are plain characters (OpenPanel reads them as wildcards) */
+                search?: string;
+                /** @description Page number, from 1 (0 reads as 1). OpenPanel has no paging here; pages follow the order newest first, ties by id. */
+                cursor?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightGroupDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsGroupTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupTypesDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsGroup: {
+        parameters: {
+            query?: {
+                /** @description How many of its members to show, newest first */
+                memberLimit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+                /** @description The group id, as `group` created it */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightGroupDetailDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project or group not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project or group not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     insightsLive: {
         parameters: {
             query?: never;
@@ -10286,6 +10886,143 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BreakdownRowDto"][];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than read, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Export: Client is not allowed to export",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    insightsUserFlow: {
+        parameters: {
+            query: {
+                /** @description First day (`YYYY-MM-DD`, project time zone) or instant (ISO 8601), inclusive. Alone: up to the end of today. Unlike OpenPanel, a date-only endDate includes its whole day. */
+                startDate?: string;
+                /** @description Last day or instant, inclusive. Alone: a window as long as `range` ending with it. */
+                endDate?: string;
+                /** @description Named window in the project's calendar, ending with today for the `Nd`/`Nm` ranges; dates given win */
+                range?: components["schemas"]["DateRangeName"];
+                /** @description The event name the paths start from (`after`, `between`) or lead to (`before`) */
+                startEvent: string;
+                /** @description The event name the paths end with; required by `between` (a 400 without it; OpenPanel answers 500), ignored by the other modes */
+                endEvent?: string;
+                /** @description Paths after startEvent, before it, or between it and endEvent */
+                mode?: components["schemas"]["UserFlowMode"];
+                /** @description Longest path, in events (startEvent and endEvent included) */
+                steps?: number;
+                /** @description Only these event names (with startEvent and endEvent) make up the paths: repeated (`x=a&x=b`), comma-separated (`x=a,b`) or a JSON array (`x=["a","b"]`, the only spelling for a name with a comma) */
+                include?: string[];
+                /** @description These event names are left out of the paths (ignored when include is given, as upstream): repeated (`x=a&x=b`), comma-separated (`x=a,b`) or a JSON array (`x=["a","b"]`, the only spelling for a name with a comma) */
+                exclude?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. A client bound to another project gets 403 (OpenPanel silently reads the client's own), an unknown project 404. */
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserFlowResponseDto"];
                 };
             };
             /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */

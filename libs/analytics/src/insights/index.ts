@@ -9,3 +9,5 @@ export * from './profile-filters';
 export * from './funnel-sql';
 export * from './retention-sql';
 export * from './retention-table';
+export * from './user-flow-sql';
+export * from './user-flow-sankey';
