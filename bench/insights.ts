@@ -35,6 +35,7 @@ import {
   buildProfilesLastSeenSql,
   buildSessionListSql,
   buildTopPagesSql,
+  buildUserFlowSql,
   type InsightScope,
   resolveInsightDates,
   type SqlStatement,
@@ -167,6 +168,11 @@ async function main(): Promise<void> {
         name: 'active_users (days=30), 30 days',
         url: `/insights/${projectId}/active_users?days=30&range=30d`,
         raw: engine(() => [buildActiveUsersSql(ch.database, scope('30d'), 30)]),
+      },
+      {
+        name: 'user_flow (after screen_view, 5 steps), 30 days',
+        url: `/insights/${projectId}/user_flow?range=30d&startEvent=screen_view&mode=after&steps=5`,
+        raw: engine(() => [buildUserFlowSql(ch.database, scope('30d'), { startEvent: 'screen_view', mode: 'after', steps: 5 })]),
       },
       {
         name: 'referrer_name, 30 days',
