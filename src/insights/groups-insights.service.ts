@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { buildProfilesLastSeenSql, type ListPage } from '@app/analytics';
+import { type ListPage } from '@app/analytics';
 import { ApiError, isPgText, toPgText } from '@app/common';
 import { GroupEntity, ProfileEntity } from '@app/database';
 import { EngineQueryService } from '../export/engine-query.service';
 import type { GroupsQueryDto } from './dto/groups-insights.query.dto';
 import type { InsightGroupDetailDto, InsightGroupDto, InsightGroupMemberDto } from './dto/groups-insights.response.dto';
-import { likeLiteral } from './profiles-insights.service';
-
-const engineIso = (at: string) => `${at.replace(' ', 'T')}Z`;
+import { likeLiteral, profilesLastSeen } from './profiles-insights.service';
 
 function groupDto(g: GroupEntity): InsightGroupDto {
   return {
@@ -72,16 +70,11 @@ export class GroupsInsightsService {
   }
 
   private async members(projectId: string, profiles: ProfileEntity[]): Promise<InsightGroupMemberDto[]> {
-    if (profiles.length === 0) return [];
-    const seen = await this.engine.rows<{ profile_id: string; last_seen_at: string }>(
-      'insights',
-      buildProfilesLastSeenSql(
-        this.engine.database,
-        projectId,
-        profiles.map((p) => p.id),
-      ),
+    const lastSeen = await profilesLastSeen(
+      this.engine,
+      projectId,
+      profiles.map((p) => p.id),
     );
-    const lastSeen = new Map(seen.map((r) => [r.profile_id, engineIso(r.last_seen_at)]));
     return profiles.map((p) => ({
       id: p.id,
       email: p.email,

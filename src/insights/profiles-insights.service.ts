@@ -40,7 +40,17 @@ export function likeLiteral(text: string): string {
 }
 
 /** An instant the engine printed (`YYYY-MM-DD hh:mm:ss.sss`, UTC) in ISO 8601. */
-const engineIso = (at: string) => `${at.replace(' ', 'T')}Z`;
+export const engineIso = (at: string) => `${at.replace(' ', 'T')}Z`;
+
+/** The newest event time (ISO 8601) of each of `profileIds` that has events: one statement for a page of profiles. */
+export async function profilesLastSeen(engine: EngineQueryService, projectId: string, profileIds: string[]): Promise<Map<string, string>> {
+  if (profileIds.length === 0) return new Map();
+  const seen = await engine.rows<{ profile_id: string; last_seen_at: string }>(
+    'insights',
+    buildProfilesLastSeenSql(engine.database, projectId, profileIds),
+  );
+  return new Map(seen.map((r) => [r.profile_id, engineIso(r.last_seen_at)]));
+}
 
 /**
  * Profiles of the insights API. PostgreSQL, the source of truth, answers which profiles exist
@@ -174,15 +184,11 @@ export class ProfilesInsightsService {
 
   /** The answer's rows, `last_seen_at` from the newest event of each (one statement for the page). */
   private async rows(projectId: string, profiles: ProfileEntity[]): Promise<InsightProfileRowDto[]> {
-    if (profiles.length === 0) return [];
-    const seen = await this.run<{ profile_id: string; last_seen_at: string }>(
-      buildProfilesLastSeenSql(
-        this.engine.database,
-        projectId,
-        profiles.map((p) => p.id),
-      ),
+    const lastSeen = await profilesLastSeen(
+      this.engine,
+      projectId,
+      profiles.map((p) => p.id),
     );
-    const lastSeen = new Map(seen.map((r) => [r.profile_id, engineIso(r.last_seen_at)]));
     return profiles.map((p) => ({
       id: p.id,
       first_name: p.firstName,

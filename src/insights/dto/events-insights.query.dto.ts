@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHART_LIMITS, type InsightEventEqualityColumn } from '@app/analytics';
 import { MAX_EVENT_NAME } from '../../export/dto/chart-definition.dto';
-import { integer, stringList } from '../../export/dto/query-transforms';
-import { EqualityParam, InsightFilteredQueryDto, PageCursor } from './insight-query.dto';
+import { stringList } from '../../export/dto/query-transforms';
+import { EqualityParam, InsightFilteredQueryDto, PageCursor, PageLimit } from './insight-query.dto';
 
 /** The equality parameters of `/events`, by query name, and the event column each reads. */
 export const EVENT_EQUALITY_PARAMS = {
@@ -103,12 +103,7 @@ export class InsightEventsQueryDto extends InsightFilteredQueryDto {
   @PageCursor('OpenPanel has no paging here; pages follow the stable order (newest first, ties by id).')
   cursor?: number;
 
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'Events per page' })
-  @IsOptional()
-  @Transform(integer)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit('Events per page')
   limit?: number;
 }
 

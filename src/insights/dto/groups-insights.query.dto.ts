@@ -3,7 +3,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'cla
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { integer } from '../../export/dto/query-transforms';
 import { InsightProjectParamsDto } from './insight-params.dto';
-import { PageCursor } from './insight-query.dto';
+import { PageCursor, PageLimit } from './insight-query.dto';
 
 export class GroupInsightParamsDto extends InsightProjectParamsDto {
   @ApiProperty({ description: 'The group id, as `group` created it', example: 'acme', minLength: 1, maxLength: 255 })
@@ -34,12 +34,7 @@ export class GroupsQueryDto {
   @PageCursor('OpenPanel has no paging here; pages follow the order newest first, ties by id.')
   cursor?: number;
 
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(integer)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 }
 

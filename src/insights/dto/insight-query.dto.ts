@@ -70,6 +70,17 @@ export const PageCursor = (note = '') =>
     Max(1_000_000),
   );
 
+/** `limit`: rows per page, 1 to 100, 20 unless asked. */
+export const PageLimit = (description?: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, ...(description ? { description } : {}) }),
+    IsOptional(),
+    Transform(integer),
+    IsInt(),
+    Min(1),
+    Max(100),
+  );
+
 /** Upstream's `cursor` (a page number) and `limit`, here honoured. */
 export class InsightPagedQueryDto extends InsightFilteredQueryDto {
   @PageCursor('OpenPanel accepts it and ignores it; here it pages, in a stable order.')
@@ -178,12 +189,7 @@ export class SessionsQueryDto extends InsightFilteredQueryDto {
   @PageCursor()
   cursor?: number;
 
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(integer)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 }
 

@@ -6,7 +6,7 @@ import { CHART_LIMITS } from '@app/analytics';
 import { ChartFilterDto } from '../../export/dto/chart-definition.dto';
 import { integer, JsonArrayQuery } from '../../export/dto/query-transforms';
 import { InsightProjectParamsDto } from './insight-params.dto';
-import { PageCursor } from './insight-query.dto';
+import { PageCursor, PageLimit } from './insight-query.dto';
 
 export class ProfileInsightParamsDto extends InsightProjectParamsDto {
   @ApiProperty({
@@ -104,22 +104,12 @@ export class ProfilesQueryDto {
   @PageCursor('OpenPanel has no paging here.')
   cursor?: number;
 
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(integer)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 }
 
 export class ProfileDetailQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'How many of its newest events to show' })
-  @IsOptional()
-  @Transform(integer)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit('How many of its newest events to show')
   eventLimit?: number;
 }
 
@@ -127,11 +117,6 @@ export class ProfileSessionsQueryDto {
   @PageCursor('OpenPanel has no paging here.')
   cursor?: number;
 
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(integer)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 }
