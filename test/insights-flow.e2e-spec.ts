@@ -289,6 +289,31 @@ describe('Insights: user flow', () => {
     const asRoot = await get(`/insights/${p.id}/user_flow?${q({ ...window, startEvent: SV })}`, t.root);
     expect(asRoot.json().nodes[0].value).toBe(5);
   });
+  it('a device whose earlier session lies wholly in the 30 minutes before the window keeps its path (that empty session was a 500)', async () => {
+    const other = await createProject(t, { name: 'Insights flow margin', timezone: TZ });
+    const events: [string, number, number, number][] = [
+      ['margin_a', -4, 23, 40],
+      ['margin_b', -3, 0, 20],
+      ['margin_c', -3, 0, 21],
+    ];
+    for (const [name, d, hour, minute] of events) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/track',
+        headers: { ...authHeaders(other.writeClient), 'x-client-ip': '8.8.8.8', 'user-agent': USER_AGENTS.chrome },
+        payload: {
+          type: 'track',
+          payload: { name, properties: { __deviceId: 'flow-margin', __timestamp: new Date(zonedTime(TZ, d, hour, minute)).toISOString() } },
+        },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    await drainEvents(t);
+    const res = await get(`/insights/${other.id}/user_flow?${q({ startEvent: 'margin_b', startDate: day(-3), endDate: day(-3) })}`, t.root);
+    expect(res.statusCode).toBe(200);
+    expect(shape(res.json()).links).toEqual(['margin_b::step1 > margin_c::step2: 1', 'margin_c::step2 > session_end::step3: 1']);
+  });
+
   it('a session across an edge of the window is cut where the builder cuts it, its outside events and marker left out', async () => {
     // d7 goes on past the end of day -2: no session_end in a window ending then, and late_c is outside.
     expect(shape(await flow({ startEvent: 'late_a', startDate: day(-3), endDate: day(-2) })).links).toEqual([

@@ -113,7 +113,7 @@ export function buildUserFlowSql(database: string, scope: InsightScope, q: UserF
     `if(${inWindow('run[-1]')}, [${code(bag.value(SESSION_END))}], []))`;
   const sessions =
     `SELECT arrayFilter(c -> c != 0, ${marked}) AS raw, ` +
-    `arrayFilter((c, prev, i) -> i = 1 OR c != prev, raw, arrayPushFront(arrayPopBack(raw), toUInt64(0)), arrayEnumerate(raw)) AS d FROM (${runs})`;
+    `arrayFilter((c, prev, i) -> i = 1 OR c != prev, raw, arraySlice(arrayPushFront(raw, toUInt64(0)), 1, length(raw)), arrayEnumerate(raw)) AS d FROM (${runs})`;
 
   // Each step its own subquery, so no array expression is computed twice.
   const starting = `SELECT d, toInt64(indexOf(d, ${startCode})) AS s FROM (${sessions}) WHERE has(d, ${startCode})`;
