@@ -41,7 +41,7 @@ export function settingsClause(settings: QuerySettings): string {
   const parts = Object.entries(settings).map(([k, v]) => {
     if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`invalid setting name ${k}`);
     if (typeof v === 'number') return `${k} = ${v}`;
-    if (!/^[a-z_]+(,[a-z_]+)*$/.test(v)) throw new Error(`invalid setting value ${v}`);
+    if (!/^[a-z_]+$/.test(v)) throw new Error(`invalid setting value ${v}`);
     return `${k} = '${v}'`;
   });
   return `SETTINGS ${parts.join(', ')}`;

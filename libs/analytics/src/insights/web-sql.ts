@@ -14,10 +14,6 @@ export const INSIGHT_SETTINGS = {
   max_memory_usage: 4_000_000_000,
   output_format_json_quote_64bit_integers: 0,
   join_use_nulls: 0,
-  // The ASOF joins that put events in their sessions build a table of every session of the
-  // window: built in parallel buckets they take half the time (bench/README); `hash` where an
-  // engine cannot run that join in parallel.
-  join_algorithm: 'parallel_hash,hash',
 } as const;
 
 /** One bucket of the overview's summed figures (or, with `bucket` null, the whole window). */
