@@ -16,13 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { buildChartSql, buildEventListSql, type ChartQuery, encodeEventCursor, type SqlStatement } from '@app/analytics';
 import { ClickhouseService } from '@app/clickhouse';
-import { AppModule } from '../src/app.module';
-import { configureApp, createFastifyAdapter } from '../src/app.setup';
-import { loadConfig } from '../src/config';
+import { createBenchProject, startBenchApp } from './app';
 import { timePair } from './timing';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
@@ -41,29 +37,16 @@ interface Scenario {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-export-'));
   const root = { id: randomUUID(), secret: `sec_${randomBytes(12).toString('hex')}` };
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    ROOT_CLIENT_ID: root.id,
-    ROOT_CLIENT_SECRET: root.secret,
-    EXPORT_RATE_LIMIT: '1000000',
-    MANAGE_RATE_LIMIT: '1000000',
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'text',
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), {
-    logger: ['error', 'warn'],
-  });
-  configureApp(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = await app.getUrl();
-  const headers = { 'openpanel-client-id': root.id, 'openpanel-client-secret': root.secret };
+  const { app, base, headers } = await startBenchApp(
+    {
+      DATA_DIR: dataDir,
+      EXPORT_RATE_LIMIT: '1000000',
+      MANAGE_RATE_LIMIT: '1000000',
+    },
+    root,
+  );
   try {
-    const created = await fetch(`${base}/manage/projects`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', timezone: 'UTC' }),
-    });
-    const projectId = ((await created.json()) as { data: { id: string } }).data.id;
+    const projectId = await createBenchProject(base, headers);
     const ch = app.get(ClickhouseService);
 
     const now = new Date();

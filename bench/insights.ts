@@ -21,7 +21,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import {
@@ -41,10 +40,8 @@ import {
   type SqlStatement,
 } from '@app/analytics';
 import { ClickhouseService } from '@app/clickhouse';
-import { AppModule } from '../src/app.module';
-import { configureApp, createFastifyAdapter } from '../src/app.setup';
-import { loadConfig } from '../src/config';
 import { SessionBuilder } from '../src/sessions';
+import { createBenchProject, startBenchApp } from './app';
 import { timePair } from './timing';
 
 const ROWS = Number(process.argv[2] ?? 10_000_000);
@@ -79,24 +76,16 @@ async function main(): Promise<void> {
   const statePath = join(dataDir, 'bench-state.json');
   const kept = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as KeptState) : undefined;
   const root = kept?.root ?? { id: randomUUID(), secret: `sec_${randomBytes(12).toString('hex')}` };
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    ROOT_CLIENT_ID: root.id,
-    ROOT_CLIENT_SECRET: root.secret,
-    INSIGHTS_RATE_LIMIT: '1000000',
-    MANAGE_RATE_LIMIT: '1000000',
-    // The history build is started (and timed) below, after the events are in.
-    SESSION_BUILD_INTERVAL_MS: '0',
-    LOG_LEVEL: 'warn',
-    LOG_FORMAT: 'text',
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(config), {
-    logger: ['error', 'warn'],
-  });
-  configureApp(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = await app.getUrl();
-  const headers = { 'openpanel-client-id': root.id, 'openpanel-client-secret': root.secret };
+  const { app, base, headers } = await startBenchApp(
+    {
+      DATA_DIR: dataDir,
+      INSIGHTS_RATE_LIMIT: '1000000',
+      MANAGE_RATE_LIMIT: '1000000',
+      // The history build is started (and timed) below, after the events are in.
+      SESSION_BUILD_INTERVAL_MS: '0',
+    },
+    root,
+  );
   try {
     const ch = app.get(ClickhouseService);
     const pg = app.get(DataSource);
@@ -241,12 +230,7 @@ async function main(): Promise<void> {
 
 /** Makes the bench project, its events, its profiles (in PostgreSQL) and its sessions; answers the project id. */
 async function generate(app: NestFastifyApplication, base: string, headers: Record<string, string>): Promise<string> {
-  const created = await fetch(`${base}/manage/projects`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Bench', timezone: 'UTC' }),
-  });
-  const projectId = ((await created.json()) as { data: { id: string } }).data.id;
+  const projectId = await createBenchProject(base, headers);
   const ch = app.get(ClickhouseService);
 
   const now = new Date();
