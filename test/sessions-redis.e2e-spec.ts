@@ -5,16 +5,8 @@ import { RedisSessionAssigner } from '../src/pipeline/redis-session-assigner';
 import { SessionBuilder } from '../src/sessions';
 import { createProject, type CreatedProject } from './setup/fixtures';
 import { type Row, USER_AGENTS } from './setup/stores';
-import {
-  authHeaders,
-  createTestApp,
-  disposeEnv,
-  drainEvents,
-  freshEnv,
-  SERVER_DATABASE_URL,
-  startApp,
-  type TestApp,
-} from './setup/test-app';
+import { authHeaders, createTestApp, disposeEnv, drainEvents, SERVER_DATABASE_URL, type TestApp } from './setup/test-app';
+import { startNodes } from './setup/nodes';
 import { REDIS_URL, redisAvailable } from './setup/redis';
 
 const MIN = 60_000;
@@ -129,20 +121,6 @@ describe('sessions shared through Redis (REDIS_URL)', () => {
   // default each node would have its own PGlite, so this runs in the suite's server pass.
   const twoNodes = SERVER_DATABASE_URL ? it : it.skip;
 
-  /** Two API nodes on one PostgreSQL and one ClickHouse (the worker's chDB), each with its own write-ahead log. */
-  async function startNodes(overrides: Record<string, string>): Promise<[TestApp, TestApp, () => Promise<void>]> {
-    const env = await freshEnv(overrides);
-    const node1 = await startApp(env);
-    const node2 = await startApp({ ...env, DATA_DIR: `${env.DATA_DIR}-node2` });
-    const stop = async () => {
-      await node1.close();
-      await node2.close();
-      await disposeEnv(env);
-      await disposeEnv({ ...env, DATA_DIR: `${env.DATA_DIR}-node2`, DATABASE_URL: '' });
-    };
-    return [node1, node2, stop];
-  }
-
   const track = (node: TestApp, p: CreatedProject, ip: string, payload: Record<string, unknown>, userAgent: string = USER_AGENTS.iphone) =>
     node.app.inject({
       method: 'POST',
@@ -153,7 +131,7 @@ describe('sessions shared through Redis (REDIS_URL)', () => {
 
   twoNodes('two API nodes give one device one session, whichever node each event reaches; the sessions table agrees', async () => {
     if (!redisUp) return;
-    const [node1, node2, stop] = await startNodes({ REDIS_URL });
+    const { node1, node2, stop } = await startNodes({ REDIS_URL });
     try {
       const p = await createProject(node1, { name: 'Two nodes' });
       const now = Date.now();
@@ -208,7 +186,7 @@ describe('sessions shared through Redis (REDIS_URL)', () => {
   });
 
   twoNodes('without Redis each node decides alone: the same visit gets two provisional ids (what the test above rules out)', async () => {
-    const [node1, node2, stop] = await startNodes({});
+    const { node1, node2, stop } = await startNodes({});
     try {
       const p = await createProject(node1, { name: 'Two nodes, no Redis' });
       const first = (await track(node1, p, '81.2.69.162', { name: 'screen_view', properties: { __path: 'https://x.example/' } })).json();

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { AuthInvalidationBus } from './auth-invalidation';
 import { BrowserCorsSetup } from './browser-cors.setup';
 import { ClientAuthGuard } from './client-auth.guard';
 import { ClientsService } from './clients.service';
@@ -23,6 +24,7 @@ import { RootClientBootstrap } from './root-client.bootstrap';
     RateLimitInterceptor,
     BrowserCorsSetup,
     { provide: RateLimitStore, useFactory: (config: AppConfig) => new RateLimitStore(config.redisUrl), inject: [APP_CONFIG] },
+    { provide: AuthInvalidationBus, useFactory: (config: AppConfig) => new AuthInvalidationBus(config.redisUrl), inject: [APP_CONFIG] },
     { provide: APP_GUARD, useClass: ClientAuthGuard },
   ],
   exports: [ClientsService, ProjectAccessService, RateLimitStore, RateLimitInterceptor],

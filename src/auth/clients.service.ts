@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { ClientEntity, type ClientMode, ProjectStore } from '@app/database';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { AuthInvalidationBus } from './auth-invalidation';
 import type { AuthClient } from './auth.types';
 import { generateSecret, hashSecret, secretFingerprint, verifySecret } from './secret';
 
@@ -36,10 +37,11 @@ const VERIFIED_REFRESH_MS = 60 * 1000;
  * Client lookup and secret checks for the auth guard. Lookups and verified secrets are
  * cached for `AUTH_CACHE_TTL_MS` (scrypt is deliberately slow; the hot path must not pay it
  * per request); concurrent lookups of one id share a single query. Deleting a client
- * through this service drops it from the cache at once.
+ * through this service drops it from the cache at once, on this node and (with REDIS_URL,
+ * through AuthInvalidationBus) on every other.
  */
 @Injectable()
-export class ClientsService {
+export class ClientsService implements OnModuleInit {
   private readonly lookups = new Map<string, CacheEntry<AuthClient | null>>();
   private readonly verified = new Map<string, number>();
   private readonly verifying = new Map<string, Promise<boolean>>();
@@ -49,7 +51,14 @@ export class ClientsService {
     private readonly dataSource: DataSource,
     private readonly projects: ProjectStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly bus: AuthInvalidationBus,
+  ) {
+    bus.onInvalidate((id) => this.forget(id));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.bus.ready();
+  }
 
   /** Whether the client `id` exists; without an id, whether any client does. */
   exists(id?: string): Promise<boolean> {
@@ -134,8 +143,14 @@ export class ClientsService {
     return this.known.has(id);
   }
 
-  /** Forget a client (deleted, renamed, its project deleted): the next request reloads it. */
+  /** Forget a client (deleted, renamed, its project deleted) on every node: the next request reloads it. */
   invalidate(id?: string): void {
+    this.forget(id);
+    this.bus.announce(id);
+  }
+
+  /** Forget a client on this node. */
+  private forget(id?: string): void {
     if (id === undefined) {
       this.lookups.clear();
       this.verified.clear();
