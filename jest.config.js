@@ -1,7 +1,8 @@
 const { join } = require('node:path');
 
 // The ES-module packages ("type": "module") the tests load. Node 20 can require() them, but
-// Jest's own loader cannot before Node 24.9, so Babel compiles these to CommonJS. One that a
+// Jest's own loader cannot before Node 24.9, so Babel compiles these to CommonJS there (from
+// 24.9 Jest loads them as they are: compiled, they would fail with "exports is not defined"). One that a
 // dependency bump adds stops the spec with "Must use import to load ES Module: <its file>":
 // add its package here.
 //
@@ -17,6 +18,10 @@ const ESM_PACKAGES = [
   'content-disposition', // by @fastify/static
   '@apidevtools/json-schema-ref-parser', // by @apidevtools/swagger-parser (test/openapi)
 ];
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+/** From Node 24.9 Jest loads ES modules itself: compiling them to CommonJS would break them. */
+const JEST_LOADS_ESM = major > 24 || (major === 24 && minor >= 9);
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -53,7 +58,7 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  transformIgnorePatterns: JEST_LOADS_ESM ? ['/node_modules/'] : [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
     '^@app/(common|database|clickhouse|ingest|analytics)$': '<rootDir>/libs/$1/src',
     '^@app/(common|database|clickhouse|ingest|analytics)/(.*)$': '<rootDir>/libs/$1/src/$2',
