@@ -12,13 +12,15 @@ export interface CompiledFilter {
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const COMPARE: Record<'gt' | 'lt' | 'gte' | 'lte', string> = { gt: '>', lt: '<', gte: '>=', lte: '<=' };
+/** The SQL of the comparison operators, the same in ClickHouse and PostgreSQL. */
+export const COMPARE: Record<'gt' | 'lt' | 'gte' | 'lte', string> = { gt: '>', lt: '<', gte: '>=', lte: '<=' };
 
 function isOperator(op: unknown): op is FilterOperator {
   return typeof op === 'string' && (FILTER_OPERATORS as readonly string[]).includes(op);
 }
 
-function values(raw: unknown, path: Path): string[] {
+/** A filter's `value` as strings (numbers and booleans as text), at most CHART_LIMITS.maxFilterValues. */
+export function filterValues(raw: unknown, path: Path): string[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalid(path, 'Expected an array');
   if (raw.length > CHART_LIMITS.maxFilterValues) throw invalid(path, `At most ${CHART_LIMITS.maxFilterValues} values`);
@@ -68,7 +70,7 @@ export function compileFilter(filter: Filter, bag: ParamBag, path: Path, resolve
   if (!isOperator(filter.operator)) throw invalid([...path, 'operator'], `Unknown operator ${JSON.stringify(filter.operator)}`);
   const field = resolve(filter.name, bag, [...path, 'name']);
   const op = filter.operator;
-  const vals = values(filter.value, [...path, 'value']);
+  const vals = filterValues(filter.value, [...path, 'value']);
   const wrap = (sql: string): CompiledFilter => ({ sql, profile: field.profile });
   if (op === 'isNull') return wrap(emptyTest(field));
   if (op === 'isNotNull') return wrap(`NOT (${emptyTest(field)})`);

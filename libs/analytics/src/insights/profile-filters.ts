@@ -1,5 +1,6 @@
 import { toPgText } from '@app/common';
 import { invalid, type Path } from '../errors';
+import { COMPARE, filterValues } from '../filters';
 import { parseWrittenDate, writtenInstant } from '../range';
 import { CHART_LIMITS, type Filter, FILTER_OPERATORS, type FilterOperator } from '../types';
 
@@ -70,8 +71,6 @@ const numberOf = (text: string) =>
   `(CASE WHEN char_length(${text}) <= 64 AND ${text} ~ '^\\s*[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?\\s*$' ` +
   `THEN CAST(${text} AS numeric) END)`;
 
-const COMPARE: Record<'gt' | 'lt' | 'gte' | 'lte', string> = { gt: '>', lt: '<', gte: '>=', lte: '<=' };
-
 class Params {
   readonly params: Record<string, string> = {};
   private n = 0;
@@ -107,17 +106,6 @@ function resolve(name: unknown, bag: Params, path: Path): PgField {
   return field;
 }
 
-function values(raw: unknown, path: Path): string[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw invalid(path, 'Expected an array');
-  if (raw.length > CHART_LIMITS.maxFilterValues) throw invalid(path, `At most ${CHART_LIMITS.maxFilterValues} values`);
-  return raw.map((v, i) => {
-    if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    throw invalid([...path, i], 'Expected a string');
-  });
-}
-
 const any = (parts: string[]) => (parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
 const all = (parts: string[]) => (parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`);
 
@@ -149,7 +137,7 @@ function compileOne(filter: Filter, bag: Params, path: Path): string | null {
     throw invalid([...path, 'operator'], `The operator ${JSON.stringify(op)} is not available on profile filters`);
   }
   const field = resolve(filter.name, bag, [...path, 'name']);
-  const vals = values(filter.value, [...path, 'value']);
+  const vals = filterValues(filter.value, [...path, 'value']);
   const instants = field.kind === 'instant';
   if (operator === 'isNull') return instants ? 'FALSE' : `${field.text} = ''`;
   if (operator === 'isNotNull') return instants ? 'TRUE' : `${field.text} <> ''`;
