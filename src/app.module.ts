@@ -5,6 +5,7 @@ import { AuthModule } from './auth';
 import { CaptureModule } from './capture/capture.module';
 import { type AppConfig, ConfigModule, databaseLocation } from './config';
 import { HealthModule } from './health/health.module';
+import { ImportModule } from './import/import.module';
 import { PipelineModule } from './pipeline';
 import { ExportModule } from './export/export.module';
 import { InsightsModule } from './insights/insights.module';
@@ -38,6 +39,7 @@ export class AppModule {
         CaptureModule,
         ExportModule,
         InsightsModule,
+        ImportModule,
         ManageModule,
         MetricsModule,
         SessionsModule,

@@ -20,6 +20,8 @@ const EXPECTED: Record<string, string> = {
   'POST /profile/decrement': 'ingest: write,root',
   'POST /event': 'ingest: write,root',
   'GET /export/events': 'export: read,root',
+  // Historical import: write clients with their secret (own project) and root clients.
+  'POST /import/events': 'import: write,root',
   'GET /export/charts': 'export: read,root',
   // Insights (OpenPanel's /insights/:projectId/*): read clients of the project and root clients.
   'GET /insights/:projectId/overview': 'export: read,root',

@@ -47,7 +47,7 @@ export interface RequestDecoder {
 }
 
 /** Which API a route belongs to: picks the wording of refusals. */
-export type AuthScope = 'ingest' | 'export' | 'manage';
+export type AuthScope = 'ingest' | 'export' | 'manage' | 'import';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -21,7 +21,7 @@ interface RouteRule {
   decoder?: Type<RequestDecoder>;
 }
 
-const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage' };
+const PREFIX: Record<AuthScope, string> = { ingest: 'Ingestion', export: 'Export', manage: 'Manage', import: 'Import' };
 
 function bodyField(req: FastifyRequest, name: string): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;

@@ -21,6 +21,7 @@ export const MODE_REFUSAL: Record<AuthScope, string> = {
   ingest: 'Ingestion: Read-only clients cannot send events',
   export: 'Export: Client is not allowed to export',
   manage: 'Manage: Only root clients are allowed to manage resources',
+  import: 'Import: Read clients cannot import events',
 };
 
 /**

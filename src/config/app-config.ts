@@ -6,7 +6,7 @@ export interface RateLimit {
 }
 
 /** Named limits; a controller picks one with @RateLimit(name). */
-export type RateLimitName = 'export' | 'insights' | 'manage';
+export type RateLimitName = 'export' | 'insights' | 'manage' | 'import';
 
 /**
  * The opt-in budget of the ingestion routes (TRACK_RATE_LIMIT): per sender IP (one visitor of

@@ -130,6 +130,12 @@ export class EnvSchema {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
+  @Min(1)
+  IMPORT_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   @Min(100)
   RATE_LIMIT_WINDOW_MS?: number;
 

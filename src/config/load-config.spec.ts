@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       export: { limit: 100, windowMs: 10000 },
       insights: { limit: 100, windowMs: 10000 },
       manage: { limit: 20, windowMs: 10000 },
+      import: { limit: 20, windowMs: 10000 },
     });
     expect(c.ingestRateLimit).toBeUndefined();
     expect(c.authFailures).toEqual({ limit: 10, windowMs: 60000 });

@@ -63,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       export: { limit: e.EXPORT_RATE_LIMIT ?? 100, windowMs },
       insights: { limit: e.INSIGHTS_RATE_LIMIT ?? 100, windowMs },
       manage: { limit: e.MANAGE_RATE_LIMIT ?? 20, windowMs },
+      import: { limit: e.IMPORT_RATE_LIMIT ?? 20, windowMs },
     },
     // One key serves every browser of a site, so a per-client default would refuse a busy
     // site's visitors (OpenPanel, PostHog and Segment set none): ingestion is opt-in.

@@ -78,6 +78,11 @@ export const TAGS: { name: string; description: string }[] = [
     description:
       "OpenPanel Insights API: web analytics on sessions (overview, pages, referrers, geo, devices), sessions, for read and root clients. Dates are the project's calendar days, both ends included.",
   },
+  {
+    name: 'Import',
+    description:
+      'Historical events (an export of this API, or OpenPanel rows), checked row by row, enriched, deduplicated by id and given sessions (write and root clients).',
+  },
   { name: 'Manage: projects', description: 'Projects of your organisation (root clients).' },
   { name: 'Manage: clients', description: 'API clients and their modes (root clients). Secrets are shown once.' },
   { name: 'Manage: references', description: 'Dated annotations shown on charts (root clients).' },

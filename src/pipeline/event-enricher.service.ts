@@ -8,6 +8,7 @@ import {
   type DeviceSalts,
   type EventRow,
   eventIdFromClient,
+  type GeoInfo,
   GeoLookup,
   type IncomingEvent,
   MemorySessionAssigner,
@@ -194,6 +195,11 @@ export class EventEnricher implements OnModuleInit, OnApplicationShutdown {
   /** What OpenPanel's legacy POST /profile merges into the profile from the request (profile-traits.ts). */
   requestTraits(ip: string, userAgent: string, properties?: Record<string, unknown>): ProfileTraits {
     return profileTraits(this.geo.lookup(ip), applyUserAgentOverrides(parseUserAgent(userAgent), properties));
+  }
+
+  /** Where an address is, from the geolocation database (imports fill rows that lack it). */
+  geoOf(ip: string): Readonly<GeoInfo> {
+    return this.geo.lookup(ip);
   }
 
   /** The device id a request stands for (identify and friends answer it too). */

@@ -6,3 +6,4 @@ export * from './profile-changes.service';
 export * from './ingest.types';
 export * from './ingest-counts';
 export { IngestWriters } from './ingest-writers.service';
+export * from './event-importer.service';

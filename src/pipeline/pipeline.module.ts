@@ -3,15 +3,26 @@ import { BatchApplier } from './batch-applier.service';
 import { IngestCounts } from './ingest-counts';
 import { IngestWriters } from './ingest-writers.service';
 import { EventEnricher } from './event-enricher.service';
+import { EventImporter } from './event-importer.service';
 import { IngestService } from './ingest.service';
 import { ProfileChanges } from './profile-changes.service';
 import { ProfilesService } from './profiles.service';
 import { SaltsService } from './salts.service';
 
-/** The ingestion pipeline, imported by every source module (track, capture). */
+/** The ingestion pipeline, imported by every source module (track, capture, import). */
 @Module({
-  providers: [IngestService, EventEnricher, ProfileChanges, BatchApplier, IngestWriters, ProfilesService, SaltsService, IngestCounts],
+  providers: [
+    IngestService,
+    EventEnricher,
+    EventImporter,
+    ProfileChanges,
+    BatchApplier,
+    IngestWriters,
+    ProfilesService,
+    SaltsService,
+    IngestCounts,
+  ],
   // The counts and the writers are exported for the metrics module, which only reads them.
-  exports: [IngestService, EventEnricher, ProfileChanges, BatchApplier, IngestCounts, IngestWriters],
+  exports: [IngestService, EventEnricher, EventImporter, ProfileChanges, BatchApplier, IngestCounts, IngestWriters],
 })
 export class PipelineModule {}

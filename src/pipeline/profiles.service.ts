@@ -185,6 +185,24 @@ export class ProfilesService {
     await Promise.all(pending);
   }
 
+  /**
+   * Creates the profiles named by imported events that do not exist yet (identified, created
+   * when first seen), in one statement; existing profiles are left as they are. The new rows
+   * are mirrored. Returns how many were created.
+   */
+  async ensureProfiles(projectId: string, firstSeen: ReadonlyMap<string, Date>): Promise<number> {
+    if (firstSeen.size === 0) return 0;
+    const rows: ProfileRow[] = await this.dataSource.query(
+      `INSERT INTO profiles (project_id, id, is_external, version, created_at)
+       SELECT $1, u.id, true, 1, u.seen FROM unnest($2::varchar[], $3::timestamptz[]) AS u(id, seen)
+       ON CONFLICT (project_id, id) DO NOTHING
+       RETURNING *`,
+      [projectId, [...firstSeen.keys()], [...firstSeen.values()].map((d) => d.toISOString())],
+    );
+    await this.mirror(rows);
+    return rows.length;
+  }
+
   async upsertGroup(projectId: string, group: GroupUpdate): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO groups AS g (project_id, id, type, name, properties) VALUES ($1, $2, $3, $4, $5::jsonb)

@@ -381,6 +381,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/import/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import historical events
+         * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
+         *
+         *     Rows as `/export/events` emits them (camelCase) or as OpenPanel stores them (its ClickHouse columns, snake_case), as NDJSON (`application/x-ndjson`, optionally `Content-Encoding: gzip`; read as it streams, any size, rows up to 1 MiB) or a JSON array (up to 64 MiB). Each row is checked on its own: refused rows are listed by their position, the others stored. Ids are kept (a row without one gets an id derived from its content), so importing the same rows again stores nothing twice. Rows keep their time, identity, page, geo, device and properties; geo is filled from `ip` and the device from `userAgent` when the row has none; `importedAt` is set; profiles the rows name are created; visits get their sessions by event time (built shortly after the import). Answers once every accepted row is stored. A write client needs its secret and imports into its own project; a root client names `projectId`. Unlike OpenPanel (where read clients import, root clients get a 500, and rows are stored unchecked, without enrichment, profiles, sessions or deduplication), read clients are refused. The whole body must arrive within REQUEST_TIMEOUT_MS (30 s by default): send a long history in several requests, as `npm run cli -- import` does.
+         */
+        post: operations["importEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/{projectId}/active_users": {
         parameters: {
             query?: never;
@@ -2617,6 +2639,106 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "error";
+        };
+        ImportEventDto: {
+            brand?: string;
+            browser?: string;
+            browserVersion?: string;
+            city?: string;
+            country?: string;
+            countryCode?: string;
+            /**
+             * @description When it happened: ISO 8601 with a zone, `YYYY-MM-DD hh:mm:ss[.sss]` (UTC) or epoch milliseconds; from 2000, at most a day ahead
+             * @example 2025-03-01T12:00:00.000Z
+             */
+            createdAt: string;
+            device?: string;
+            /** @description Device id; without one, derived from `ip` and `userAgent`, else the profile id */
+            deviceId?: string;
+            /** @description Milliseconds, a non-negative integer */
+            duration?: number;
+            groups?: string[];
+            /**
+             * Format: uuid
+             * @description Event id: a UUID is kept; other text maps to a stable UUID; without one, the id is derived from the row, so importing it again stores nothing twice
+             */
+            id?: string;
+            /** @description Used to fill country, city, region and coordinates when the row has none of them; not stored */
+            ip?: string;
+            latitude?: number | null;
+            longitude?: number | null;
+            model?: string;
+            /**
+             * @description Event name (`session_start` and `session_end` are skipped)
+             * @example purchase
+             */
+            name: string;
+            /** @description Page origin, `https://example.com` */
+            origin?: string;
+            os?: string;
+            osVersion?: string;
+            /** @description Page path, or a full URL (then split into path, origin and `__query.*` properties) */
+            path?: string;
+            /** @description Profile id; a profile is created for it when unknown (unless it equals the device id: an anonymous visitor) */
+            profileId?: string;
+            /** @description Properties: string values as exported, or nested objects (flattened with dots) */
+            properties?: {
+                [key: string]: unknown;
+            };
+            /** @description Referrer URL; its name and type are derived when both are absent */
+            referrer?: string;
+            referrerName?: string;
+            referrerType?: string;
+            region?: string;
+            /** @description Revenue in cents, a non-negative integer */
+            revenue?: number;
+            sdkName?: string;
+            sdkVersion?: string;
+            /** @description Session id, kept as given; sessions are built from event time either way */
+            sessionId?: string;
+            /** @description Used to fill os, browser, device, brand and model when the row has none of them; not stored */
+            userAgent?: string;
+        };
+        ImportEventsResponseDto: {
+            /**
+             * @description Rows stored: new ones, and rows an earlier import stored already (see `duplicates`)
+             * @example 998
+             */
+            accepted: number;
+            /**
+             * @description Of `accepted`, rows whose id was stored already, or came earlier in the same body: not stored again
+             * @example 0
+             */
+            duplicates: number;
+            /**
+             * @description Profiles created for the profile ids the rows name
+             * @example 12
+             */
+            profilesCreated: number;
+            /** @description The first 1,000 rows refused, in body order */
+            rejected: components["schemas"]["ImportRejectionDto"][];
+            /**
+             * @description How many rows were refused in all
+             * @example 2
+             */
+            rejectedCount: number;
+            /**
+             * @description `session_start` and `session_end` rows (OpenPanel stores them): not imported, the sessions built from the other rows answer them
+             * @example 0
+             */
+            skipped: number;
+        };
+        ImportRejectionDto: {
+            /**
+             * @description Why the row was refused (field names only, never values)
+             * @example createdAt: is required
+             */
+            error: string;
+            /**
+             * @description The row's position in the body, from 0 (rows that are not valid JSON count; blank NDJSON lines do not)
+             * @example 3
+             */
+            index: number;
         };
         InsightEventRowDto: {
             brand: string;
@@ -5879,6 +6001,181 @@ export interface operations {
                         /** @enum {string} */
                         type: "validation_error" | "authentication_error" | "server_error";
                     };
+                };
+            };
+        };
+    };
+    importEvents: {
+        parameters: {
+            query?: {
+                /** @description Project to import into (its id, e.g. `my-website`): required for root clients; a write client imports into its own project */
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON array of rows, or the same rows one per line (NDJSON) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportEventDto"][];
+                "application/jsonl": components["schemas"]["ImportEventDto"][];
+                "application/x-ndjson": components["schemas"]["ImportEventDto"][];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportEventsResponseDto"];
+                };
+            };
+            /** @description The body is not a JSON array or could not be read (rows are checked one by one, see `rejected`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than write, root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Ingestion: Read-only clients cannot send events",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A JSON array body over 64 MiB: send NDJSON */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A media type other than JSON or NDJSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "Unsupported content type",
+                     *       "status": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A store failed: rows stored before it stay, and a retry does not store them twice */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Service Unavailable",
+                     *       "message": "Service unavailable, retry later",
+                     *       "status": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
         };

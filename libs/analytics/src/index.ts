@@ -16,3 +16,4 @@ export { apiErrorFromEngine, regexCandidates, type RegexCandidate } from './engi
 export * from './sessions-sql';
 export * from './insights';
 export * from './session-events';
+export * from './stored-ids-sql';

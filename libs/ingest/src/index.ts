@@ -14,3 +14,4 @@ export * from './to-event-row';
 export * from './profile-traits';
 export * from './ingest-batch';
 export * from './ingest-checks';
+export * from './import-row';
