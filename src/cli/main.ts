@@ -4,6 +4,7 @@ import { CLIENT_MODES, type ClientMode, DEFAULT_ORGANIZATION_ID, ProjectStore } 
 import { ClientsService } from '../auth/clients.service';
 import { loadConfig } from '../config';
 import { CliModule } from './cli.module';
+import { IMPORT_USAGE, runImport } from './import-command';
 
 const USAGE = `usage: npm run -s cli -- create-client --mode root|read|write [--project ID] [--name NAME]
 
@@ -11,7 +12,9 @@ Creates an API client and prints it as JSON on stdout: id, secret (shown only no
 projectId, organizationId. A read or write client belongs to a project (--project, the
 project's id, e.g. my-site); a root client to none. Works while the server runs: on the
 embedded database the client is created through the running server's database.
-Uses the same environment as the server (DATA_DIR, DATABASE_URL).`;
+Uses the same environment as the server (DATA_DIR, DATABASE_URL).
+
+${IMPORT_USAGE}`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -29,7 +32,16 @@ function parse(): ReturnType<typeof parseOptions> {
 function parseOptions() {
   return parseArgs({
     allowPositionals: true,
-    options: { mode: { type: 'string' }, project: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      mode: { type: 'string' },
+      project: { type: 'string' },
+      name: { type: 'string' },
+      url: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      rows: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 }
 
@@ -39,6 +51,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (positionals[0] === 'import') return importFile(positionals, values);
   if (positionals[0] !== 'create-client') fail(`unknown command: ${positionals[0] ?? '(none)'}`);
   const mode = values.mode as ClientMode | undefined;
   if (!mode || !CLIENT_MODES.includes(mode)) fail('--mode must be root, read or write');
@@ -68,6 +81,19 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+async function importFile(positionals: string[], values: ReturnType<typeof parseOptions>['values']): Promise<void> {
+  const file = positionals[1];
+  if (!file) fail('import needs a FILE');
+  const clientId = values['client-id'] ?? process.env.OPENPANEL_CLIENT_ID;
+  const clientSecret = values['client-secret'] ?? process.env.OPENPANEL_CLIENT_SECRET;
+  if (!clientId || !clientSecret) fail('import needs --client-id and --client-secret (or OPENPANEL_CLIENT_ID and OPENPANEL_CLIENT_SECRET)');
+  const rowsPerRequest = values.rows === undefined ? 100_000 : Number(values.rows);
+  if (!Number.isSafeInteger(rowsPerRequest) || rowsPerRequest < 1) fail('--rows must be a positive integer');
+  const url = values.url ?? `http://127.0.0.1:${loadConfig().port}`;
+  const totals = await runImport({ file, project: values.project, url, clientId, clientSecret, rowsPerRequest });
+  process.stdout.write(`${JSON.stringify(totals, null, 2)}\n`);
 }
 
 void main().catch((e: unknown) => {
