@@ -233,9 +233,17 @@ export function decodeImportRow(input: unknown, ctx: ImportRowContext): DecodedI
       model: ua?.model ?? text.model,
       sdk_name: text.sdk_name,
       sdk_version: text.sdk_version,
-      imported_at: toClickhouseDateTime(ctx.importedAt),
+      imported_at: importedAtText(ctx.importedAt),
     },
   };
+}
+
+let lastImportedAt: { at: Date; text: string } | undefined;
+
+/** `imported_at` is the same for every row of an import: printed once. */
+function importedAtText(at: Date): string {
+  if (lastImportedAt?.at !== at) lastImportedAt = { at, text: toClickhouseDateTime(at) };
+  return lastImportedAt.text;
 }
 
 /** The id of a row that has none: the same row imported again gets the same id. */
