@@ -45,15 +45,30 @@ export interface PreparedEvent<Row> {
   key?: string;
 }
 
+/** Ids accepted by every API node (RedisIdempotency): what DuplicateFilter asks besides its own cache. */
+export interface SharedIds {
+  /** Claims the ids for this node's write; undefined when the store did not answer (decide alone). */
+  claim(keys: readonly string[]): Promise<('mine' | 'stored' | 'pending')[] | undefined>;
+  settle(keys: readonly string[], stored: boolean): Promise<void>;
+  state(key: string): Promise<'stored' | 'pending' | 'free' | undefined>;
+}
+
+/** How often a retry polls an id another node is writing, and for how long at most. */
+const REMOTE_POLL_MS = 25;
+const REMOTE_WAIT_MS = 15_000;
+
 /**
  * Writes a call's prepared events so that none is stored twice: rows with an id seen before
  * (or twice in this call) wait for the write that carries that id instead of being written
  * again, and become duplicates once it succeeds; everything else goes in one durable write.
+ * With `shared` (several API nodes), ids this node has not seen are claimed there first: one
+ * another node stored is a duplicate, one it is writing waits for that write the same way.
  */
 export class DuplicateFilter<Row> {
   constructor(
     private readonly ids: IdempotencyCache,
     private readonly writeRows: (rows: Row[]) => Promise<void>,
+    private readonly shared?: SharedIds,
   ) {}
 
   /**
@@ -61,8 +76,8 @@ export class DuplicateFilter<Row> {
    * each retry of an earlier write that succeeded. Empties `prepared`.
    */
   async write(prepared: PreparedEvent<Row>[], markDuplicate: (index: number) => void): Promise<void> {
-    const fresh: PreparedEvent<Row>[] = [];
-    const freshKeys: string[] = [];
+    let fresh: PreparedEvent<Row>[] = [];
+    let freshKeys: string[] = [];
     const repeats: { p: PreparedEvent<Row>; earlier?: Promise<void> }[] = [];
     const inCall = new Set<string>();
     for (const p of prepared) {
@@ -79,13 +94,31 @@ export class DuplicateFilter<Row> {
       fresh.push(p);
       freshKeys.push(p.key);
     }
+    const elsewhere: { p: PreparedEvent<Row>; claim: 'stored' | 'pending' }[] = [];
+    const claims = this.shared && freshKeys.length > 0 ? await this.shared.claim(freshKeys) : undefined;
+    if (claims) {
+      const claimOf = new Map(freshKeys.map((k, i) => [k, claims[i]]));
+      const mine: PreparedEvent<Row>[] = [];
+      for (const p of fresh) {
+        const claim = p.key ? claimOf.get(p.key) : 'mine';
+        if (claim === 'stored' || claim === 'pending') elsewhere.push({ p, claim });
+        else mine.push(p);
+      }
+      fresh = mine;
+      freshKeys = freshKeys.filter((k) => claimOf.get(k) === 'mine');
+    }
     const write = fresh.length > 0 ? this.writeRows(fresh.map((p) => p.row)) : Promise.resolve();
     this.ids.remember(freshKeys, write);
+    if (claims) this.settleShared(freshKeys, write);
     // The rows are serialised now: let them go while the request waits for the durable write
     // (hundreds of requests wait at once, and what they hold is what each scavenge copies).
     prepared.length = 0;
     fresh.length = 0;
-    const settled = await Promise.allSettled([write, ...repeats.map((r) => this.settleRepeat(r.p, r.earlier ?? write, markDuplicate))]);
+    const settled = await Promise.allSettled([
+      write,
+      ...repeats.map((r) => this.settleRepeat(r.p, r.earlier ?? write, markDuplicate)),
+      ...elsewhere.map((e) => this.settleElsewhere(e.p, e.claim, markDuplicate)),
+    ]);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -98,11 +131,52 @@ export class DuplicateFilter<Row> {
     } catch {
       const again = this.ids.lookup(key);
       if (again && again !== earlier) return this.settleRepeat(p, again, markDuplicate);
-      const write = this.writeRows([p.row]);
-      this.ids.remember([key], write);
-      await write;
+      await this.writeOne(p, key);
       return;
     }
     markDuplicate(p.index);
+  }
+
+  /**
+   * An id another node stored (a duplicate) or is writing: waited for until that node marks it
+   * stored (a duplicate) or releases it after a failed write (then claimed and written here).
+   * When the store stops answering, the row is written here: a rare double is better than a
+   * lost event.
+   */
+  private async settleElsewhere(p: PreparedEvent<Row>, claim: 'stored' | 'pending', markDuplicate: (index: number) => void): Promise<void> {
+    const key = p.key!;
+    const until = Date.now() + REMOTE_WAIT_MS;
+    let state: 'stored' | 'pending' | 'free' | undefined = claim;
+    while (state === 'pending' && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_MS));
+      state = await this.shared!.state(key);
+      if (state === 'free') {
+        const [again] = (await this.shared!.claim([key])) ?? [undefined];
+        state = again === 'mine' || again === undefined ? 'free' : again;
+      }
+    }
+    if (state === 'stored') {
+      markDuplicate(p.index);
+      return;
+    }
+    // Free and claimed by this node, the store silent, or the other write never settled.
+    const write = this.writeOne(p, key);
+    if (state === 'free') this.settleShared([key], write);
+    await write;
+  }
+
+  private writeOne(p: PreparedEvent<Row>, key: string): Promise<void> {
+    const write = this.writeRows([p.row]);
+    this.ids.remember([key], write);
+    return write;
+  }
+
+  /** Tells the other nodes how this node's write of `keys` ended. */
+  private settleShared(keys: string[], write: Promise<void>): void {
+    if (keys.length === 0) return;
+    write.then(
+      () => this.shared!.settle(keys, true),
+      () => this.shared!.settle(keys, false),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { ProjectStore } from '@app/database';
 import { detectBot, type DeviceIds, type EventRow, type IncomingEvent, readSpecialProperties } from '@app/ingest';
@@ -9,9 +9,16 @@ import { IngestCounts } from './ingest-counts';
 import { IngestWriters } from './ingest-writers.service';
 import type { EventOutcome, IngestSource } from './ingest.types';
 import { ProfilesService } from './profiles.service';
+import { RedisIdempotency } from './redis-idempotency';
 import { stored } from './store-outage';
 
 const PROJECT_TTL_MS = 10_000;
+/**
+ * How long other nodes recognise an id, at most: SDKs retry within minutes, and every event
+ * with an id (most capture SDKs send a uuid with each) holds a Redis key this long, about
+ * 100 bytes. This node's own cache keeps IDEMPOTENCY_TTL_MS.
+ */
+const SHARED_ID_TTL_MS = 60 * 60 * 1000;
 
 /**
  * The events of every source (OpenPanel /track, PostHog, Segment, Commanders Act), after
@@ -20,8 +27,10 @@ const PROJECT_TTL_MS = 10_000;
  * ProfileChanges; BatchApplier runs both in a request's order.
  */
 @Injectable()
-export class IngestService {
+export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly duplicates: DuplicateFilter<EventRow>;
+  /** With REDIS_URL: retries recognised by every API node, not only the one that saw the first attempt. */
+  private readonly sharedIds?: RedisIdempotency;
   private readonly projectSettings = new LRUCache<string, Promise<{ allowUnsafeRevenue: boolean }>>({ max: 10_000, ttl: PROJECT_TTL_MS });
 
   constructor(
@@ -32,7 +41,20 @@ export class IngestService {
     private readonly profiles: ProfilesService,
     private readonly counts: IngestCounts,
   ) {
-    this.duplicates = new DuplicateFilter(new IdempotencyCache(config.ingest.idempotencyTtlMs), (rows) => this.writers.writeEvents(rows));
+    if (config.redisUrl) this.sharedIds = new RedisIdempotency(config.redisUrl, Math.min(config.ingest.idempotencyTtlMs, SHARED_ID_TTL_MS));
+    this.duplicates = new DuplicateFilter(
+      new IdempotencyCache(config.ingest.idempotencyTtlMs),
+      (rows) => this.writers.writeEvents(rows),
+      this.sharedIds,
+    );
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.sharedIds?.ready();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sharedIds?.close();
   }
 
   /** Enriches and stores events; resolves once each is durable. 503 when the buffer is full. */
