@@ -29,11 +29,11 @@ describe('retries recognised by every API node (REDIS_URL)', () => {
     try {
       const written: string[][] = [[], []];
       let failA = false;
-      let slowA: Promise<void> | undefined;
+      const gate: { slow?: Promise<void> } = {};
       const fa = new DuplicateFilter<string>(
         new IdempotencyCache(60_000),
         async (rows) => {
-          await slowA;
+          await gate.slow;
           if (failA) throw new Error('store down');
           written[0].push(...rows);
         },
@@ -58,7 +58,7 @@ describe('retries recognised by every API node (REDIS_URL)', () => {
 
       const k3 = k('pending');
       let release!: () => void;
-      slowA = new Promise((r) => (release = r));
+      gate.slow = new Promise((r) => (release = r));
       const first = fa.write([{ index: 0, row: 'e3', key: k3 }], () => undefined);
       await new Promise((r) => setTimeout(r, 50));
       const retry = fb.write([{ index: 7, row: 'e3', key: k3 }], (i) => dupes.push(i));

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
-import { withTimeout } from '@app/common';
-
-/** A Redis call slower than this is treated as an outage, as the session store does. */
-const REDIS_TIMEOUT_MS = 250;
+import { RedisCache } from './redis-cache';
 /**
  * How long a node's claim on an id lasts while its write is under way. A durable write takes
  * milliseconds (the log's fsync) and seconds when the writer is saturated; a node that dies
@@ -65,90 +60,50 @@ interface IdCommands {
  * the ids of a write before it writes (one script call per ingestion call), marks them stored
  * once the write is durable, and releases them when it failed, so a retry after a failure is
  * written, as on one node. When Redis is down or slow, a call is decided by the node alone
- * (fail open: ingestion never waits on a cache, and the ids are still in ClickHouse), with a
- * warning at most once a minute.
+ * (fail open: ingestion never waits on a cache, and the ids are still in ClickHouse).
  */
 export class RedisIdempotency {
-  private readonly logger = new Logger('Idempotency');
-  private readonly redis: Redis & IdCommands;
+  private readonly cache: RedisCache<IdCommands>;
   private readonly node = randomUUID();
-  private lastWarning = 0;
 
   constructor(
     url: string,
     private readonly ttlMs: number,
   ) {
-    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
-    redis.defineCommand('claimIds', { lua: CLAIM_SCRIPT });
-    redis.defineCommand('settleIds', { lua: SETTLE_SCRIPT });
-    redis.defineCommand('idState', { lua: STATE_SCRIPT });
-    redis.on('error', (e: Error) => this.warn(e));
-    this.redis = redis as Redis & IdCommands;
+    this.cache = new RedisCache<IdCommands>(
+      url,
+      { claimIds: { lua: CLAIM_SCRIPT }, settleIds: { lua: SETTLE_SCRIPT }, idState: { lua: STATE_SCRIPT } },
+      'Idempotency',
+      'retries recognised by this node alone',
+    );
   }
 
   /** Claims `keys` for a write of this node; undefined when Redis did not answer (decide alone). */
   async claim(keys: readonly string[]): Promise<IdClaim[] | undefined> {
     if (keys.length === 0) return [];
-    try {
-      const answers = await withTimeout(
-        this.redis.claimIds(keys.length, ...keys.map(redisKey), this.node, String(CLAIM_TTL_MS)),
-        REDIS_TIMEOUT_MS,
-        'idempotency store timed out',
-      );
-      return answers.map((a) => (a === 'm' ? 'mine' : a === 'd' ? 'stored' : 'pending'));
-    } catch (e) {
-      this.warn(e as Error);
-      return undefined;
-    }
+    const answers = await this.cache.attempt((r) => r.claimIds(keys.length, ...keys.map(redisKey), this.node, String(CLAIM_TTL_MS)));
+    return answers?.map((a) => (a === 'm' ? 'mine' : a === 'd' ? 'stored' : 'pending'));
   }
 
   /** The ids' write succeeded (`stored`) or failed: other nodes then see them stored, or free. */
   async settle(keys: readonly string[], stored: boolean): Promise<void> {
+    // A claim left behind when Redis does not answer lapses after CLAIM_TTL_MS.
     if (keys.length === 0) return;
-    try {
-      await withTimeout(
-        this.redis.settleIds(keys.length, ...keys.map(redisKey), this.node, stored ? 'd' : '', String(this.ttlMs)),
-        REDIS_TIMEOUT_MS,
-        'idempotency store timed out',
-      );
-    } catch (e) {
-      // A claim left behind lapses after CLAIM_TTL_MS.
-      this.warn(e as Error);
-    }
+    await this.cache.attempt((r) => r.settleIds(keys.length, ...keys.map(redisKey), this.node, stored ? 'd' : '', String(this.ttlMs)));
   }
 
   /** Where an id claimed by another node stands now; undefined when Redis did not answer. */
   async state(key: string): Promise<'stored' | 'pending' | 'free' | undefined> {
-    try {
-      const s = await withTimeout(this.redis.idState(1, redisKey(key)), REDIS_TIMEOUT_MS, 'idempotency store timed out');
-      return s === 'd' ? 'stored' : s === 'p' ? 'pending' : 'free';
-    } catch (e) {
-      this.warn(e as Error);
-      return undefined;
-    }
+    const s = await this.cache.attempt((r) => r.idState(1, redisKey(key)));
+    return s === undefined ? undefined : s === 'd' ? 'stored' : s === 'p' ? 'pending' : 'free';
   }
 
-  async ready(ms = 1000): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.redis.once('ready', done);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+  ready(ms?: number): Promise<void> {
+    return this.cache.ready(ms);
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  private warn(e: Error): void {
-    const now = Date.now();
-    if (now - this.lastWarning < 60_000) return;
-    this.lastWarning = now;
-    this.logger.warn(`Redis unavailable, retries recognised by this node alone: ${e.message}`);
+  close(): Promise<void> {
+    return this.cache.close();
   }
 }
 

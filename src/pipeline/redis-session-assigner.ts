@@ -1,6 +1,3 @@
-import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
-import { withTimeout } from '@app/common';
 import {
   type DeviceIds,
   type LiveSession,
@@ -10,9 +7,8 @@ import {
   type SessionAssigner,
   type SessionRequest,
 } from '@app/ingest';
+import { RedisCache } from './redis-cache';
 
-/** A Redis call slower than this is treated as an outage, as the rate limits do. */
-const REDIS_TIMEOUT_MS = 250;
 /** How long an untouched device or profile entry is kept, as MemorySessionStore keeps it. */
 const ENTRY_TTL_MS = 2 * SESSION_TIMEOUT_MS;
 
@@ -110,33 +106,24 @@ interface SessionCommands {
  * logged at most once a minute: ingestion never waits on a cache.
  */
 export class RedisSessionAssigner implements SessionAssigner {
-  private readonly logger = new Logger('Sessions');
-  private readonly redis: Redis & SessionCommands;
-  private lastWarning = 0;
+  private readonly cache: RedisCache<SessionCommands>;
 
   constructor(
     url: string,
     private readonly fallback: MemorySessionAssigner,
     private readonly newId: () => string,
   ) {
-    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
-    redis.defineCommand('assignSessions', { numberOfKeys: 0, lua: ASSIGN_SCRIPT });
-    redis.defineCommand('findLiveSession', { numberOfKeys: 0, lua: FIND_SCRIPT });
-    redis.on('error', (e: Error) => this.warn(e));
-    this.redis = redis as Redis & SessionCommands;
+    this.cache = new RedisCache<SessionCommands>(
+      url,
+      { assignSessions: { numberOfKeys: 0, lua: ASSIGN_SCRIPT }, findLiveSession: { numberOfKeys: 0, lua: FIND_SCRIPT } },
+      'Sessions',
+      'sessions decided by this node alone',
+    );
   }
 
   /** Resolves once connected, or after `ms` (the first calls then use the fallback). */
-  async ready(ms = 1000): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.redis.once('ready', done);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+  ready(ms?: number): Promise<void> {
+    return this.cache.ready(ms);
   }
 
   async assign(requests: readonly SessionRequest[]): Promise<SessionAnswer[]> {
@@ -153,39 +140,23 @@ export class RedisSessionAssigner implements SessionAssigner {
         r.profileId ?? '',
       );
     }
-    try {
-      const flat = await withTimeout(this.redis.assignSessions(...args), REDIS_TIMEOUT_MS, 'session store timed out');
-      const answers = new Array<SessionAnswer>(requests.length);
-      for (let i = 0; i < requests.length; i++) answers[i] = { deviceId: flat[2 * i], sessionId: flat[2 * i + 1] };
-      return answers;
-    } catch (e) {
-      this.warn(e as Error);
-      return this.fallback.assign(requests);
-    }
+    const flat = await this.cache.attempt((r) => r.assignSessions(...args));
+    if (!flat) return this.fallback.assign(requests);
+    const answers = new Array<SessionAnswer>(requests.length);
+    for (let i = 0; i < requests.length; i++) answers[i] = { deviceId: flat[2 * i], sessionId: flat[2 * i + 1] };
+    return answers;
   }
 
   async findLive(projectId: string, deviceIds: DeviceIds, at: number): Promise<LiveSession | undefined> {
-    try {
-      const found = await withTimeout(
-        this.redis.findLiveSession(projectId, deviceIds.deviceId, String(at), String(SESSION_TIMEOUT_MS), deviceIds.previousDeviceId ?? ''),
-        REDIS_TIMEOUT_MS,
-        'session store timed out',
-      );
-      return found ? { deviceId: found[0], sessionId: found[1], previous: found[2] === '1' } : undefined;
-    } catch (e) {
-      this.warn(e as Error);
-      return this.fallback.findLive(projectId, deviceIds, at);
-    }
+    const found = await this.cache.attempt((r) =>
+      r.findLiveSession(projectId, deviceIds.deviceId, String(at), String(SESSION_TIMEOUT_MS), deviceIds.previousDeviceId ?? ''),
+    );
+    // null: Redis answered that the device has no live session; undefined: Redis did not answer.
+    if (found === undefined) return this.fallback.findLive(projectId, deviceIds, at);
+    return found ? { deviceId: found[0], sessionId: found[1], previous: found[2] === '1' } : undefined;
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  private warn(e: Error): void {
-    const now = Date.now();
-    if (now - this.lastWarning < 60_000) return;
-    this.lastWarning = now;
-    this.logger.warn(`Redis unavailable, sessions decided by this node alone: ${e.message}`);
+  close(): Promise<void> {
+    return this.cache.close();
   }
 }
