@@ -16,6 +16,8 @@ export interface NewClient {
   /** Fixed id and secret (bootstrap from env); generated when absent. */
   id?: string;
   secret?: string;
+  /** The secret's hash, computed ahead (`withCredentials`) so that no transaction waits for scrypt. */
+  secretHash?: string;
 }
 
 interface CacheEntry<T> {
@@ -163,7 +165,7 @@ export class ClientsService implements OnModuleInit {
 
   /** Creates the client, in the caller's transaction when it passes its manager. */
   async create(input: NewClient, manager: EntityManager = this.dataSource.manager): Promise<{ client: ClientEntity; secret: string }> {
-    const secret = input.secret ?? generateSecret();
+    const { secret, secretHash } = await this.withCredentials(input);
     const repo = manager.getRepository(ClientEntity);
     const entity = repo.create({
       ...(input.id ? { id: input.id } : {}),
@@ -172,7 +174,7 @@ export class ClientsService implements OnModuleInit {
       organizationId: input.organizationId,
       projectId: input.projectId ?? null,
       public: input.public ?? false,
-      secretHash: await hashSecret(secret),
+      secretHash,
     });
     const client = await repo.save(entity);
     this.invalidate(client.id);
@@ -188,7 +190,10 @@ export class ClientsService implements OnModuleInit {
     actorId: string | null,
     manager?: EntityManager,
   ): Promise<{ client: ClientEntity; secret: string }> {
-    if (!manager) return this.dataSource.transaction((m) => this.createAudited(input, actorId, m));
+    if (!manager) {
+      const hashed = await this.withCredentials(input);
+      return this.dataSource.transaction((m) => this.createAudited(hashed, actorId, m));
+    }
     const created = await this.create(input, manager);
     const { client } = created;
     await this.audit.record(
@@ -211,14 +216,22 @@ export class ClientsService implements OnModuleInit {
    * both audited with no acting client, in one transaction; the secret is returned once.
    */
   async createOrganization(name: string): Promise<{ organizationId: string; client: ClientEntity; secret: string }> {
+    const credentials = await this.withCredentials({});
     return this.dataSource.transaction(async (m) => {
       const organization = await this.projects.createOrganization(name, m);
       const organizationId = organization.id;
       const target = { targetType: 'organization', targetId: organizationId } as const;
       await this.audit.record({ organizationId, clientId: null, action: 'organization.create', ...target, changes: ['name'] }, m);
-      const created = await this.createAudited({ name: 'root client', mode: 'root', organizationId }, null, m);
+      const created = await this.createAudited({ name: 'root client', mode: 'root', organizationId, ...credentials }, null, m);
       return { organizationId, ...created };
     });
+  }
+
+  /** The input's secret (generated when absent) and its hash (computed unless given). */
+  async withCredentials<T extends Pick<NewClient, 'secret' | 'secretHash'>>(input: T): Promise<T & { secret: string; secretHash: string }> {
+    const secret = input.secret ?? generateSecret();
+    const secretHash = input.secret !== undefined && input.secretHash !== undefined ? input.secretHash : await hashSecret(secret);
+    return { ...input, secret, secretHash };
   }
 
   private async load(id: string): Promise<AuthClient | null> {

@@ -70,6 +70,8 @@ export class ProjectsService {
       timezone: input.timezone ?? null,
     };
     const set = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => input[k] !== undefined);
+    // Hashed before any transaction: none waits for scrypt.
+    const credentials = await this.clients.withCredentials({});
     for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
       const id = attempt === 0 ? base : suffixed(base);
       const created = await this.dataSource.transaction(async (m) => {
@@ -77,7 +79,7 @@ export class ProjectsService {
         const audit = { organizationId, clientId: actorId, projectId: id };
         await this.audit.record({ ...audit, action: 'project.create', targetType: 'project', targetId: id, changes: set }, m);
         const { client, secret } = await this.clients.createAudited(
-          { name: 'First client', mode: 'write', organizationId, projectId: id },
+          { name: 'First client', mode: 'write', organizationId, projectId: id, ...credentials },
           actorId,
           m,
         );
