@@ -4,6 +4,7 @@ import { createProject } from './setup/fixtures';
 import { authHeaders, disposeEnv, freshEnv, startApp } from './setup/test-app';
 
 const run = promisify(execFile);
+const UUID = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 /** Runs `npm run cli -- …` from sources (ts-node), as an operator would from the build. */
 function cli(args: string[], env: Record<string, string>) {
@@ -17,7 +18,7 @@ function cli(args: string[], env: Record<string, string>) {
   );
 }
 
-describe('CLI: create-client', () => {
+describe('CLI: create-client, create-organization', () => {
   it('prints a working id and secret once, for root and for a project client', async () => {
     const env = await freshEnv();
     try {
@@ -69,6 +70,41 @@ describe('CLI: create-client', () => {
         expect(missing).toMatchObject({ code: 2, stdout: '' });
         expect(missing.stderr).toMatch(/^no project with id no-such-project\n/);
         expect(missing.stderr).not.toMatch(/\bat \S+ \(/);
+        // create-organization: a new organisation and its root client, known to the running server at once.
+        const org = await cli(['create-organization', 'Acme', 'Corp'], env);
+        const acme = JSON.parse(org.stdout);
+        expect(acme).toEqual({
+          id: UUID,
+          secret: expect.stringMatching(/^sec_[0-9a-f]{40}$/),
+          mode: 'root',
+          projectId: null,
+          organizationId: UUID,
+        });
+        expect(org.stderr).toContain('The secret is shown only now');
+        expect((await t.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(acme) })).json()).toEqual({ data: [] });
+        const created = await t.app.inject({
+          method: 'POST',
+          url: '/manage/projects',
+          headers: authHeaders(acme),
+          payload: { name: 'Acme site' },
+        });
+        expect(created.json().data.organizationId).toBe(acme.organizationId);
+        // The default organisation's root client does not see it; its audit log names the CLI as no client.
+        const defaults = await t.app.inject({ method: 'GET', url: '/manage/projects', headers: authHeaders(t.root) });
+        expect(defaults.body).not.toContain('acme-site');
+        const audit = (await t.app.inject({ method: 'GET', url: '/manage/audit', headers: authHeaders(acme) })).json().data;
+        expect(audit.map((r: { action: string; clientId: string | null }) => `${r.action} by ${r.clientId ?? 'the CLI'}`).sort()).toEqual(
+          [
+            `client.create by ${acme.id}`,
+            'client.create by the CLI',
+            'organization.create by the CLI',
+            `project.create by ${acme.id}`,
+          ].sort(),
+        );
+        const nameless = await cli(['create-organization'], env).catch((e: { code: number; stderr: string }) => e);
+        expect(nameless).toMatchObject({ code: 2 });
+        expect(nameless.stderr).toMatch(/^create-organization needs a NAME\n/);
+
         const unknown = await cli(['create-client', '--bogus'], env).catch((e: { code: number; stderr: string }) => e);
         expect(unknown).toMatchObject({ code: 2 });
         expect(unknown.stderr).toContain('usage: npm run -s cli -- create-client');
@@ -77,6 +113,7 @@ describe('CLI: create-client', () => {
       }
       const help = await cli(['--help'], env);
       expect(help.stdout).toMatch(/^usage: npm run -s cli -- create-client --mode root\|read\|write/);
+      expect(help.stdout).toContain('npm run -s cli -- create-organization NAME');
       expect(help.stderr).toBe('');
     } finally {
       await disposeEnv(env);

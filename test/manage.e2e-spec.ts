@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
-import { ClientEntity, OrganizationEntity, ProjectEntity } from '@app/database';
+import { ClientEntity, ProjectEntity } from '@app/database';
 import { ClientsService } from '../src/auth';
 import { ProjectPurgeService } from '../src/manage/projects/project-purge.service';
 import { createClient, createProject } from './setup/fixtures';
@@ -315,12 +315,13 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
 
   describe('isolation between organisations, and modes', () => {
     let otherRoot: Credentials;
+    let otherOrg: string;
     let mine: { project: string; client: string; reference: string };
 
     beforeAll(async () => {
-      // A second organisation exists only through the database: the API has no organisation routes.
-      await t.app.get(DataSource).getRepository(OrganizationEntity).insert({ id: 'org-b', name: 'B' });
-      const other = await t.app.get(ClientsService).create({ name: 'B root', mode: 'root', organizationId: 'org-b' });
+      // The API has no organisation routes: a second one is made as `npm run cli -- create-organization` makes it.
+      const other = await t.app.get(ClientsService).createOrganization('B');
+      otherOrg = other.organizationId;
       otherRoot = { id: other.client.id, secret: other.secret };
       await createProject(t, { name: 'B project' }, otherRoot);
       const p = await createProject(t, { name: 'A private' });
@@ -364,7 +365,7 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
       const projects = (await call('GET', '/manage/projects', undefined, otherRoot)).json().data;
       expect(projects.map((p: { id: string }) => p.id)).toEqual(['b-project']);
       const clients = (await call('GET', '/manage/clients', undefined, otherRoot)).json().data;
-      expect(clients.every((c: { organizationId: string }) => c.organizationId === 'org-b')).toBe(true);
+      expect(clients.every((c: { organizationId: string }) => c.organizationId === otherOrg)).toBe(true);
       expect((await call('GET', '/manage/references', undefined, otherRoot)).json().data).toEqual([]);
     });
 

@@ -75,6 +75,7 @@ const EXPECTED: Record<string, string> = {
   'POST /manage/projects': 'manage: root',
   'PATCH /manage/projects/:id': 'manage: root',
   'DELETE /manage/projects/:id': 'manage: root',
+  'GET /manage/audit': 'manage: root',
   'GET /manage/clients': 'manage: root',
   'GET /manage/clients/:id': 'manage: root',
   'POST /manage/clients': 'manage: root',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
-import { ClientEntity, type ClientMode, ProjectStore } from '@app/database';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditStore, ClientEntity, type ClientMode, ProjectStore } from '@app/database';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { AuthInvalidationBus } from './auth-invalidation';
 import type { AuthClient } from './auth.types';
@@ -16,6 +16,8 @@ export interface NewClient {
   /** Fixed id and secret (bootstrap from env); generated when absent. */
   id?: string;
   secret?: string;
+  /** The secret's hash, computed ahead (`withCredentials`) so that no transaction waits for scrypt. */
+  secretHash?: string;
 }
 
 interface CacheEntry<T> {
@@ -52,6 +54,7 @@ export class ClientsService implements OnModuleInit {
     private readonly projects: ProjectStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bus: AuthInvalidationBus,
+    private readonly audit: AuditStore,
   ) {
     bus.onInvalidate((id) => this.forget(id));
   }
@@ -160,9 +163,10 @@ export class ClientsService implements OnModuleInit {
     for (const key of this.verified.keys()) if (key.startsWith(`${id}:`)) this.verified.delete(key);
   }
 
-  async create(input: NewClient): Promise<{ client: ClientEntity; secret: string }> {
-    const secret = input.secret ?? generateSecret();
-    const repo = this.dataSource.getRepository(ClientEntity);
+  /** Creates the client, in the caller's transaction when it passes its manager. */
+  async create(input: NewClient, manager: EntityManager = this.dataSource.manager): Promise<{ client: ClientEntity; secret: string }> {
+    const { secret, secretHash } = await this.withCredentials(input);
+    const repo = manager.getRepository(ClientEntity);
     const entity = repo.create({
       ...(input.id ? { id: input.id } : {}),
       name: input.name,
@@ -170,11 +174,64 @@ export class ClientsService implements OnModuleInit {
       organizationId: input.organizationId,
       projectId: input.projectId ?? null,
       public: input.public ?? false,
-      secretHash: await hashSecret(secret),
+      secretHash,
     });
     const client = await repo.save(entity);
     this.invalidate(client.id);
     return { client, secret };
+  }
+
+  /**
+   * Creates the client and its `client.create` audit row in one transaction (the caller's
+   * when it passes its manager). `actorId` is the client making the change; null for the CLI.
+   */
+  async createAudited(
+    input: NewClient,
+    actorId: string | null,
+    manager?: EntityManager,
+  ): Promise<{ client: ClientEntity; secret: string }> {
+    if (!manager) {
+      const hashed = await this.withCredentials(input);
+      return this.dataSource.transaction((m) => this.createAudited(hashed, actorId, m));
+    }
+    const created = await this.create(input, manager);
+    const { client } = created;
+    await this.audit.record(
+      {
+        organizationId: client.organizationId,
+        clientId: actorId,
+        action: 'client.create',
+        targetType: 'client',
+        targetId: client.id,
+        projectId: client.projectId,
+        changes: ['name', 'mode', ...(client.projectId ? ['projectId'] : []), ...(client.public ? ['public'] : [])],
+      },
+      manager,
+    );
+    return created;
+  }
+
+  /**
+   * Creates an organisation and its first root client (`npm run cli -- create-organization`),
+   * both audited with no acting client, in one transaction; the secret is returned once.
+   */
+  async createOrganization(name: string): Promise<{ organizationId: string; client: ClientEntity; secret: string }> {
+    const credentials = await this.withCredentials({});
+    return this.dataSource.transaction(async (m) => {
+      const organization = await this.projects.createOrganization(name, m);
+      const organizationId = organization.id;
+      const target = { targetType: 'organization', targetId: organizationId } as const;
+      await this.audit.record({ organizationId, clientId: null, action: 'organization.create', ...target, changes: ['name'] }, m);
+      const created = await this.createAudited({ name: 'root client', mode: 'root', organizationId, ...credentials }, null, m);
+      return { organizationId, ...created };
+    });
+  }
+
+  /** The input's secret (generated when absent) and its hash (computed unless given). */
+  async withCredentials<T extends Pick<NewClient, 'secret' | 'secretHash'>>(input: T): Promise<T & { secret: string; secretHash: string }> {
+    const secret = input.secret ?? generateSecret();
+    const secretHash = input.secret !== undefined && input.secretHash !== undefined ? input.secretHash : await hashSecret(secret);
+    return { ...input, secret, secretHash };
   }
 
   private async load(id: string): Promise<AuthClient | null> {

@@ -1,3 +1,5 @@
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
 import { Module } from '@nestjs/common';
 import { ClientsController } from './clients/clients.controller';
 import { ManageClientsService } from './clients/manage-clients.service';
@@ -11,7 +13,15 @@ import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
 
 @Module({
-  controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
-  providers: [ProjectsService, ProjectEventCountsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
+  controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController, AuditController],
+  providers: [
+    ProjectsService,
+    ProjectEventCountsService,
+    ProjectPurgeService,
+    ManageClientsService,
+    ReferencesService,
+    EventMetaService,
+    AuditService,
+  ],
 })
 export class ManageModule {}

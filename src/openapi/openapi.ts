@@ -88,6 +88,10 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'Manage: references', description: 'Dated annotations shown on charts (root clients).' },
   { name: 'Manage: event meta', description: 'Names, descriptions and conversion flags of event names (root clients).' },
   {
+    name: 'Manage: audit',
+    description: 'Who changed what: every change made through /manage and the command line, newest first (root clients).',
+  },
+  {
     name: 'Capture: PostHog',
     description: 'Compatible with PostHog capture: point a PostHog SDK at this server with a client id as the project API key.',
   },

@@ -1379,6 +1379,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/manage/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the organisation's audit log
+         * @description **Client:** a `root` client.
+         *
+         *     Every change made through /manage and the command line (and erasures and imports), newest first: who (client id), what (action, target, project) and which fields changed, never their values. Keyset paging with `cursor`.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/manage/clients": {
         parameters: {
             query?: never;
@@ -1934,6 +1956,59 @@ export interface components {
              */
             window_days: number;
         };
+        /** @enum {string} */
+        AuditAction: "organization.create" | "project.create" | "project.update" | "project.delete" | "client.create" | "client.update" | "client.delete" | "reference.create" | "reference.update" | "reference.delete" | "event_meta.create" | "event_meta.update" | "event_meta.delete" | "erasure.request" | "import.run";
+        AuditEntryDto: {
+            /** @example project.update */
+            action: components["schemas"]["AuditAction"];
+            /**
+             * @description Names of the fields that changed (for a creation, those set); never their values
+             * @example [
+             *       "name",
+             *       "cors"
+             *     ]
+             */
+            changes: string[];
+            /**
+             * Format: uuid
+             * @description The client that made the change; null for the command line
+             */
+            clientId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @example default */
+            organizationId: string;
+            /** @example my-website */
+            projectId: string | null;
+            /**
+             * @description Id of the target (an event name for event meta)
+             * @example my-website
+             */
+            targetId: string;
+            /** @example project */
+            targetType: components["schemas"]["AuditTargetType"];
+            /**
+             * Format: date-time
+             * @description When the change was committed
+             */
+            time: string;
+        };
+        AuditListResponseDto: {
+            /** @description Newest first */
+            data: components["schemas"]["AuditEntryDto"][];
+            meta: components["schemas"]["AuditPageMetaDto"];
+        };
+        AuditPageMetaDto: {
+            /**
+             * @description Rows in this page
+             * @example 100
+             */
+            count: number;
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            cursor: string | null;
+        };
+        /** @enum {string} */
+        AuditTargetType: "organization" | "project" | "client" | "reference" | "event_meta" | "erasure" | "import";
         BotInfoDto: {
             /** @example Googlebot */
             name: string;
@@ -12044,6 +12119,113 @@ export interface operations {
                      *       "error": "Not Found",
                      *       "message": "Project not found",
                      *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description Only the changes of this project (a deleted one too) */
+                projectId?: string;
+                /** @description Only this action */
+                action?: components["schemas"]["AuditAction"];
+                limit?: number;
+                /** @description Keyset paging: `meta.cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditListResponseDto"];
+                };
+            };
+            /** @description Invalid query parameters (a bad `cursor`, a `limit` outside 1..1000, an unknown `action`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Invalid cursor",
+                     *           "path": [
+                     *             "cursor"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid query parameters",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponseDto"];

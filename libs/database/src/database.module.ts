@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditStore } from './audit-store';
 import { buildDataSourceOptions } from './data-source-options';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ProfileAliasStore } from './profile-alias-store';
@@ -72,8 +73,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         { provide: DataSource, useFactory: (h: DatabaseHandle) => h.dataSource, inject: [DatabaseHandle] },
         ProjectStore,
         ProfileAliasStore,
+        AuditStore,
       ],
-      exports: [DataSource, ProjectStore, ProfileAliasStore],
+      exports: [DataSource, ProjectStore, ProfileAliasStore, AuditStore],
     };
   }
 

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { OrganizationEntity, ProjectEntity } from './entities';
 
 /** The organisation the root client and the CLI's organisation-wide clients belong to. */
@@ -31,6 +32,11 @@ export class ProjectStore {
     return this.dataSource.getRepository(ProjectEntity);
   }
 
+  /** The repository of the caller's transaction when it passes one. */
+  private repoIn(manager?: EntityManager) {
+    return (manager ?? this.dataSource.manager).getRepository(ProjectEntity);
+  }
+
   /** A live project of the organisation, or null (another organisation's, or being deleted). */
   live(organizationId: string, id: string): Promise<ProjectEntity | null> {
     return this.repo.findOneBy({ id, organizationId, deleteAt: IsNull() });
@@ -55,23 +61,24 @@ export class ProjectStore {
   }
 
   /** Fails when the project is gone (it was just written). */
-  get(id: string): Promise<ProjectEntity> {
-    return this.repo.findOneByOrFail({ id });
+  get(id: string, manager?: EntityManager): Promise<ProjectEntity> {
+    return this.repoIn(manager).findOneByOrFail({ id });
   }
 
   /** Inserts the project unless its id is taken; whether it was inserted. */
-  async insertIfFree(project: NewProject): Promise<boolean> {
-    const inserted = await this.repo.createQueryBuilder().insert().values(project).orIgnore().returning('id').execute();
+  async insertIfFree(project: NewProject, manager?: EntityManager): Promise<boolean> {
+    const inserted = await this.repoIn(manager).createQueryBuilder().insert().values(project).orIgnore().returning('id').execute();
     return (inserted.raw as unknown[]).length > 0;
   }
 
-  async update(id: string, changes: ProjectChanges): Promise<void> {
-    await this.repo.update({ id }, changes);
+  async update(id: string, changes: ProjectChanges, manager?: EntityManager): Promise<void> {
+    await this.repoIn(manager).update({ id }, changes);
   }
 
-  /** Marks a live project for deletion at `at`; a project already marked keeps its first deadline. */
-  async markForDeletion(id: string, at: Date): Promise<void> {
-    await this.repo.update({ id, deleteAt: IsNull() }, { deleteAt: at });
+  /** Marks a live project for deletion at `at`; a project already marked keeps its first deadline. Whether it marked it. */
+  async markForDeletion(id: string, at: Date, manager?: EntityManager): Promise<boolean> {
+    const res = await this.repoIn(manager).update({ id, deleteAt: IsNull() }, { deleteAt: at });
+    return (res.affected ?? 0) > 0;
   }
 
   /** Ids of projects whose deletion time has come. */
@@ -107,5 +114,11 @@ export class ProjectStore {
       .values({ id: DEFAULT_ORGANIZATION_ID, name: 'Default organization' })
       .orIgnore()
       .execute();
+  }
+
+  /** Creates an organisation (`npm run cli -- create-organization`); its id is generated. */
+  async createOrganization(name: string, manager?: EntityManager): Promise<OrganizationEntity> {
+    const repo = (manager ?? this.dataSource.manager).getRepository(OrganizationEntity);
+    return repo.save(repo.create({ id: randomUUID(), name }));
   }
 }

@@ -52,7 +52,7 @@ export class ClientsController {
   @ApiResponse({ status: 201, type: CreatedClientResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
   async create(@CurrentClient() auth: AuthContext, @Body() body: CreateClientRequestDto): Promise<CreatedClientResponseDto> {
-    const { client, secret } = await this.clients.create(auth.client.organizationId, body);
+    const { client, secret } = await this.clients.create(auth.client.organizationId, body, auth.client.id);
     return { data: { ...ClientDto.from(client), secret } };
   }
 
@@ -70,7 +70,7 @@ export class ClientsController {
     @Param() params: UuidParamDto,
     @Body() body: UpdateClientRequestDto,
   ): Promise<ClientResponseDto> {
-    return { data: ClientDto.from(await this.clients.rename(auth.client.organizationId, params.id, body.name)) };
+    return { data: ClientDto.from(await this.clients.rename(auth.client.organizationId, params.id, body.name, auth.client.id)) };
   }
 
   @Delete(':id')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '@app/common';
-import { ClientEntity } from '@app/database';
+import { type AuditAction, AuditStore, ClientEntity, changedFields } from '@app/database';
 import { ClientsService } from '../../auth';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateClientRequestDto } from './dto/create-client.request.dto';
@@ -10,6 +10,7 @@ import type { CreateClientRequestDto } from './dto/create-client.request.dto';
 export class ManageClientsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly audit: AuditStore,
     private readonly clients: ClientsService,
     private readonly projects: ProjectsService,
   ) {}
@@ -28,20 +29,27 @@ export class ManageClientsService {
     return client;
   }
 
-  async create(organizationId: string, input: CreateClientRequestDto): Promise<{ client: ClientEntity; secret: string }> {
+  /** `actorId`: the client asking, named by the audit row. */
+  async create(organizationId: string, input: CreateClientRequestDto, actorId: string): Promise<{ client: ClientEntity; secret: string }> {
     if (input.projectId) await this.projects.get(organizationId, input.projectId);
-    return this.clients.create({
-      name: input.name,
-      mode: input.mode ?? input.type ?? 'write',
-      organizationId,
-      projectId: input.projectId ?? null,
-      public: input.public ?? false,
-    });
+    return this.clients.createAudited(
+      {
+        name: input.name,
+        mode: input.mode ?? input.type ?? 'write',
+        organizationId,
+        projectId: input.projectId ?? null,
+        public: input.public ?? false,
+      },
+      actorId,
+    );
   }
 
-  async rename(organizationId: string, id: string, name: string): Promise<ClientEntity> {
+  async rename(organizationId: string, id: string, name: string, actorId: string): Promise<ClientEntity> {
     const client = await this.get(organizationId, id);
-    await this.dataSource.getRepository(ClientEntity).update({ id: client.id }, { name });
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(ClientEntity).update({ id: client.id }, { name });
+      await this.recordChange(client, 'client.update', changedFields(client, { name }), actorId, m);
+    });
     this.clients.invalidate(client.id);
     return this.get(organizationId, id);
   }
@@ -52,8 +60,19 @@ export class ManageClientsService {
     if (client.id === callerId) {
       throw new ApiError('conflict', 'A client cannot delete itself: use another root client, so that the organisation keeps one');
     }
-    await this.dataSource.getRepository(ClientEntity).delete({ id: client.id });
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(ClientEntity).delete({ id: client.id });
+      await this.recordChange(client, 'client.delete', [], callerId, m);
+    });
     this.clients.invalidate(client.id);
+  }
+
+  private recordChange(client: ClientEntity, action: AuditAction, changes: string[], actorId: string, m: EntityManager): Promise<void> {
+    const { organizationId, projectId } = client;
+    return this.audit.record(
+      { organizationId, clientId: actorId, action, targetType: 'client', targetId: client.id, projectId, changes },
+      m,
+    );
   }
 
   private visible(organizationId: string) {

@@ -38,7 +38,9 @@ export class EventMetaController {
     @Param() params: EventMetaParamsDto,
     @Body() body: PutEventMetaRequestDto,
   ): Promise<EventMetaResponseDto> {
-    return { data: EventMetaDto.from(await this.meta.put(auth.client.organizationId, params.projectId, params.name, body)) };
+    return {
+      data: EventMetaDto.from(await this.meta.put(auth.client.organizationId, params.projectId, params.name, body, auth.client.id)),
+    };
   }
 
   @Delete(':projectId/:name')
@@ -58,7 +60,7 @@ export class EventMetaController {
     { status: 404, description: 'Project or event meta not found', message: 'Event meta not found' },
   )
   async remove(@CurrentClient() auth: AuthContext, @Param() params: EventMetaParamsDto): Promise<SuccessResponseDto> {
-    await this.meta.remove(auth.client.organizationId, params.projectId, params.name);
+    await this.meta.remove(auth.client.organizationId, params.projectId, params.name, auth.client.id);
     return { success: true };
   }
 }

@@ -52,7 +52,7 @@ export class ProjectsController {
   @ApiResponse({ status: 201, type: CreatedProjectResponseDto })
   @ApiErrors(400, 413)
   async create(@CurrentClient() auth: AuthContext, @Body() body: CreateProjectRequestDto): Promise<CreatedProjectResponseDto> {
-    const { project, client } = await this.projects.create(auth.client.organizationId, body);
+    const { project, client } = await this.projects.create(auth.client.organizationId, body, auth.client.id);
     return { data: { ...ProjectDto.from(project), client } };
   }
 
@@ -70,7 +70,7 @@ export class ProjectsController {
     @Param('id') id: string,
     @Body() body: UpdateProjectRequestDto,
   ): Promise<ProjectResponseDto> {
-    return { data: ProjectDto.from(await this.projects.update(auth.client.organizationId, id, body)) };
+    return { data: ProjectDto.from(await this.projects.update(auth.client.organizationId, id, body, auth.client.id)) };
   }
 
   @Delete(':id')
@@ -85,7 +85,7 @@ export class ProjectsController {
   @ApiResponse({ status: 200, type: SuccessResponseDto })
   @ApiErrors([404, 'Project not found'])
   async remove(@CurrentClient() auth: AuthContext, @Param('id') id: string): Promise<SuccessResponseDto> {
-    await this.projects.scheduleDeletion(auth.client.organizationId, id);
+    await this.projects.scheduleDeletion(auth.client.organizationId, id, auth.client.id);
     return { success: true };
   }
 }

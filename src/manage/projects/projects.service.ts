@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '@app/common';
-import { type ProjectChanges, type ProjectEntity, ProjectStore } from '@app/database';
+import { DataSource } from 'typeorm';
+import { AuditStore, changedFields, type NewProject, type ProjectChanges, type ProjectEntity, ProjectStore } from '@app/database';
 import { ClientsService } from '../../auth';
 import type { CreateProjectRequestDto } from './dto/create-project.request.dto';
 import type { UpdateProjectRequestDto } from './dto/update-project.request.dto';
@@ -15,6 +16,8 @@ export const PROJECT_DELETION_GRACE_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class ProjectsService {
   constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditStore,
     private readonly projects: ProjectStore,
     private readonly clients: ClientsService,
     private readonly eventCounts: ProjectEventCountsService,
@@ -48,35 +51,49 @@ export class ProjectsService {
     return project;
   }
 
-  /** Creates the project and its first write client; the client's secret is returned once. */
+  /**
+   * Creates the project and its first write client, with their audit rows, in one
+   * transaction; the client's secret is returned once. `actorId` is the client asking.
+   */
   async create(
     organizationId: string,
     input: CreateProjectRequestDto,
+    actorId: string,
   ): Promise<{ project: ProjectEntity; client: { id: string; secret: string } }> {
     const base = slugify(input.name);
+    const fields: Omit<NewProject, 'id' | 'organizationId'> = {
+      name: input.name,
+      domain: input.domain || null,
+      cors: cleanCors(input.cors ?? undefined),
+      crossDomain: input.crossDomain ?? false,
+      types: input.types ?? [],
+      timezone: input.timezone ?? null,
+    };
+    const set = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => input[k] !== undefined);
+    // Hashed before any transaction: none waits for scrypt.
+    const credentials = await this.clients.withCredentials({});
     for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
       const id = attempt === 0 ? base : suffixed(base);
-      const inserted = await this.projects.insertIfFree({
-        id,
-        organizationId,
-        name: input.name,
-        domain: input.domain || null,
-        cors: cleanCors(input.cors ?? undefined),
-        crossDomain: input.crossDomain ?? false,
-        types: input.types ?? [],
-        timezone: input.timezone ?? null,
+      const created = await this.dataSource.transaction(async (m) => {
+        if (!(await this.projects.insertIfFree({ id, organizationId, ...fields }, m))) return null;
+        const audit = { organizationId, clientId: actorId, projectId: id };
+        await this.audit.record({ ...audit, action: 'project.create', targetType: 'project', targetId: id, changes: set }, m);
+        const { client, secret } = await this.clients.createAudited(
+          { name: 'First client', mode: 'write', organizationId, projectId: id, ...credentials },
+          actorId,
+          m,
+        );
+        return { project: await this.projects.get(id, m), client: { id: client.id, secret } };
       });
-      if (!inserted) continue;
-      const { client, secret } = await this.clients.create({ name: 'First client', mode: 'write', organizationId, projectId: id });
-      const project = await this.projects.get(id);
-      project.eventsCount = 0;
-      return { project, client: { id: client.id, secret } };
+      if (!created) continue;
+      created.project.eventsCount = 0;
+      return created;
     }
     throw new ApiError('conflict', `Could not find a free id for project "${input.name}"`);
   }
 
   /** Changes the given fields; any update of a project scheduled for deletion cancels the deletion. */
-  async update(organizationId: string, id: string, input: UpdateProjectRequestDto): Promise<ProjectEntity> {
+  async update(organizationId: string, id: string, input: UpdateProjectRequestDto, actorId: string): Promise<ProjectEntity> {
     const project = await this.getManaged(organizationId, id);
     const changes: ProjectChanges = { deleteAt: null };
     if (input.name !== undefined) changes.name = input.name;
@@ -85,7 +102,21 @@ export class ProjectsService {
     if (input.crossDomain !== undefined) changes.crossDomain = input.crossDomain ?? false;
     if (input.types !== undefined) changes.types = input.types ?? [];
     if (input.timezone !== undefined) changes.timezone = input.timezone;
-    await this.projects.update(project.id, changes);
+    await this.dataSource.transaction(async (m) => {
+      await this.projects.update(project.id, changes, m);
+      await this.audit.record(
+        {
+          organizationId,
+          clientId: actorId,
+          action: 'project.update',
+          targetType: 'project',
+          targetId: project.id,
+          projectId: project.id,
+          changes: changedFields(project, changes),
+        },
+        m,
+      );
+    });
     // The auth cache holds each client's project CORS list and whether the project is live.
     await this.clients.forgetClientsOf(project.id);
     const [updated] = await this.withCounts([await this.projects.get(project.id)]);
@@ -102,11 +133,23 @@ export class ProjectsService {
    * Soft delete: hidden from lists and its clients refused at once, restorable by an update
    * for 24 hours, then purged (ProjectPurgeService). Deleting again keeps the first deadline.
    */
-  async scheduleDeletion(organizationId: string, id: string): Promise<void> {
+  async scheduleDeletion(organizationId: string, id: string, actorId: string): Promise<void> {
     const project = await this.getManaged(organizationId, id);
-    if (!project.deleteAt) {
-      await this.projects.markForDeletion(project.id, new Date(Date.now() + PROJECT_DELETION_GRACE_MS));
-    }
+    await this.dataSource.transaction(async (m) => {
+      const marked = await this.projects.markForDeletion(project.id, new Date(Date.now() + PROJECT_DELETION_GRACE_MS), m);
+      await this.audit.record(
+        {
+          organizationId,
+          clientId: actorId,
+          action: 'project.delete',
+          targetType: 'project',
+          targetId: project.id,
+          projectId: project.id,
+          changes: marked ? ['deleteAt'] : [],
+        },
+        m,
+      );
+    });
     await this.clients.forgetClientsOf(project.id);
   }
 }

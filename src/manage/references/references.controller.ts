@@ -56,7 +56,7 @@ export class ReferencesController {
   @ApiResponse({ status: 201, type: ReferenceResponseDto })
   @ApiErrors(400, [404, 'Project not found'], 413)
   async create(@CurrentClient() auth: AuthContext, @Body() body: CreateReferenceRequestDto): Promise<ReferenceResponseDto> {
-    return { data: ReferenceDto.from(await this.references.create(auth.client.organizationId, body)) };
+    return { data: ReferenceDto.from(await this.references.create(auth.client.organizationId, body, auth.client.id)) };
   }
 
   @Patch(':id')
@@ -73,7 +73,7 @@ export class ReferencesController {
     @Param() params: UuidParamDto,
     @Body() body: UpdateReferenceRequestDto,
   ): Promise<ReferenceResponseDto> {
-    return { data: ReferenceDto.from(await this.references.update(auth.client.organizationId, params.id, body)) };
+    return { data: ReferenceDto.from(await this.references.update(auth.client.organizationId, params.id, body, auth.client.id)) };
   }
 
   @Delete(':id')
@@ -82,7 +82,7 @@ export class ReferencesController {
   @ApiResponse({ status: 200, type: SuccessResponseDto })
   @ApiErrors(NOT_A_UUID, NOT_FOUND)
   async remove(@CurrentClient() auth: AuthContext, @Param() params: UuidParamDto): Promise<SuccessResponseDto> {
-    await this.references.remove(auth.client.organizationId, params.id);
+    await this.references.remove(auth.client.organizationId, params.id, auth.client.id);
     return { success: true };
   }
 }

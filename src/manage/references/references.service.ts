@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '@app/common';
-import { ReferenceEntity } from '@app/database';
+import { type AuditAction, AuditStore, ReferenceEntity, changedFields } from '@app/database';
 import { ProjectsService } from '../projects/projects.service';
 import type { CreateReferenceRequestDto } from './dto/create-reference.request.dto';
 import type { UpdateReferenceRequestDto } from './dto/update-reference.request.dto';
@@ -12,6 +12,7 @@ import { parseReferenceDate } from './reference-date';
 export class ReferencesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly audit: AuditStore,
     private readonly projects: ProjectsService,
   ) {}
 
@@ -29,34 +30,58 @@ export class ReferencesService {
     return reference;
   }
 
-  async create(organizationId: string, input: CreateReferenceRequestDto): Promise<ReferenceEntity> {
+  /** `actorId` (here and below): the client asking, named by the audit row. */
+  async create(organizationId: string, input: CreateReferenceRequestDto, actorId: string): Promise<ReferenceEntity> {
     const project = await this.projects.get(organizationId, input.projectId);
-    const repo = this.dataSource.getRepository(ReferenceEntity);
-    const saved = await repo.save(
-      repo.create({
-        projectId: project.id,
-        title: input.title,
-        description: input.description ?? null,
-        date: parseReferenceDate(input.datetime)!,
-      }),
-    );
-    return repo.findOneByOrFail({ id: saved.id });
+    const id = await this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(ReferenceEntity);
+      const saved = await repo.save(
+        repo.create({
+          projectId: project.id,
+          title: input.title,
+          description: input.description ?? null,
+          date: parseReferenceDate(input.datetime)!,
+        }),
+      );
+      const set = ['title', ...(saved.description !== null ? ['description'] : []), 'date'];
+      await this.recordChange(organizationId, saved, 'reference.create', set, actorId, m);
+      return saved.id;
+    });
+    return this.dataSource.getRepository(ReferenceEntity).findOneByOrFail({ id });
   }
 
-  async update(organizationId: string, id: string, input: UpdateReferenceRequestDto): Promise<ReferenceEntity> {
+  async update(organizationId: string, id: string, input: UpdateReferenceRequestDto, actorId: string): Promise<ReferenceEntity> {
     const reference = await this.get(organizationId, id);
     const changes: Partial<ReferenceEntity> = {};
     if (input.title !== undefined) changes.title = input.title;
     if (input.description !== undefined) changes.description = input.description;
     if (input.datetime !== undefined) changes.date = parseReferenceDate(input.datetime)!;
     if (Object.keys(changes).length === 0) return reference;
-    await this.dataSource.getRepository(ReferenceEntity).update({ id: reference.id }, changes);
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(ReferenceEntity).update({ id: reference.id }, changes);
+      await this.recordChange(organizationId, reference, 'reference.update', changedFields(reference, changes), actorId, m);
+    });
     return this.get(organizationId, id);
   }
 
-  async remove(organizationId: string, id: string): Promise<void> {
+  async remove(organizationId: string, id: string, actorId: string): Promise<void> {
     const reference = await this.get(organizationId, id);
-    await this.dataSource.getRepository(ReferenceEntity).delete({ id: reference.id });
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(ReferenceEntity).delete({ id: reference.id });
+      await this.recordChange(organizationId, reference, 'reference.delete', [], actorId, m);
+    });
+  }
+
+  private recordChange(
+    organizationId: string,
+    reference: ReferenceEntity,
+    action: AuditAction,
+    changes: string[],
+    actorId: string,
+    m: EntityManager,
+  ): Promise<void> {
+    const target = { targetType: 'reference', targetId: reference.id, projectId: reference.projectId } as const;
+    return this.audit.record({ organizationId, clientId: actorId, action, ...target, changes }, m);
   }
 
   private visible(organizationId: string) {

@@ -1,3 +1,4 @@
+import { AuditEntryEntity } from './audit-entry.entity';
 import { ClientEntity } from './client.entity';
 import { EventMetaEntity } from './event-meta.entity';
 import { GroupEntity } from './group.entity';
@@ -8,6 +9,7 @@ import { ProjectEntity } from './project.entity';
 import { ReferenceEntity } from './reference.entity';
 import { SaltEntity } from './salt.entity';
 
+export * from './audit-entry.entity';
 export * from './client.entity';
 export * from './event-meta.entity';
 export * from './group.entity';
@@ -28,4 +30,5 @@ export const ENTITIES = [
   ProfileAliasEntity,
   GroupEntity,
   EventMetaEntity,
+  AuditEntryEntity,
 ];
