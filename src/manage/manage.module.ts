@@ -5,6 +5,7 @@ import { EventMetaController } from './event-meta/event-meta.controller';
 import { EventMetaService } from './event-meta/event-meta.service';
 import { ProjectEventCountsService } from './projects/project-event-counts.service';
 import { ProjectPurgeService } from './projects/project-purge.service';
+import { ProjectRetentionService } from './projects/project-retention.service';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
 import { ReferencesController } from './references/references.controller';
@@ -12,6 +13,14 @@ import { ReferencesService } from './references/references.service';
 
 @Module({
   controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
-  providers: [ProjectsService, ProjectEventCountsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
+  providers: [
+    ProjectsService,
+    ProjectEventCountsService,
+    ProjectPurgeService,
+    ProjectRetentionService,
+    ManageClientsService,
+    ReferencesService,
+    EventMetaService,
+  ],
 })
 export class ManageModule {}

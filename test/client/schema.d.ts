@@ -1526,7 +1526,7 @@ export interface paths {
          * Update a project
          * @description **Client:** a `root` client.
          *
-         *     Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.
+         *     Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion. Setting or shortening `retentionDays` deletes the events older than it right after the answer; from then on, events are deleted within an hour of passing the limit. `retentionDays: null` keeps them forever again.
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -2118,6 +2118,11 @@ export interface components {
              */
             name: string;
             /**
+             * @description Days events are kept; null or absent keeps them forever (on update, null clears it). Older events are deleted from storage within an hour of passing the limit, and at once when the limit is set or shortened.
+             * @example 395
+             */
+            retentionDays?: number | null;
+            /**
              * @description IANA time zone used for charts; empty or null for UTC
              * @example Europe/Stockholm
              */
@@ -2198,6 +2203,11 @@ export interface components {
             name: string;
             /** @example default */
             organizationId: string;
+            /**
+             * @description Days events are kept; null = forever
+             * @example 395
+             */
+            retentionDays: number | null;
             /** @example UTC */
             timezone: string | null;
             types: ("website" | "app" | "backend")[];
@@ -2989,6 +2999,11 @@ export interface components {
             name: string;
             /** @example default */
             organizationId: string;
+            /**
+             * @description Days events are kept; null = forever
+             * @example 395
+             */
+            retentionDays: number | null;
             /** @example UTC */
             timezone: string | null;
             types: ("website" | "app" | "backend")[];
@@ -3341,6 +3356,11 @@ export interface components {
              * @example My website
              */
             name?: string;
+            /**
+             * @description Days events are kept; null or absent keeps them forever (on update, null clears it). Older events are deleted from storage within an hour of passing the limit, and at once when the limit is set or shortened.
+             * @example 395
+             */
+            retentionDays?: number | null;
             /**
              * @description IANA time zone used for charts; empty or null for UTC
              * @example Europe/Stockholm

@@ -1,0 +1,23 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * Runs `work` holding the PostgreSQL advisory lock `key` on a connection of its own, or
+ * answers `skipped` at once when another node holds it. The lock belongs to the connection,
+ * so a node that dies releases it. Every API node shares the database: this is how periodic
+ * work runs on one node at a time.
+ */
+export async function withTryAdvisoryLock<T>(dataSource: DataSource, key: number, work: () => Promise<T>, skipped: T): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [row] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key])) as { locked: boolean }[];
+    if (!row?.locked) return skipped;
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
+  }
+}
