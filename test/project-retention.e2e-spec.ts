@@ -1,9 +1,10 @@
 import { ClickhouseService } from '@app/clickhouse';
 import { ProjectRetentionService } from '../src/manage/projects/project-retention.service';
-import { SessionBuilder } from '../src/sessions';
+import { DataSource } from 'typeorm';
+import { BUILDER_LOCK_KEY, SessionBuilder } from '../src/sessions';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { type Row, storedEvents, USER_AGENTS } from './setup/stores';
-import { authHeaders, type Credentials, drainEvents, useTestApp } from './setup/test-app';
+import { authHeaders, type Credentials, drainEvents, SERVER_DATABASE_URL, useTestApp } from './setup/test-app';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -22,7 +23,8 @@ const visits = (now: number) => [
 ];
 
 describe('Retention per project (retentionDays)', () => {
-  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000' });
+  // No timer: every pass of this file is the PATCH's or one it runs itself.
+  const t = useTestApp({ MANAGE_RATE_LIMIT: '10000', EXPORT_RATE_LIMIT: '10000', RETENTION_INTERVAL_MS: '0' });
   const now = Date.now();
   let kept: CreatedProject;
   let limited: CreatedProject;
@@ -182,6 +184,23 @@ describe('Retention per project (retentionDays)', () => {
     await manage('PATCH', `/manage/projects/${limited.id}`, { retentionDays: 400 });
     const renamed = await manage('PATCH', `/manage/projects/${limited.id}`, { name: 'Renamed' });
     expect(renamed.json().data.retentionDays).toBe(400);
+  });
+
+  it('a pass pauses the session builder (this node and, through its lock, the others) while it deletes', async () => {
+    const builder = t.app.get(SessionBuilder);
+    const order: string[] = [];
+    const paused = builder.whilePaused(async () => {
+      // Another node's builder would try the same lock on its own connection, and skip its turn.
+      if (SERVER_DATABASE_URL) {
+        const [row] = await t.app.get(DataSource).query('SELECT pg_try_advisory_lock($1) AS locked', [BUILDER_LOCK_KEY]);
+        expect(row.locked).toBe(false);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      order.push('pass');
+    });
+    const run = builder.runOnce({ lagMs: 0 }).then(() => order.push('build'));
+    await Promise.all([paused, run]);
+    expect(order).toEqual(['pass', 'build']);
   });
 
   it('create takes retentionDays; absent or null is forever', async () => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions';
 import { ClientsController } from './clients/clients.controller';
 import { ManageClientsService } from './clients/manage-clients.service';
 import { EventMetaController } from './event-meta/event-meta.controller';
@@ -12,6 +13,7 @@ import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
 
 @Module({
+  imports: [SessionsModule],
   controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
   providers: [
     ProjectsService,

@@ -13,7 +13,7 @@ import {
 } from '@app/analytics';
 import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
-import { withTryAdvisoryLock } from '@app/database';
+import { withAdvisoryLock, withTryAdvisoryLock } from '@app/database';
 import { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { type DirtyDevice, planBatches, planSessionWrites, type SessionBatch, type SessionWrite } from './session-plan';
@@ -176,6 +176,18 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
   buildHistory(): Promise<HistorySummary> {
     const skipped: HistorySummary = { skipped: true, projects: 0, slices: 0, rows: 0 };
     const run = this.running.then(() => this.exclusive(() => this.history(), skipped));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs `work` while no builder writes, on this node or another: after this node's run under
+   * way, holding the builder's lock (waiting for another node's run to end). The retention pass
+   * deletes sessions so: a run that read events before they were deleted cannot write their
+   * sessions back afterwards.
+   */
+  whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.running.then(() => withAdvisoryLock(this.dataSource, BUILDER_LOCK_KEY, work));
     this.running = run.catch(() => undefined);
     return run;
   }

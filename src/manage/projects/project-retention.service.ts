@@ -1,15 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { buildRetentionStatements, ClickhouseService, type RetentionStatements } from '@app/clickhouse';
 import { toClickhouseDateTime } from '@app/common';
 import { ProjectStore, withTryAdvisoryLock } from '@app/database';
-
-/**
- * How often each API node applies every project's retention: the most an event outlives its
- * project's `retentionDays` (plus the time the deletes take). Retention is counted in days,
- * so an hour is precise enough, and a pass with nothing to delete costs one count per project.
- */
-export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { SessionBuilder } from '../../sessions';
 
 /**
  * The PostgreSQL advisory lock of the hourly pass: of several API nodes one runs it, the others
@@ -18,6 +13,7 @@ export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
  */
 export const RETENTION_LOCK_KEY = 7_202_613;
 
+const FIRST_PASS_DELAY_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionResult {
@@ -46,6 +42,7 @@ export class ProjectRetentionService implements OnApplicationBootstrap, OnModule
   private readonly logger = new Logger('Retention');
   private readonly statements: RetentionStatements;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
   /** Passes of this node run one after the other. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -53,21 +50,43 @@ export class ProjectRetentionService implements OnApplicationBootstrap, OnModule
     private readonly projects: ProjectStore,
     private readonly clickhouse: ClickhouseService,
     private readonly dataSource: DataSource,
+    private readonly sessions: SessionBuilder,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.statements = buildRetentionStatements(clickhouse.target);
   }
 
+  /**
+   * A first pass a minute after start (a node restarted more often than its interval would
+   * otherwise never run one), then one every `RETENTION_INTERVAL_MS` (default an hour): the
+   * most an event outlives its project's `retentionDays`, plus the time the deletes take.
+   * Retention is counted in days, so an hour is precise enough, and a pass with nothing to
+   * delete costs one count per project.
+   */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.runDue().catch((e: Error) => this.logger.error(`retention pass failed: ${e.message}`)),
-      RETENTION_INTERVAL_MS,
+    const intervalMs = this.config.retentionIntervalMs;
+    if (intervalMs <= 0) return;
+    this.timer = setTimeout(
+      () => {
+        if (this.stopped) return;
+        this.tick();
+        this.timer = setInterval(() => this.tick(), intervalMs);
+        this.timer.unref();
+      },
+      Math.min(FIRST_PASS_DELAY_MS, intervalMs),
     );
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
     clearInterval(this.timer);
     await this.idle();
+  }
+
+  private tick(): void {
+    void this.runDue().catch((e: Error) => this.logger.error(`retention pass failed: ${e.message}`));
   }
 
   /** Applies the retention of every project that has one; undefined when another node holds the pass. */
@@ -75,7 +94,13 @@ export class ProjectRetentionService implements OnApplicationBootstrap, OnModule
     return this.queue(() =>
       this.locked(async () => {
         const results: RetentionResult[] = [];
-        for (const p of await this.projects.withRetention()) results.push(await this.apply(p.id, p.retentionDays, now));
+        for (const p of await this.projects.withRetention()) {
+          // One project failing (its mutation timed out) does not hold back the others.
+          await this.apply(p.id, p.retentionDays, now).then(
+            (r) => results.push(r),
+            (e: Error) => this.logger.error(`retention of ${p.id} failed, retried next pass: ${e.message}`),
+          );
+        }
         return results;
       }),
     );
@@ -104,7 +129,15 @@ export class ProjectRetentionService implements OnApplicationBootstrap, OnModule
     return withTryAdvisoryLock<T | undefined>(this.dataSource, RETENTION_LOCK_KEY, work, undefined);
   }
 
-  private async apply(projectId: string, retentionDays: number, now: Date): Promise<RetentionResult> {
+  /**
+   * With the session builder paused: a run that read a project's old events before they were
+   * deleted would otherwise write their sessions back after the sessions' delete.
+   */
+  private apply(projectId: string, retentionDays: number, now: Date): Promise<RetentionResult> {
+    return this.sessions.whilePaused(() => this.delete(projectId, retentionDays, now));
+  }
+
+  private async delete(projectId: string, retentionDays: number, now: Date): Promise<RetentionResult> {
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     const params = { projectId, cutoff: toClickhouseDateTime(cutoff) };
     const rs = await this.clickhouse.client.query({ query: this.statements.counts, query_params: params, format: 'JSONEachRow' });
