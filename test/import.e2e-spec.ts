@@ -147,6 +147,13 @@ describe('POST /import/events: historical events through the ingestion stages', 
     expect((await post(a.writeClient, ndjson(rows))).json()).toMatchObject({ accepted: 4, duplicates: 1 });
     expect((await post(a.writeClient, rows)).json()).toMatchObject({ accepted: 4, duplicates: 4 });
     expect(await storedEvents(t, a.id, "name = 'again'")).toHaveLength(3);
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/manage/audit?projectId=${a.id}&action=import.run`,
+      headers: authHeaders(t.root),
+    });
+    expect(audit.json().data.length).toBeGreaterThanOrEqual(2);
+    expect(audit.json().data[0]).toMatchObject({ action: 'import.run', clientId: a.writeClient.id, projectId: a.id, changes: ['events'] });
   });
 
   it("reads OpenPanel's ClickHouse rows: snake_case, zoneless times, quoted integers, nested properties; fills geo, device and referrer", async () => {

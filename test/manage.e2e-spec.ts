@@ -39,6 +39,7 @@ describe('Manage API: projects, clients, isolation (spec/manage.md)', () => {
         crossDomain: false,
         types: ['website'],
         timezone: 'Europe/Stockholm',
+        retentionDays: null,
         eventsCount: 0,
         createdAt: ISO,
         updatedAt: ISO,

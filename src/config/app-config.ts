@@ -48,6 +48,8 @@ export interface AppConfig {
   geoDbPath?: string;
   ingest: IngestConfig;
   sessions: SessionsConfig;
+  /** How often each node applies the projects' `retentionDays`; 0 = only when a retention is set or shortened. */
+  retentionIntervalMs: number;
   /** Set: GET /metrics requires `Authorization: Bearer <token>`. Unset: it is public. */
   metricsToken?: string;
 }

@@ -233,6 +233,13 @@ export class EnvSchema {
   SESSION_BUILD_INTERVAL_MS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  RETENTION_INTERVAL_MS?: number;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })

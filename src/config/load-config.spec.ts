@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ SESSION_BUILD_INTERVAL_MS: '0' }).sessions.buildIntervalMs).toBe(0);
     expect(() => loadConfig({ SESSION_BUILD_INTERVAL_MS: '-1' })).toThrow(/SESSION_BUILD_INTERVAL_MS="-1"/);
   });
+  it('applies retention hourly unless told otherwise; 0 turns the timer off', () => {
+    expect(loadConfig({}).retentionIntervalMs).toBe(3_600_000);
+    expect(loadConfig({ RETENTION_INTERVAL_MS: '0' }).retentionIntervalMs).toBe(0);
+    expect(() => loadConfig({ RETENTION_INTERVAL_MS: '86400001' })).toThrow(/RETENTION_INTERVAL_MS="86400001"/);
+  });
   it('takes an optional metrics token of 16 characters or more, never echoing a bad one', () => {
     expect(loadConfig({}).metricsToken).toBeUndefined();
     expect(loadConfig({ METRICS_TOKEN: '0123456789abcdef' }).metricsToken).toBe('0123456789abcdef');

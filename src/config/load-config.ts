@@ -100,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     // Sessions trail their events by this plus the builder's settle lag (src/sessions).
     sessions: { buildIntervalMs: e.SESSION_BUILD_INTERVAL_MS ?? 5000 },
+    // The most an event outlives its project's retentionDays (src/manage/projects/project-retention.service.ts).
+    retentionIntervalMs: e.RETENTION_INTERVAL_MS ?? 3_600_000,
     metricsToken: e.METRICS_TOKEN,
   };
 }

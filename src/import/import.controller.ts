@@ -5,12 +5,12 @@ import type { FastifyRequest } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
 import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, ProjectAccessService, RateLimit } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
-import { EventImporter } from '../pipeline';
 import { ImportEventDto } from './dto/import-event.dto';
 import { ImportEventsQueryDto } from './dto/import-events.query.dto';
 import { ImportEventsResponseDto } from './dto/import-events.response.dto';
 import { jsonArrayItems, MAX_IMPORT_ROW_BYTES, ndjsonItems } from './import-body';
 import { NDJSON_STREAM, NDJSON_TYPES } from './import-http.setup';
+import { ImportService } from './import.service';
 
 /** A JSON array body is parsed whole: past this, send NDJSON, which streams. */
 const JSON_ARRAY_LIMIT = 64 * 1024 * 1024;
@@ -23,7 +23,7 @@ const JSON_ARRAY_LIMIT = 64 * 1024 * 1024;
 export class ImportController {
   constructor(
     private readonly access: ProjectAccessService,
-    private readonly importer: EventImporter,
+    private readonly imports: ImportService,
   ) {}
 
   @Post('events')
@@ -40,7 +40,7 @@ export class ImportController {
       '(a row without one gets an id derived from its content), so importing the same rows again stores nothing twice. ' +
       'Rows keep their time, identity, page, geo, device and properties; geo is filled from `ip` and the device from ' +
       '`userAgent` when the row has none; `importedAt` is set; profiles the rows name are created; visits get their ' +
-      'sessions by event time (built shortly after the import). Answers once every accepted row is stored. ' +
+      'sessions by event time (built shortly after the import); each request is in the audit log (`import.run`). Answers once every accepted row is stored. ' +
       'A write client needs its secret and imports into its own project; a root client names `projectId`. ' +
       'Unlike OpenPanel (where read clients import, root clients get a 500, and rows are stored unchecked, without ' +
       'enrichment, profiles, sessions or deduplication), read clients are refused. The whole body must arrive within ' +
@@ -64,7 +64,7 @@ export class ImportController {
     const project = await this.access.readableProject(auth, query.projectId);
     const streamed = req.body === undefined;
     const items = streamed ? ndjsonItems(req.raw, firstHeader(req.headers['content-encoding'])) : jsonArrayItems(req.body);
-    return this.importer.import(project.id, items);
+    return this.imports.importEvents(auth, project.id, items);
   }
 }
 

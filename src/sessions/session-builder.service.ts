@@ -13,6 +13,7 @@ import {
 } from '@app/analytics';
 import { DataSource } from 'typeorm';
 import { ClickhouseService } from '@app/clickhouse';
+import { withAdvisoryLock, withTryAdvisoryLock } from '@app/database';
 import { fromClickhouseDateTime, toClickhouseDateTime } from '@app/common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { type DirtyDevice, planBatches, planSessionWrites, type SessionBatch, type SessionWrite } from './session-plan';
@@ -180,23 +181,23 @@ export class SessionBuilder implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
+   * Runs `work` while no builder writes, on this node or another: after this node's run under
+   * way, holding the builder's lock (waiting for another node's run to end). The retention pass
+   * deletes sessions so: a run that read events before they were deleted cannot write their
+   * sessions back afterwards.
+   */
+  whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.running.then(() => withAdvisoryLock(this.dataSource, BUILDER_LOCK_KEY, work));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Runs `work` holding the builder's lock, or answers `skipped` at once when another node
    * holds it (it is building; this node's markers are the same table's, so it builds them).
    */
-  private async exclusive<T>(work: () => Promise<T>, skipped: T): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [row] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [BUILDER_LOCK_KEY])) as { locked: boolean }[];
-      if (!row?.locked) return skipped;
-      try {
-        return await work();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [BUILDER_LOCK_KEY]).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
+  private exclusive<T>(work: () => Promise<T>, skipped: T): Promise<T> {
+    return withTryAdvisoryLock(this.dataSource, BUILDER_LOCK_KEY, work, skipped);
   }
 
   private async ensureHistory(): Promise<void> {

@@ -394,7 +394,7 @@ export interface paths {
          * Import historical events
          * @description **Client:** a `write` client of the project (the one `POST /manage/projects` answers with), or a `root` client created for a project. The organisation-wide root client has no project to send events to: 401.
          *
-         *     Rows as `/export/events` emits them (camelCase) or as OpenPanel stores them (its ClickHouse columns, snake_case), as NDJSON (`application/x-ndjson`, optionally `Content-Encoding: gzip`; read as it streams, any size, rows up to 1 MiB) or a JSON array (up to 64 MiB). Each row is checked on its own: refused rows are listed by their position, the others stored. Ids are kept (a row without one gets an id derived from its content), so importing the same rows again stores nothing twice. Rows keep their time, identity, page, geo, device and properties; geo is filled from `ip` and the device from `userAgent` when the row has none; `importedAt` is set; profiles the rows name are created; visits get their sessions by event time (built shortly after the import). Answers once every accepted row is stored. A write client needs its secret and imports into its own project; a root client names `projectId`. Unlike OpenPanel (where read clients import, root clients get a 500, and rows are stored unchecked, without enrichment, profiles, sessions or deduplication), read clients are refused. The whole body must arrive within REQUEST_TIMEOUT_MS (30 s by default): send a long history in several requests, as `npm run cli -- import` does.
+         *     Rows as `/export/events` emits them (camelCase) or as OpenPanel stores them (its ClickHouse columns, snake_case), as NDJSON (`application/x-ndjson`, optionally `Content-Encoding: gzip`; read as it streams, any size, rows up to 1 MiB) or a JSON array (up to 64 MiB). Each row is checked on its own: refused rows are listed by their position, the others stored. Ids are kept (a row without one gets an id derived from its content), so importing the same rows again stores nothing twice. Rows keep their time, identity, page, geo, device and properties; geo is filled from `ip` and the device from `userAgent` when the row has none; `importedAt` is set; profiles the rows name are created; visits get their sessions by event time (built shortly after the import); each request is in the audit log (`import.run`). Answers once every accepted row is stored. A write client needs its secret and imports into its own project; a root client names `projectId`. Unlike OpenPanel (where read clients import, root clients get a 500, and rows are stored unchecked, without enrichment, profiles, sessions or deduplication), read clients are refused. The whole body must arrive within REQUEST_TIMEOUT_MS (30 s by default): send a long history in several requests, as `npm run cli -- import` does.
          */
         post: operations["importEvents"];
         delete?: never;
@@ -1570,7 +1570,7 @@ export interface paths {
          * Update a project
          * @description **Client:** a `root` client.
          *
-         *     Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.
+         *     Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion. Setting or shortening `retentionDays` deletes the events older than it right after the answer; from then on, events are deleted within an hour of passing the limit. `retentionDays: null` keeps them forever again.
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -2215,6 +2215,11 @@ export interface components {
              */
             name: string;
             /**
+             * @description Days events are kept; null or absent keeps them forever (on update, null clears it). Older events are deleted from storage within an hour of passing the limit, and at once when the limit is set or shortened.
+             * @example 395
+             */
+            retentionDays?: number | null;
+            /**
              * @description IANA time zone used for charts; empty or null for UTC
              * @example Europe/Stockholm
              */
@@ -2295,6 +2300,11 @@ export interface components {
             name: string;
             /** @example default */
             organizationId: string;
+            /**
+             * @description Days events are kept; null = forever
+             * @example 395
+             */
+            retentionDays: number | null;
             /** @example UTC */
             timezone: string | null;
             types: ("website" | "app" | "backend")[];
@@ -3186,6 +3196,11 @@ export interface components {
             name: string;
             /** @example default */
             organizationId: string;
+            /**
+             * @description Days events are kept; null = forever
+             * @example 395
+             */
+            retentionDays: number | null;
             /** @example UTC */
             timezone: string | null;
             types: ("website" | "app" | "backend")[];
@@ -3538,6 +3553,11 @@ export interface components {
              * @example My website
              */
             name?: string;
+            /**
+             * @description Days events are kept; null or absent keeps them forever (on update, null clears it). Older events are deleted from storage within an hour of passing the limit, and at once when the limit is set or shortened.
+             * @example 395
+             */
+            retentionDays?: number | null;
             /**
              * @description IANA time zone used for charts; empty or null for UTC
              * @example Europe/Stockholm

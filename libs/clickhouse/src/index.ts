@@ -5,3 +5,4 @@ export * from './clickhouse.module';
 export * from './table-writer';
 export * from './create-table-writer';
 export { serialiseRows } from './row-text';
+export * from './retention';

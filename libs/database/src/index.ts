@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './project-store';
 export * from './profile-alias-store';
 export * from './audit-store';
+export * from './advisory-lock';

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import { OrganizationEntity, ProjectEntity } from './entities';
 
 /** The organisation the root client and the CLI's organisation-wide clients belong to. */
 export const DEFAULT_ORGANIZATION_ID = 'default';
 
 /** Fields a new project is created with; the rest take their column defaults. */
-export type NewProject = Pick<ProjectEntity, 'id' | 'organizationId' | 'name' | 'domain' | 'cors' | 'crossDomain' | 'types' | 'timezone'>;
+export type NewProject = Pick<ProjectEntity, 'id' | 'organizationId' | 'name' | 'domain' | 'cors' | 'crossDomain' | 'types' | 'timezone'> &
+  Partial<Pick<ProjectEntity, 'retentionDays'>>;
 
 /** Fields of a project an administrator may change (and the deletion mark). */
-export type ProjectChanges = Partial<Pick<ProjectEntity, 'name' | 'domain' | 'cors' | 'crossDomain' | 'types' | 'timezone' | 'deleteAt'>>;
+export type ProjectChanges = Partial<
+  Pick<ProjectEntity, 'name' | 'domain' | 'cors' | 'crossDomain' | 'types' | 'timezone' | 'retentionDays' | 'deleteAt'>
+>;
 
 /** What authentication needs of a client's project: its browser origins, and whether it is live. */
 export interface ProjectAuthView {
@@ -85,6 +88,16 @@ export class ProjectStore {
   async dueForPurge(now: Date): Promise<string[]> {
     const due = await this.repo.find({ select: { id: true }, where: { deleteAt: LessThanOrEqual(now) } });
     return due.map((p) => p.id);
+  }
+
+  /** Projects that keep their events a limited time (any state: one being deleted still ages). */
+  async withRetention(): Promise<{ id: string; retentionDays: number }[]> {
+    const rows = await this.repo.find({
+      select: { id: true, retentionDays: true },
+      where: { retentionDays: Not(IsNull()) },
+      order: { id: 'ASC' },
+    });
+    return rows.map((p) => ({ id: p.id, retentionDays: p.retentionDays! }));
   }
 
   /** Deletes the project's row if it is still due (not restored meanwhile); whether it did. */

@@ -7,7 +7,7 @@ import type { ValidationArguments, ValidationOptions } from 'class-validator';
  * Swagger plugin still reads for `minLength`, `format` and the like.
  */
 
-function received(value: unknown): string {
+export function received(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;

@@ -60,7 +60,10 @@ export class ProjectsController {
   @ApiOperation({
     operationId: 'updateProject',
     summary: 'Update a project',
-    description: 'Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion.',
+    description:
+      'Changes only the fields sent; the id stays. Updating a project scheduled for deletion cancels the deletion. ' +
+      'Setting or shortening `retentionDays` deletes the events older than it right after the answer; from then on, ' +
+      'events are deleted within an hour of passing the limit. `retentionDays: null` keeps them forever again.',
   })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ProjectResponseDto })

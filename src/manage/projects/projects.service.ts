@@ -6,6 +6,7 @@ import { ClientsService } from '../../auth';
 import type { CreateProjectRequestDto } from './dto/create-project.request.dto';
 import type { UpdateProjectRequestDto } from './dto/update-project.request.dto';
 import { ProjectEventCountsService } from './project-event-counts.service';
+import { ProjectRetentionService } from './project-retention.service';
 import { cleanCors, slugify, suffixed } from './project-slug';
 
 const SLUG_ATTEMPTS = 20;
@@ -21,6 +22,7 @@ export class ProjectsService {
     private readonly projects: ProjectStore,
     private readonly clients: ClientsService,
     private readonly eventCounts: ProjectEventCountsService,
+    private readonly retention: ProjectRetentionService,
   ) {}
 
   /** The organisation's live projects, newest first, each with its `eventsCount`. */
@@ -68,6 +70,7 @@ export class ProjectsService {
       crossDomain: input.crossDomain ?? false,
       types: input.types ?? [],
       timezone: input.timezone ?? null,
+      retentionDays: input.retentionDays ?? null,
     };
     const set = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => input[k] !== undefined);
     // Hashed before any transaction: none waits for scrypt.
@@ -87,6 +90,8 @@ export class ProjectsService {
       });
       if (!created) continue;
       created.project.eventsCount = 0;
+      // An import can fill a new project with old events: the hourly pass would find them too.
+      if (created.project.retentionDays !== null) this.retention.applySoon(id);
       return created;
     }
     throw new ApiError('conflict', `Could not find a free id for project "${input.name}"`);
@@ -102,6 +107,7 @@ export class ProjectsService {
     if (input.crossDomain !== undefined) changes.crossDomain = input.crossDomain ?? false;
     if (input.types !== undefined) changes.types = input.types ?? [];
     if (input.timezone !== undefined) changes.timezone = input.timezone;
+    if (input.retentionDays !== undefined) changes.retentionDays = input.retentionDays;
     await this.dataSource.transaction(async (m) => {
       await this.projects.update(project.id, changes, m);
       await this.audit.record(
@@ -117,6 +123,8 @@ export class ProjectsService {
         m,
       );
     });
+    const shortened = changes.retentionDays != null && (project.retentionDays === null || changes.retentionDays < project.retentionDays);
+    if (shortened) this.retention.applySoon(project.id);
     // The auth cache holds each client's project CORS list and whether the project is live.
     await this.clients.forgetClientsOf(project.id);
     const [updated] = await this.withCounts([await this.projects.get(project.id)]);

@@ -36,6 +36,13 @@ export class ProjectEntity {
   @Column({ type: 'varchar', length: 64, nullable: true })
   timezone: string | null;
 
+  /**
+   * Days events are kept; null keeps them forever. Older events are deleted by the retention
+   * pass (src/manage/projects/project-retention.service.ts).
+   */
+  @Column({ name: 'retention_days', type: 'integer', nullable: true })
+  retentionDays: number | null;
+
   /** Lets browser clients without a secret send `__revenue`. */
   @Column({ name: 'allow_unsafe_revenue', type: 'boolean', default: false })
   allowUnsafeRevenue: boolean;

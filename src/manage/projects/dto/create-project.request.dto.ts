@@ -4,16 +4,23 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsTimeZone,
   IsUrl,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateIf,
+  type ValidationArguments,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EXPECTED_BOOLEAN, EXPECTED_STRING, TOO_LONG, TOO_SHORT } from '../../dto/messages';
+import { EXPECTED_BOOLEAN, EXPECTED_STRING, received, TOO_LONG, TOO_SHORT } from '../../dto/messages';
+
+/** A hundred years: the upper bound of `retentionDays`. */
+export const MAX_RETENTION_DAYS = 36_500;
 
 export const PROJECT_TYPES = ['website', 'app', 'backend'] as const;
 
@@ -70,4 +77,20 @@ export class CreateProjectRequestDto {
   @Transform(({ value }) => (value === '' ? null : value))
   @IsTimeZone({ message: 'Invalid time zone' })
   timezone?: string | null;
+
+  @ApiPropertyOptional({
+    example: 395,
+    nullable: true,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_RETENTION_DAYS,
+    description:
+      'Days events are kept; null or absent keeps them forever (on update, null clears it). Older events are deleted from storage ' +
+      'within an hour of passing the limit, and at once when the limit is set or shortened.',
+  })
+  @IsOptional()
+  @IsInt({ message: (a: ValidationArguments) => `Expected integer, received ${typeof a.value === 'number' ? 'float' : received(a.value)}` })
+  @Min(1, { message: 'Number must be greater than or equal to 1' })
+  @Max(MAX_RETENTION_DAYS, { message: `Number must be less than or equal to ${MAX_RETENTION_DAYS}` })
+  retentionDays?: number | null;
 }

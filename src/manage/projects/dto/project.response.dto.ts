@@ -27,6 +27,9 @@ export class ProjectDto {
   @ApiProperty({ nullable: true, type: String, example: 'UTC' })
   timezone: string | null;
 
+  @ApiProperty({ nullable: true, type: 'integer', example: 395, description: 'Days events are kept; null = forever' })
+  retentionDays: number | null;
+
   @ApiProperty({ description: 'Events the project holds, counted when the project is shown' })
   eventsCount: number;
 
@@ -49,6 +52,7 @@ export class ProjectDto {
       crossDomain: p.crossDomain,
       types: p.types,
       timezone: p.timezone,
+      retentionDays: p.retentionDays,
       eventsCount: p.eventsCount ?? 0,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),
