@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { ProjectRetentionService } from '../src/manage/projects/project-retention.service';
 import { SessionBuilder } from '../src/sessions';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { type Row, storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
@@ -252,6 +253,21 @@ describe('POST /import/events: historical events through the ingestion stages', 
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().summary).toMatchObject({ total_sessions: 3, unique_visitors: 2, total_screen_views: 4 });
+  });
+
+  it("a project's retentionDays removes imported rows older than it, and keeps the rest", async () => {
+    const r = await createProject(t, { name: 'Import retention', retentionDays: 30 });
+    const rows = [60, 45, 10, 1].map((days) => ({
+      name: 'kept_or_not',
+      createdAt: ago(days * DAY).toISOString(),
+      deviceId: 'r1',
+      path: `/d${days}`,
+    }));
+    expect((await post(t.root, rows, `?projectId=${r.id}`)).json()).toMatchObject({ accepted: 4 });
+    const retention = t.app.get(ProjectRetentionService);
+    await retention.idle();
+    await retention.runDue();
+    expect((await exportNdjson(r.id)).map((e) => e.path).sort()).toEqual(['/d1', '/d10']);
   });
 
   describe('who may import', () => {
