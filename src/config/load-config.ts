@@ -99,6 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     // Sessions trail their events by this plus the builder's settle lag (src/sessions).
     sessions: { buildIntervalMs: e.SESSION_BUILD_INTERVAL_MS ?? 5000 },
+    erasure: {
+      intervalMs: e.ERASURE_INTERVAL_MS ?? 10_000,
+      secondPassMs: e.ERASURE_SECOND_PASS_MS ?? 60_000 + 2 * (e.INGEST_FLUSH_MS ?? (wal ? 1000 : 250)),
+    },
     metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsController } from './clients/clients.controller';
 import { ManageClientsService } from './clients/manage-clients.service';
+import { ErasuresModule } from './erasures/erasures.module';
 import { EventMetaController } from './event-meta/event-meta.controller';
 import { EventMetaService } from './event-meta/event-meta.service';
 import { ProjectEventCountsService } from './projects/project-event-counts.service';
@@ -11,6 +12,7 @@ import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
 
 @Module({
+  imports: [ErasuresModule],
   controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController],
   providers: [ProjectsService, ProjectEventCountsService, ProjectPurgeService, ManageClientsService, ReferencesService, EventMetaService],
 })

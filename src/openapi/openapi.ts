@@ -83,6 +83,11 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'Manage: references', description: 'Dated annotations shown on charts (root clients).' },
   { name: 'Manage: event meta', description: 'Names, descriptions and conversion flags of event names (root clients).' },
   {
+    name: 'Manage: erasures',
+    description:
+      'Erasing one person of a project: profile, aliases, group memberships, events and sessions (root clients). Runs in the background.',
+  },
+  {
     name: 'Capture: PostHog',
     description: 'Compatible with PostHog capture: point a PostHog SDK at this server with a client id as the project API key.',
   },

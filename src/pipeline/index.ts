@@ -6,3 +6,4 @@ export * from './profile-changes.service';
 export * from './ingest.types';
 export * from './ingest-counts';
 export { IngestWriters } from './ingest-writers.service';
+export { ProfilesService, ALIAS_TTL_MS } from './profiles.service';

@@ -11,7 +11,8 @@ import { SaltsService } from './salts.service';
 /** The ingestion pipeline, imported by every source module (track, capture). */
 @Module({
   providers: [IngestService, EventEnricher, ProfileChanges, BatchApplier, IngestWriters, ProfilesService, SaltsService, IngestCounts],
-  // The counts and the writers are exported for the metrics module, which only reads them.
-  exports: [IngestService, EventEnricher, ProfileChanges, BatchApplier, IngestCounts, IngestWriters],
+  // The counts and the writers are exported for the metrics module, which only reads them;
+  // ProfilesService for erasures, which clear its alias cache.
+  exports: [IngestService, EventEnricher, ProfileChanges, BatchApplier, IngestCounts, IngestWriters, ProfilesService],
 })
 export class PipelineModule {}

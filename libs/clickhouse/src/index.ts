@@ -4,3 +4,4 @@ export * from './clickhouse.service';
 export * from './clickhouse.module';
 export * from './table-writer';
 export * from './create-table-writer';
+export * from './erasure-sql';

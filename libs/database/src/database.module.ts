@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationS
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { ErasureStore } from './erasure-store';
 import { ProfileAliasStore } from './profile-alias-store';
 import { ProjectStore } from './project-store';
 
@@ -72,8 +73,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         { provide: DataSource, useFactory: (h: DatabaseHandle) => h.dataSource, inject: [DatabaseHandle] },
         ProjectStore,
         ProfileAliasStore,
+        ErasureStore,
       ],
-      exports: [DataSource, ProjectStore, ProfileAliasStore],
+      exports: [DataSource, ProjectStore, ProfileAliasStore, ErasureStore],
     };
   }
 

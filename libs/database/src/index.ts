@@ -4,3 +4,4 @@ export * from './data-source-options';
 export * from './database.module';
 export * from './project-store';
 export * from './profile-alias-store';
+export * from './erasure-store';

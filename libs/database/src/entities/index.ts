@@ -1,4 +1,5 @@
 import { ClientEntity } from './client.entity';
+import { ErasureEntity } from './erasure.entity';
 import { EventMetaEntity } from './event-meta.entity';
 import { GroupEntity } from './group.entity';
 import { OrganizationEntity } from './organization.entity';
@@ -9,6 +10,7 @@ import { ReferenceEntity } from './reference.entity';
 import { SaltEntity } from './salt.entity';
 
 export * from './client.entity';
+export * from './erasure.entity';
 export * from './event-meta.entity';
 export * from './group.entity';
 export * from './organization.entity';
@@ -28,4 +30,5 @@ export const ENTITIES = [
   ProfileAliasEntity,
   GroupEntity,
   EventMetaEntity,
+  ErasureEntity,
 ];
