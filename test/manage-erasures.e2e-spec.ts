@@ -1,4 +1,5 @@
 import { SessionBuilder } from '../src/sessions';
+import { ClickhouseService } from '@app/clickhouse';
 import { createClient, createProject, type CreatedProject } from './setup/fixtures';
 import { type Row, storedEvents, storedProfile, USER_AGENTS } from './setup/stores';
 import { authHeaders, type Credentials, disposeEnv, drainEvents, freshEnv, startApp, type TestApp, useTestApp } from './setup/test-app';
@@ -297,6 +298,53 @@ describe('Manage: erasures survive a restart', () => {
       }
     } finally {
       await disposeEnv(env);
+    }
+  });
+});
+
+describe('Manage: a failed erasure is retried until done', () => {
+  const t = useTestApp({
+    ERASURE_SECOND_PASS_MS: '0',
+    ERASURE_INTERVAL_MS: '200',
+    SESSION_BUILD_INTERVAL_MS: '0',
+    MANAGE_RATE_LIMIT: '10000',
+  });
+  let p: CreatedProject;
+  const { track, view } = tracker(t, () => p);
+
+  it('an attempt that fails (the profile mirror table is missing) is failed with its message, then done once it is back', async () => {
+    p = await createProject(t, { name: 'Erasure retry', timezone: 'UTC' });
+    await track('identify', { profileId: 'retry-me' });
+    await view('retry-me', T - HOUR, ERASED_DEVICE);
+    await view('retry-me', T - HOUR + MIN, ERASED_DEVICE);
+    await drainEvents(t);
+    const ch = t.app.get(ClickhouseService);
+    await ch.client.command({ query: `RENAME TABLE ${ch.table('profiles')} TO ${ch.table('profiles_away')}` });
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/manage/erasures',
+        headers: authHeaders(t.root),
+        payload: { projectId: p.id, profileId: 'retry-me' },
+      });
+      expect(res.statusCode).toBe(202);
+      const id = res.json().data.id as string;
+      const until = Date.now() + 30_000;
+      let job: Row;
+      for (;;) {
+        job = (await t.app.inject({ method: 'GET', url: `/manage/erasures/${id}`, headers: authHeaders(t.root) })).json().data;
+        if (job.status === 'failed' || Date.now() > until) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(job).toMatchObject({ status: 'failed', attempts: 1, finishedAt: null, counts: { events: 2 } });
+      expect(job.lastError).toEqual(expect.stringContaining('profiles'));
+      await ch.client.command({ query: `RENAME TABLE ${ch.table('profiles_away')} TO ${ch.table('profiles')}` });
+      const done = await waitDone(t, id);
+      expect(done).toMatchObject({ attempts: 2, lastError: null, counts: { events: 2, sessions: 0, profiles: 1 } });
+    } finally {
+      await ch.client
+        .command({ query: `RENAME TABLE IF EXISTS ${ch.table('profiles_away')} TO ${ch.table('profiles')}` })
+        .catch(() => undefined);
     }
   });
 });

@@ -93,22 +93,25 @@ export class ErasureStore {
     );
   }
 
-  /** A failed attempt: tried again once `retryInMs` has passed. */
-  async fail(id: string, message: string, retryInMs: number): Promise<void> {
+  /**
+   * A failed attempt (`attempts`: the claim's, so a runner whose job was taken over leaves the
+   * new claim alone): tried again once `retryInMs` has passed.
+   */
+  async fail(id: string, attempts: number, message: string, retryInMs: number): Promise<void> {
     await this.dataSource.query(
-      `UPDATE erasures SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = now(),
-         next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-       WHERE id = $1`,
-      [id, message.slice(0, 2000), retryInMs],
+      `UPDATE erasures SET status = 'failed', last_error = $3, lease_until = NULL, updated_at = now(),
+         next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+       WHERE id = $1 AND status = 'running' AND attempts = $2`,
+      [id, attempts, message.slice(0, 2000), retryInMs],
     );
   }
 
   /** Gives a claimed job back (the node is shutting down): pending again, due at once. */
-  async release(id: string): Promise<void> {
+  async release(id: string, attempts: number): Promise<void> {
     await this.dataSource.query(
       `UPDATE erasures SET status = 'pending', lease_until = NULL, next_attempt_at = now(), updated_at = now()
-       WHERE id = $1 AND status = 'running'`,
-      [id],
+       WHERE id = $1 AND status = 'running' AND attempts = $2`,
+      [id, attempts],
     );
   }
 }

@@ -126,13 +126,13 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.log(`erasure ${job.id} done`);
     } catch (e) {
       if (e instanceof Released || this.stopped) {
-        await this.store.release(job.id).catch(() => undefined);
+        await this.store.release(job.id, job.attempts).catch(() => undefined);
         return;
       }
       const message = (e as Error).message;
       const retryIn = Math.min(RETRY_BASE_MS * 2 ** Math.max(0, job.attempts - 1), RETRY_MAX_MS);
       this.logger.warn(`erasure ${job.id} attempt ${job.attempts} failed, retrying in ${retryIn} ms: ${message}`);
-      await this.store.fail(job.id, message, retryIn).catch(() => undefined);
+      await this.store.fail(job.id, job.attempts, message, retryIn).catch(() => undefined);
     } finally {
       clearInterval(renew);
     }
@@ -150,7 +150,7 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.profiles.forget(job.projectId, ids);
     await this.ingest.drain();
     check();
-    await this.store.addCounts(job.id, await this.clickhousePass(job.projectId, ids));
+    await this.clickhousePass(job.id, job.projectId, ids);
     check();
     await this.store.addCounts(job.id, await this.postgresPass(job.projectId, job.profileId, ids));
     await this.profiles.forget(job.projectId, ids);
@@ -163,12 +163,12 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
     check();
     await this.ingest.drain();
-    await this.store.addCounts(job.id, await this.clickhousePass(job.projectId, ids));
+    await this.clickhousePass(job.id, job.projectId, ids);
     await this.store.complete(job.id);
   }
 
-  /** Step 3 (see the class): counts what is there, then deletes it. */
-  private async clickhousePass(projectId: string, ids: string[]): Promise<Partial<ErasureCounts>> {
+  /** Step 3 (see the class): counts what is there, deletes it, and adds the count to the job once deleted. */
+  private async clickhousePass(jobId: string, projectId: string, ids: string[]): Promise<void> {
     const statements = buildErasureStatements(this.clickhouse.target);
     return this.withBuilderLock(async () => {
       const [events] = await this.rows<{ n: string }>(
@@ -183,12 +183,13 @@ export class ErasureRunner implements OnApplicationBootstrap, OnModuleDestroy {
         { projectId, ids },
       );
       for (const query of statements.events) await this.command(query, { projectId, ids });
+      await this.store.addCounts(jobId, { events: Number(events?.n ?? 0) });
       for (let i = 0; i < sessions.length; i += SESSION_CHUNK) {
         const sessionIds = sessions.slice(i, i + SESSION_CHUNK).map((s) => s.id);
         for (const query of statements.sessions) await this.command(query, { projectId, sessionIds });
       }
+      await this.store.addCounts(jobId, { sessions: sessions.filter((s) => Number(s.live) === 1).length });
       for (const query of statements.profiles) await this.command(query, { projectId, ids });
-      return { events: Number(events?.n ?? 0), sessions: sessions.filter((s) => Number(s.live) === 1).length };
     });
   }
 
