@@ -50,6 +50,7 @@ export interface AppConfig {
   sessions: SessionsConfig;
   /** How often each node applies the projects' `retentionDays`; 0 = only when a retention is set or shortened. */
   retentionIntervalMs: number;
+  erasure: ErasureConfig;
   /** Set: GET /metrics requires `Authorization: Bearer <token>`. Unset: it is public. */
   metricsToken?: string;
 }
@@ -85,6 +86,18 @@ export interface IngestConfig {
 export interface SessionsConfig {
   /** How often it looks for new events; 0 = never on its own (only when asked, e.g. by a test). */
   buildIntervalMs: number;
+}
+
+/** The runner of person erasures (src/manage/erasures). */
+export interface ErasureConfig {
+  /** How often it looks for due jobs (also run right after a request); 0 = never on its own (a test that keeps a job pending). */
+  intervalMs: number;
+  /**
+   * The wait before the second pass, which deletes what reached ClickHouse after the first:
+   * events other nodes had acknowledged but not yet inserted (their buffers hold INGEST_FLUSH_MS),
+   * and events their alias caches (60 s) still attributed to the person.
+   */
+  secondPassMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

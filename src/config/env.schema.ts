@@ -240,6 +240,20 @@ export class EnvSchema {
   RETENTION_INTERVAL_MS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  ERASURE_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  ERASURE_SECOND_PASS_MS?: number;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })

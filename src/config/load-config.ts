@@ -102,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessions: { buildIntervalMs: e.SESSION_BUILD_INTERVAL_MS ?? 5000 },
     // The most an event outlives its project's retentionDays (src/manage/projects/project-retention.service.ts).
     retentionIntervalMs: e.RETENTION_INTERVAL_MS ?? 3_600_000,
+    erasure: {
+      intervalMs: e.ERASURE_INTERVAL_MS ?? 10_000,
+      secondPassMs: e.ERASURE_SECOND_PASS_MS ?? 60_000 + 2 * (e.INGEST_FLUSH_MS ?? (wal ? 1000 : 250)),
+    },
     metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 import { SessionsModule } from '../sessions';
 import { ClientsController } from './clients/clients.controller';
 import { ManageClientsService } from './clients/manage-clients.service';
+import { ErasuresModule } from './erasures/erasures.module';
 import { EventMetaController } from './event-meta/event-meta.controller';
 import { EventMetaService } from './event-meta/event-meta.service';
 import { ProjectEventCountsService } from './projects/project-event-counts.service';
@@ -15,7 +16,7 @@ import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
 
 @Module({
-  imports: [SessionsModule],
+  imports: [SessionsModule, ErasuresModule],
   controllers: [ProjectsController, ClientsController, ReferencesController, EventMetaController, AuditController],
   providers: [
     ProjectsService,

@@ -92,6 +92,11 @@ export const TAGS: { name: string; description: string }[] = [
     description: 'Who changed what: every change made through /manage and the command line, newest first (root clients).',
   },
   {
+    name: 'Manage: erasures',
+    description:
+      'Erasing one person of a project: profile, aliases, group memberships, events and sessions (root clients). Runs in the background.',
+  },
+  {
     name: 'Capture: PostHog',
     description: 'Compatible with PostHog capture: point a PostHog SDK at this server with a client id as the project API key.',
   },

@@ -7,3 +7,4 @@ export * from './ingest.types';
 export * from './ingest-counts';
 export { IngestWriters } from './ingest-writers.service';
 export * from './event-importer.service';
+export { ProfilesService, ALIAS_TTL_MS } from './profiles.service';

@@ -22,7 +22,8 @@ import { SaltsService } from './salts.service';
     SaltsService,
     IngestCounts,
   ],
-  // The counts and the writers are exported for the metrics module, which only reads them.
-  exports: [IngestService, EventEnricher, EventImporter, ProfileChanges, BatchApplier, IngestCounts, IngestWriters],
+  // The counts and the writers are exported for the metrics module, which only reads them;
+  // ProfilesService for erasures, which clear its alias cache.
+  exports: [IngestService, EventEnricher, EventImporter, ProfileChanges, BatchApplier, IngestCounts, IngestWriters, ProfilesService],
 })
 export class PipelineModule {}

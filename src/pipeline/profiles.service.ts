@@ -26,7 +26,8 @@ const MAX_PATH_DEPTH = 10;
 /** A free-text profile field as PostgreSQL stores it (see pg-text.ts). */
 const text = (v: string | null | undefined): string | null => (typeof v === 'string' ? toPgText(v) : null);
 const NUMERIC_TEXT = '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$';
-const ALIAS_TTL_MS = 60_000;
+/** How long a node may go on resolving an alias it cached (another node's erasure or change reaches it after this). */
+export const ALIAS_TTL_MS = 60_000;
 
 /**
  * Profiles: PostgreSQL is the truth and every change is one statement that also bumps the
@@ -142,6 +143,25 @@ export class ProfilesService {
     }
     await this.aliasStore.set(projectId, alias, profileId);
     this.aliases.set(`${projectId}\u0000${alias}`, Promise.resolve({ profileId }));
+  }
+
+  /**
+   * Forgets what this node cached about `ids` of a project: entries for the ids themselves and
+   * entries that resolve to one of them (an erased person's aliases then map onto nothing).
+   * Other nodes forget within ALIAS_TTL_MS.
+   */
+  async forget(projectId: string, ids: readonly string[]): Promise<void> {
+    const gone = new Set(ids);
+    const prefix = `${projectId}\u0000`;
+    const entries = [...this.aliases.entries()].filter(([key]) => key.startsWith(prefix));
+    await Promise.all(
+      entries.map(async ([key, entry]) => {
+        const target = await entry.then((e) => e.profileId).catch(() => null);
+        if (gone.has(key.slice(prefix.length)) || (target !== null && gone.has(target))) {
+          if (this.aliases.get(key) === entry) this.aliases.delete(key);
+        }
+      }),
+    );
   }
 
   /** What each id of a batch stands for (see `resolve`), with one wait for all of them. */

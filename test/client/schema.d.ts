@@ -1463,6 +1463,56 @@ export interface paths {
         patch: operations["updateClient"];
         trace?: never;
     };
+    "/manage/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List erasures
+         * @description **Client:** a `root` client.
+         *
+         *     A project's erasures, newest first.
+         */
+        get: operations["listErasures"];
+        put?: never;
+        /**
+         * Erase a person
+         * @description **Client:** a `root` client.
+         *
+         *     Erases a person of a project: its profile, its aliases and group memberships, and every event and session stored under its id or one of its aliases. Runs in the background and survives a restart; follow it with `GET /manage/erasures/{id}` until `done`.
+         */
+        post: operations["createErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manage/erasures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an erasure
+         * @description **Client:** a `root` client.
+         *
+         *     Its status and what it removed. Another organisation's erasure is not found.
+         */
+        get: operations["getErasure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/manage/event-meta": {
         parameters: {
             query?: never;
@@ -2192,6 +2242,18 @@ export interface components {
              */
             type?: "write" | "read" | "root";
         };
+        CreateErasureRequestDto: {
+            /**
+             * @description The profile id of the person (its aliases are erased with it)
+             * @example user-123
+             */
+            profileId: string;
+            /**
+             * @description The project the person belongs to
+             * @example my-project
+             */
+            projectId: string;
+        };
         CreateProjectRequestDto: {
             /**
              * @description Origins that may send events without a secret. Entries are trimmed, trailing slashes and duplicates dropped; `*.example.com` admits subdomains, `*` any origin.
@@ -2392,6 +2454,104 @@ export interface components {
              * @example 500
              */
             total_identified_users: number;
+        };
+        ErasureCountsDto: {
+            /**
+             * @description Aliases of the person, and the person as an alias of another id
+             * @example 2
+             */
+            aliases: number;
+            /**
+             * @description Events stored under the person's id or one of its aliases
+             * @example 1200
+             */
+            events: number;
+            /**
+             * @description Group memberships of the erased profiles (the groups themselves stay)
+             * @example 1
+             */
+            groupMemberships: number;
+            /**
+             * @description Profiles (the person, and profiles of its aliases)
+             * @example 1
+             */
+            profiles: number;
+            /**
+             * @description Sessions of those ids
+             * @example 14
+             */
+            sessions: number;
+        };
+        ErasureCreatedDto: {
+            /**
+             * Format: uuid
+             * @example 1af09627-2dd7-4b37-9e5c-6ffa7e450e85
+             */
+            id: string;
+            /**
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "running" | "done" | "failed";
+        };
+        ErasureCreatedResponseDto: {
+            data: components["schemas"]["ErasureCreatedDto"];
+        };
+        ErasureDto: {
+            /**
+             * @description Attempts started so far
+             * @example 1
+             */
+            attempts: number;
+            /** @description What was removed so far; null before the first attempt */
+            counts: components["schemas"]["ErasureCountsDto"] | null;
+            /**
+             * Format: date-time
+             * @example 2024-01-10T08:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-10T08:01:05.000Z
+             */
+            finishedAt: string | null;
+            /**
+             * Format: uuid
+             * @example 1af09627-2dd7-4b37-9e5c-6ffa7e450e85
+             */
+            id: string;
+            /**
+             * @description Why the last attempt failed
+             * @example null
+             */
+            lastError: string | null;
+            /** @example user-123 */
+            profileId: string;
+            /** @example my-project */
+            projectId: string;
+            /**
+             * Format: uuid
+             * @description The client that asked
+             * @example 5b7d5d41-8f4e-4f7a-9b7e-3b5a3c1d2e4f
+             */
+            requestedBy: string;
+            /**
+             * @description `failed` is retried (with a growing delay) until `done`
+             * @example done
+             * @enum {string}
+             */
+            status: "pending" | "running" | "done" | "failed";
+            /**
+             * Format: date-time
+             * @example 2024-01-10T08:00:01.000Z
+             */
+            updatedAt: string;
+        };
+        ErasureListResponseDto: {
+            data: components["schemas"]["ErasureDto"][];
+        };
+        ErasureResponseDto: {
+            data: components["schemas"]["ErasureDto"];
         };
         ErrorDetailDto: {
             /**
@@ -12889,6 +13049,377 @@ export interface operations {
                      *       "error": "Payload Too Large",
                      *       "message": "Request body is too large",
                      *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    listErasures: {
+        parameters: {
+            query: {
+                /** @description The project whose erasures to list */
+                projectId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureListResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    createErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateErasureRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureCreatedResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` lists each invalid field, its `path` walking from the root of the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Required",
+                     *           "path": [
+                     *             "name"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid request",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Project not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Project not found",
+                     *       "status": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "Request body is too large",
+                     *       "status": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Too many requests for this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "Rate limit exceeded: 100 requests per 10 s",
+                     *       "status": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Erasure id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResponseDto"];
+                };
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "details": [
+                     *         {
+                     *           "message": "Invalid uuid",
+                     *           "path": [
+                     *             "id"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "error": "Bad Request",
+                     *       "message": "Invalid path parameters",
+                     *       "status": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing or invalid credentials, or a client mode other than root */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "Manage: Only root clients are allowed to manage resources",
+                     *       "status": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The client may not act on this project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "You do not have access to this project",
+                     *       "status": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Erasure not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "Erasure not found",
+                     *       "status": 404
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorResponseDto"];

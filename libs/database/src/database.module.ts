@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditStore } from './audit-store';
 import { buildDataSourceOptions } from './data-source-options';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { ErasureStore } from './erasure-store';
 import { ProfileAliasStore } from './profile-alias-store';
 import { ProjectStore } from './project-store';
 
@@ -74,8 +75,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         ProjectStore,
         ProfileAliasStore,
         AuditStore,
+        ErasureStore,
       ],
-      exports: [DataSource, ProjectStore, ProfileAliasStore, AuditStore],
+      exports: [DataSource, ProjectStore, ProfileAliasStore, AuditStore, ErasureStore],
     };
   }
 

@@ -6,3 +6,4 @@ export * from './project-store';
 export * from './profile-alias-store';
 export * from './audit-store';
 export * from './advisory-lock';
+export * from './erasure-store';

@@ -1,5 +1,6 @@
 import { AuditEntryEntity } from './audit-entry.entity';
 import { ClientEntity } from './client.entity';
+import { ErasureEntity } from './erasure.entity';
 import { EventMetaEntity } from './event-meta.entity';
 import { GroupEntity } from './group.entity';
 import { OrganizationEntity } from './organization.entity';
@@ -11,6 +12,7 @@ import { SaltEntity } from './salt.entity';
 
 export * from './audit-entry.entity';
 export * from './client.entity';
+export * from './erasure.entity';
 export * from './event-meta.entity';
 export * from './group.entity';
 export * from './organization.entity';
@@ -31,4 +33,5 @@ export const ENTITIES = [
   GroupEntity,
   EventMetaEntity,
   AuditEntryEntity,
+  ErasureEntity,
 ];
