@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { SerialPgClient } from './serial-pg-client';
 import { ParameterFreeLogger } from './typeorm-logger';
 
 export interface DatabaseConnection {
   url: string;
   poolSize: number;
+  /** The embedded database (pglite-socket): one statement or transaction at a time (SerialPgClient). */
+  embedded?: boolean;
 }
 
 /** TypeORM migrations live in src/migrations; this path works from sources and from dist. */
@@ -25,6 +28,7 @@ export function buildDataSourceOptions(conn: DatabaseConnection): DataSourceOpti
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     poolSize: conn.poolSize,
+    ...(conn.embedded ? { extra: { Client: SerialPgClient } } : {}),
     applicationName: 'openpanel-compatible-api',
     logger: new ParameterFreeLogger(),
   };

@@ -32,7 +32,9 @@ async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const embedded = options.url
     ? undefined
     : await startEmbeddedPostgres(options.embeddedDir, { maxConnections: options.poolSize, attach: options.attach });
-  const dataSource = new DataSource(buildDataSourceOptions({ url: options.url ?? embedded!.url, poolSize: options.poolSize }));
+  const dataSource = new DataSource(
+    buildDataSourceOptions({ url: options.url ?? embedded!.url, poolSize: options.poolSize, embedded: !options.url }),
+  );
   try {
     await dataSource.initialize();
     // Several nodes may start at once against one server: one runs the migrations, the others wait.
