@@ -6,3 +6,4 @@ export * from './table-writer';
 export * from './create-table-writer';
 export { serialiseRows } from './row-text';
 export * from './retention';
+export * from './server-client-options';
