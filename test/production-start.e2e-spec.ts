@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { freePort } from './setup/server-process';
 import { disposeEnv, freshEnv } from './setup/test-app';
 
@@ -102,7 +102,11 @@ describe('Production start (the Dockerfile runtime stage, run by scripts/start-p
     expect(existsSync(join(scratch, 'scripts', 'start-production.sh'))).toBe(true);
 
     // The environment of a container: no npm_config_* of the `npm test` that runs this.
-    const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmpdir() };
+    // The node running this test comes first on PATH: the server runs on the same Node.js.
+    const base = {
+      PATH: [dirname(process.execPath), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter),
+      HOME: process.env.HOME ?? tmpdir(),
+    };
     // --prefer-offline takes the packages from npm's cache when it has them (the same versions
     // from the same lock: only the download is skipped).
     const started = Date.now();
