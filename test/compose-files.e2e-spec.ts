@@ -74,3 +74,51 @@ describe('Compose files validate against the Compose Specification schema', () =
     }
   });
 });
+
+/**
+ * The cluster example's XML and its compose file name the same servers: a replica or Keeper
+ * node the XML names must be a service, and each server's macros come from its environment.
+ */
+describe('The ClickHouse cluster example is consistent', () => {
+  const dir = join(ROOT, 'deploy', 'clickhouse-cluster');
+  const compose = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
+  const cluster = readFileSync(join(dir, 'config', 'cluster.xml'), 'utf8');
+  const keeper = readFileSync(join(dir, 'keeper', 'keeper_config.xml'), 'utf8');
+  /** The text of one service of the compose file (from its name to the next service). */
+  const service = (name: string) => new RegExp(`^  ${name}:\\n((?:    .*\\n|\\n)*)`, 'm').exec(compose)?.[1];
+
+  it('two shards of two replicas, each a service with its shard and replica macros', () => {
+    const shards = [...cluster.matchAll(/<shard>([\s\S]*?)<\/shard>/g)].map((m) =>
+      [...m[1].matchAll(/<host>([^<]+)<\/host>/g)].map((h) => h[1]),
+    );
+    expect(shards).toEqual([
+      ['ch-s1r1', 'ch-s1r2'],
+      ['ch-s2r1', 'ch-s2r2'],
+    ]);
+    shards.forEach((hosts, i) => {
+      for (const host of hosts) {
+        const text = service(host);
+        expect({ host, text }).toEqual({ host, text: expect.stringContaining(`CLICKHOUSE_SHARD: "0${i + 1}"`) });
+        expect(text).toContain(`CLICKHOUSE_REPLICA: ${host}`);
+      }
+    });
+    expect(cluster).toContain('<internal_replication>true</internal_replication>');
+    expect(compose).toContain('CLICKHOUSE_CLUSTER: analytics');
+    expect(cluster).toMatch(/<remote_servers>\s*<analytics>/);
+  });
+
+  it('three Keeper nodes, each a service with its server id, and the servers use all three', () => {
+    const raft = [...keeper.matchAll(/<server><id>(\d+)<\/id><hostname>([^<]+)<\/hostname>/g)].map((m) => [m[1], m[2]]);
+    expect(raft).toEqual([
+      ['1', 'keeper1'],
+      ['2', 'keeper2'],
+      ['3', 'keeper3'],
+    ]);
+    for (const [id, host] of raft) expect(service(host)).toContain(`KEEPER_SERVER_ID: "${id}"`);
+    expect([...cluster.matchAll(/<node><host>([^<]+)<\/host><port>9181<\/port><\/node>/g)].map((m) => m[1])).toEqual([
+      'keeper1',
+      'keeper2',
+      'keeper3',
+    ]);
+  });
+});
