@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { RawInsertParams } from 'chdb';
 import { type DdlTarget, renderDdl } from './ddl';
 import { runClickhouseMigrations } from './migrations';
+import { serverClientOptions } from './server-client-options';
 
 /**
  * Settings of every insert. An escape ClickHouse cannot decode (a lone surrogate: rows are
@@ -42,7 +43,7 @@ export class ClickhouseService {
     this.target = { database: options.database, cluster: options.cluster };
     this.embedded = !options.url;
     if (options.url) {
-      this.client = createClient({ url: options.url, request_timeout: 60_000, max_open_connections: 20 });
+      this.client = createClient(serverClientOptions({ url: options.url, cluster: options.cluster }));
     } else {
       const connection = embeddedConnection(options.path);
       this.rawInsert = connection.chdb.rawInsert;

@@ -7,3 +7,4 @@ export * from './create-table-writer';
 export { serialiseRows } from './row-text';
 export * from './retention';
 export * from './erasure-sql';
+export * from './server-client-options';
