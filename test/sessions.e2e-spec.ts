@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { BUILDER_LOCK_KEY, SessionBuilder } from '../src/sessions';
 import { createProject, type CreatedProject } from './setup/fixtures';
 import { type Row, storedEvents, USER_AGENTS } from './setup/stores';
-import { authHeaders, drainEvents, useTestApp } from './setup/test-app';
+import { authHeaders, createTestApp, disposeEnv, drainEvents, useTestApp } from './setup/test-app';
 
 const MIN = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -345,5 +345,29 @@ describe('sessions built from events sent through /track', () => {
     expect(second.rows).toBe(0);
     expect(await rowCount()).toBe(rows);
     expect(await all()).toEqual(built);
+  });
+});
+
+describe('the history build and the markers it has read', () => {
+  it('moves the markers checkpoint to where the build began: the next run does not read those markers again', async () => {
+    const t = await createTestApp({ SESSION_BUILD_INTERVAL_MS: '0' });
+    try {
+      const builder = t.app.get(SessionBuilder);
+      const ch = t.app.get(ClickhouseService);
+      const hourAgo = new Date(Date.now() - 3_600_000).toISOString().replace('T', ' ').slice(0, 23);
+      // A marker of an insert that committed long before the history build (a bulk-loaded install).
+      await ch.client.insert({
+        table: ch.table('session_dirty'),
+        values: [{ project_id: 'bulk', device_id: 'd1', first_at: hourAgo, last_at: hourAgo, inserted_at: hourAgo }],
+        format: 'JSONEachRow',
+      });
+      const first = await builder.runOnce({ lagMs: 0 });
+      expect(first.markers).toBe(0);
+      const second = await builder.runOnce({ lagMs: 0 });
+      expect(second.markers).toBe(0);
+    } finally {
+      await t.close();
+      await disposeEnv(t.env);
+    }
   });
 });
