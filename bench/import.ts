@@ -9,7 +9,7 @@
  *   A. the user's path: `npm run cli -- import`'s code sending the file to the real app on a real
  *      port (POST /import/events in parts of 100,000 rows: auth, rate limit, streaming parse,
  *      row checks, alias resolution, profile creation, the stored-id lookup, the insert);
- *   B. the same rows read, checked and inserted straight into the engine's client, 20,000 a
+ *   B. the same rows read, checked and inserted straight into the engine's client, 50,000 a
  *      statement (decodeImportRow + serialiseRows + the insert): no HTTP, no id lookup, no
  *      profiles, the floor of what storing these rows costs here.
  * Each run imports into a project of its own. Prints rows/s persisted (the answer of the last
@@ -24,6 +24,7 @@ import { once } from 'node:events';
 import { ClickhouseService, serialiseRows } from '@app/clickhouse';
 import { decodeImportRow, EVENT_ROW_COLUMNS, type EventRow, NO_GEO } from '@app/ingest';
 import { runImport } from '../src/cli/import-command';
+import { IMPORT_CHUNK_ROWS } from '../src/pipeline/event-importer.service';
 import { ndjsonLines } from '../src/import/ndjson-lines';
 import { createBenchProject, startBenchApp } from './app';
 
@@ -108,7 +109,7 @@ async function insertDirectly(ch: ClickhouseService, file: string, projectId: st
     if (line.tooLong) continue;
     const decoded = decodeImportRow(JSON.parse(line.text), ctx);
     if (decoded.kind === 'event') rows.push(decoded.row);
-    if (rows.length >= 20_000) await flush();
+    if (rows.length >= IMPORT_CHUNK_ROWS) await flush();
   }
   if (rows.length > 0) await flush();
 }

@@ -36,7 +36,7 @@ export interface ImportSummary {
 }
 
 /** Rows per insert: big enough for few parts, small enough to bound memory. */
-export const IMPORT_CHUNK_ROWS = 20_000;
+export const IMPORT_CHUNK_ROWS = 50_000;
 /** Ids per lookup of stored ids: keeps a server's query URL well under its 1 MiB default. */
 const IDS_PER_LOOKUP = 5_000;
 /** Refusals listed in the answer (all are counted). */
