@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { ClickhouseService, serialiseRows } from '@app/clickhouse';
-import { decodeImportRow, EVENT_ROW_COLUMNS, type EventRow, NO_GEO } from '@app/ingest';
+import { decodeImportRow, EVENT_ROW_COLUMNS, type EventRow, importRowContext, NO_GEO } from '@app/ingest';
 import { runImport } from '../src/cli/import-command';
 import { IMPORT_CHUNK_ROWS } from '../src/pipeline/event-importer.service';
 import { ndjsonLines } from '../src/import/ndjson-lines';
@@ -98,7 +98,7 @@ async function writeFile(path: string): Promise<void> {
 
 /** B: the file read, each row checked and inserted directly, as many rows a statement as the importer. */
 async function insertDirectly(ch: ClickhouseService, file: string, projectId: string): Promise<void> {
-  const ctx = { projectId, importedAt: new Date(), geo: () => NO_GEO };
+  const ctx = importRowContext(projectId, new Date(), () => NO_GEO);
   let rows: EventRow[] = [];
   const flush = async () => {
     const text = serialiseRows(rows, EVENT_ROW_COLUMNS);

@@ -137,6 +137,21 @@ describe('POST /import/events: historical events through the ingestion stages', 
     expect(overlong.json()).toMatchObject({ accepted: 1, rejected: [{ index: 0, error: 'the row is longer than 1048576 bytes' }] });
   });
 
+  it('stores a row sent under an alias under the profile the alias points to', async () => {
+    const alias = await t.app.inject({
+      method: 'POST',
+      url: '/track',
+      headers: authHeaders(a.writeClient),
+      payload: { type: 'alias', payload: { profileId: 'crm-7', alias: 'legacy-7' } },
+    });
+    expect(alias.statusCode).toBe(200);
+    const res = await post(a.writeClient, [
+      { name: 'aliased', createdAt: ago(3 * DAY).toISOString(), deviceId: 'dv', profileId: 'legacy-7' },
+    ]);
+    expect(res.json()).toMatchObject({ accepted: 1 });
+    expect((await storedEvents(t, a.id, "name = 'aliased'")).map((r) => r.profile_id)).toEqual(['crm-7']);
+  });
+
   it('stores nothing twice when the same rows are imported again, with or without ids', async () => {
     const at = ago(10 * DAY).getTime();
     const rows = [

@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestj
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { BODY_LIMIT } from '../app.setup';
-import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, ProjectAccessService, RateLimit } from '../auth';
+import { type AuthContext, AuthScopeOf, ClientModes, CurrentClient, firstHeader, ProjectAccessService, RateLimit } from '../auth';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ImportEventDto } from './dto/import-event.dto';
 import { ImportEventsQueryDto } from './dto/import-events.query.dto';
@@ -63,11 +63,7 @@ export class ImportController {
   ): Promise<ImportEventsResponseDto> {
     const project = await this.access.readableProject(auth, query.projectId);
     const streamed = req.body === undefined;
-    const items = streamed ? ndjsonItems(req.raw, firstHeader(req.headers['content-encoding'])) : jsonArrayItems(req.body);
+    const items = streamed ? ndjsonItems(req.raw, firstHeader(req, 'content-encoding')) : jsonArrayItems(req.body);
     return this.imports.importEvents(auth, project.id, items);
   }
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

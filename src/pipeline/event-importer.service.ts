@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { buildStoredEventIdsSql } from '@app/analytics';
 import { ClickhouseService, serialiseRows } from '@app/clickhouse';
 import { ApiError, fromClickhouseDateTime } from '@app/common';
-import { decodeImportRow, EVENT_ROW_COLUMNS, type EventRow, type ImportRowContext } from '@app/ingest';
+import { decodeImportRow, EVENT_ROW_COLUMNS, type EventRow, importRowContext } from '@app/ingest';
 import { EventEnricher } from './event-enricher.service';
 import { ProfilesService } from './profiles.service';
 
@@ -70,7 +70,7 @@ export class EventImporter {
    */
   async import(projectId: string, items: AsyncIterable<ImportItem> | Iterable<ImportItem>): Promise<ImportSummary> {
     const summary: ImportSummary = { accepted: 0, duplicates: 0, skipped: 0, rejected: [], rejectedCount: 0, profilesCreated: 0 };
-    const ctx: ImportRowContext = { projectId, importedAt: new Date(), geo: (ip) => this.enricher.geoOf(ip) };
+    const ctx = importRowContext(projectId, new Date(), (ip) => this.enricher.geoOf(ip));
     const reject = (index: number, error: string) => {
       summary.rejectedCount++;
       if (summary.rejected.length < MAX_LISTED_REJECTIONS) summary.rejected.push({ index, error });

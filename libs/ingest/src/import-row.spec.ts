@@ -1,7 +1,7 @@
 import { NO_GEO } from './geo';
-import { decodeImportRow, type ImportRowContext } from './import-row';
+import { decodeImportRow, importRowContext } from './import-row';
 
-const ctx: ImportRowContext = { projectId: 'p', importedAt: new Date('2026-01-01T00:00:00Z'), geo: () => NO_GEO };
+const ctx = importRowContext('p', new Date('2026-01-01T00:00:00Z'), () => NO_GEO);
 const decode = (row: unknown) => decodeImportRow(row, ctx);
 const event = (row: unknown) => {
   const d = decode(row);

@@ -57,10 +57,17 @@ const MAX_USER_AGENT_LENGTH = 4096;
 
 export interface ImportRowContext {
   projectId: string;
-  /** When the import runs: `imported_at` of every row, and the clock future times are judged by. */
+  /** When the import runs: the clock future times are judged by. */
   importedAt: Date;
+  /** `importedAt` as the `imported_at` of every row, printed once per import. */
+  importedAtText: string;
   /** Geolocation of an address (the enricher's database). */
   geo(ip: string): Readonly<GeoInfo>;
+}
+
+/** What every row of one import shares. */
+export function importRowContext(projectId: string, importedAt: Date, geo: (ip: string) => Readonly<GeoInfo>): ImportRowContext {
+  return { projectId, importedAt, importedAtText: toClickhouseDateTime(importedAt), geo };
 }
 
 export type DecodedImportRow =
@@ -233,17 +240,9 @@ export function decodeImportRow(input: unknown, ctx: ImportRowContext): DecodedI
       model: ua?.model ?? text.model,
       sdk_name: text.sdk_name,
       sdk_version: text.sdk_version,
-      imported_at: importedAtText(ctx.importedAt),
+      imported_at: ctx.importedAtText,
     },
   };
-}
-
-let lastImportedAt: { at: Date; text: string } | undefined;
-
-/** `imported_at` is the same for every row of an import: printed once. */
-function importedAtText(at: Date): string {
-  if (lastImportedAt?.at !== at) lastImportedAt = { at, text: toClickhouseDateTime(at) };
-  return lastImportedAt.text;
 }
 
 /** The id of a row that has none: the same row imported again gets the same id. */
